@@ -1,0 +1,26 @@
+import type { Batch } from '@otlp-kafka/pdata';
+import type { Consumer } from './component.js';
+import { toPipelineError } from './errors.js';
+import { retryable, worst, type Outcome } from './outcome.js';
+
+/**
+ * Calls a consumer and turns a broken promise into a retryable outcome, so a
+ * buggy component can never make its caller treat data as delivered.
+ */
+export async function safeConsume(consumer: Consumer, batch: Batch): Promise<Outcome> {
+  try {
+    return await consumer.consume(batch);
+  } catch (e) {
+    return retryable(toPipelineError(e));
+  }
+}
+
+/** One consumer that hands each batch to all of `consumers` and settles with the worst outcome. */
+export function fanOut(consumers: readonly Consumer[]): Consumer {
+  if (consumers.length === 1) return consumers[0]!;
+  return {
+    async consume(batch: Batch): Promise<Outcome> {
+      return worst(await Promise.all(consumers.map((c) => safeConsume(c, batch))));
+    },
+  };
+}

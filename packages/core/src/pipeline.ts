@@ -1,0 +1,105 @@
+import type { Signal } from '@otlp-kafka/pdata';
+import type { Component, Consumer, Exporter, Processor, ProcessorFactory, Receiver } from './component.js';
+import { invalidOptions } from './errors.js';
+import { fanOut } from './fan-out.js';
+import { getLogger, type TelemetryOptions } from './telemetry.js';
+
+/** One signal's path: receivers -> processors (in order) -> exporters. */
+export interface PipelineSpec {
+  signal: Signal;
+  /** For logs and errors; defaults to the signal, as `traces` or `traces/2` in a Collector config. */
+  name?: string;
+  receivers: readonly Receiver[];
+  /** Built once per pipeline; the first one gets the receivers' data. */
+  processors?: readonly ProcessorFactory[];
+  exporters: readonly Exporter[];
+}
+
+export interface PipelineOptions extends TelemetryOptions {
+  pipelines: readonly PipelineSpec[];
+}
+
+/** Several pipelines started and shut down together, sharing receiver and exporter instances. */
+export interface Pipeline extends Component {
+  readonly receivers: readonly Receiver[];
+  readonly exporters: readonly Exporter[];
+}
+
+/**
+ * Wires receivers, processors and exporters. A receiver listed in several
+ * pipelines of one signal fans out to all of them; so does a pipeline with
+ * several exporters. Start goes back to front (exporters first), shutdown
+ * front to back (receivers first, so intake stops before anything flushes).
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const logger = getLogger(options, 'pipeline');
+  if (options.pipelines.length === 0) throw invalidOptions('createPipeline', 'at least one pipeline is required');
+  const receivers = unique(options.pipelines.flatMap((p) => p.receivers));
+  const exporters = unique(options.pipelines.flatMap((p) => p.exporters));
+  const chains: Processor[][] = [];
+  const heads = new Map<Receiver, Map<Signal, Consumer[]>>();
+  const names = new Set<string>();
+
+  for (const spec of options.pipelines) {
+    const name = spec.name ?? spec.signal;
+    if (names.has(name)) throw invalidOptions('createPipeline', `duplicate pipeline name "${name}"`);
+    names.add(name);
+    if (spec.receivers.length === 0) throw invalidOptions('createPipeline', `pipeline "${name}" has no receivers`);
+    if (spec.exporters.length === 0) throw invalidOptions('createPipeline', `pipeline "${name}" has no exporters`);
+    let head: Consumer = fanOut(spec.exporters);
+    const chain: Processor[] = [];
+    for (const factory of [...(spec.processors ?? [])].reverse()) {
+      const processor = factory(head);
+      chain.unshift(processor);
+      head = processor;
+    }
+    chains.push(chain);
+    for (const receiver of spec.receivers) {
+      if (!receiver.signals.includes(spec.signal))
+        throw invalidOptions('createPipeline', `pipeline "${name}": a receiver does not produce ${spec.signal}`);
+      const bySignal = heads.get(receiver) ?? new Map<Signal, Consumer[]>();
+      heads.set(receiver, bySignal);
+      bySignal.set(spec.signal, [...(bySignal.get(spec.signal) ?? []), head]);
+    }
+  }
+  for (const [receiver, bySignal] of heads) {
+    for (const [signal, consumers] of bySignal) receiver.connect(signal, fanOut(consumers));
+  }
+
+  let started: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+  return {
+    receivers,
+    exporters,
+    start() {
+      started ??= (async () => {
+        for (const e of exporters) await e.start();
+        for (const chain of chains) for (const p of [...chain].reverse()) await p.start();
+        for (const r of receivers) await r.start();
+        logger.info({ pipelines: [...names] }, 'pipelines started');
+      })();
+      return started;
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        await settleAll(receivers, logger);
+        // Each chain flushes head first, so data moves towards the exporters.
+        await Promise.all(chains.map(async (chain) => {
+          for (const p of chain) await settleAll([p], logger);
+        }));
+        await settleAll(exporters, logger);
+        logger.info('pipelines shut down');
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function settleAll(components: readonly Component[], logger: ReturnType<typeof getLogger>): Promise<void> {
+  const results = await Promise.allSettled(components.map((c) => c.shutdown()));
+  for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'shutdown failed');
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

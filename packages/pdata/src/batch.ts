@@ -1,0 +1,54 @@
+import { Err, Ok, type Result } from 'ts-results-es';
+import type { PdataError } from './errors.js';
+import { countItems } from './ops/count.js';
+import type { Signal } from './signal.js';
+
+/** What travels beside the bytes: request headers, a topic override, who sent it. */
+export interface BatchMetadata {
+  /** Request headers (lower-case names), kept when a receiver is told to include metadata. */
+  readonly headers?: Readonly<Record<string, readonly string[]>>;
+  /** A Kafka topic that overrides the exporter's topic for this batch. */
+  readonly topic?: string;
+  readonly client?: { readonly address?: string; readonly transport?: string };
+}
+
+/**
+ * One OTLP request of one signal. Its canonical form is the encoded
+ * Export{Trace,Metrics,Logs}ServiceRequest: it arrives and leaves as bytes.
+ * Immutable: operations return new batches.
+ */
+export interface Batch {
+  readonly signal: Signal;
+  readonly bytes: Uint8Array;
+  /** Spans, data points or log records. */
+  readonly itemCount: number;
+  readonly metadata: BatchMetadata;
+}
+
+const EMPTY_METADATA: BatchMetadata = Object.freeze({});
+
+/** Checks the request's structure down to the items, counts them, and wraps the bytes. */
+export function createBatch(
+  signal: Signal,
+  bytes: Uint8Array,
+  metadata: BatchMetadata = EMPTY_METADATA,
+): Result<Batch, PdataError> {
+  const count = countItems(signal, bytes);
+  if (count.isErr()) return Err(count.error);
+  return Ok(trustedBatch(signal, bytes, count.value, metadata));
+}
+
+/** For bytes this package produced itself and already counted. */
+export function trustedBatch(
+  signal: Signal,
+  bytes: Uint8Array,
+  itemCount: number,
+  metadata: BatchMetadata = EMPTY_METADATA,
+): Batch {
+  return Object.freeze({ signal, bytes, itemCount, metadata });
+}
+
+/** The same data with other metadata. */
+export function withMetadata(batch: Batch, metadata: BatchMetadata): Batch {
+  return trustedBatch(batch.signal, batch.bytes, batch.itemCount, metadata);
+}

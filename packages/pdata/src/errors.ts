@@ -1,0 +1,27 @@
+/** Error codes of pdata. Every decoding problem is a value carrying one of these. */
+export type PdataErrorCode =
+  | 'ERR_PDATA_TRUNCATED'
+  | 'ERR_PDATA_WIRE_TYPE'
+  | 'ERR_PDATA_LENGTH'
+  | 'ERR_PDATA_VARINT'
+  | 'ERR_PDATA_INVALID'
+  | 'ERR_PDATA_JSON'
+  | 'ERR_PDATA_TOO_LARGE';
+
+/**
+ * A problem with OTLP data. `offset` is the byte offset in the input where it
+ * was found (or -1 for JSON), `field` the message.field path being read.
+ */
+export class PdataError extends Error {
+  override readonly name = 'PdataError';
+  readonly code: PdataErrorCode;
+  readonly offset: number;
+  readonly field: string;
+
+  constructor(code: PdataErrorCode, message: string, offset = -1, field = '', options?: { cause?: unknown }) {
+    super(field ? `${message} (field ${field}, offset ${offset})` : message, options);
+    this.code = code;
+    this.offset = offset;
+    this.field = field;
+  }
+}

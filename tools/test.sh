@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one test command (npm test): installs what is missing, builds and
+# type-checks, runs unit tests, integration tests against a real local Kafka
+# (started by the vitest global setup), and the unit tests again on Node 24.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+
+echo "== build and type-check"
+npx tsc -b
+npx tsc -p tsconfig.tests.json
+echo "== lint"
+npx eslint --max-warnings=0 packages
+
+mkdir -p .cache/test-results
+rm -f .cache/test-results/*.json
+status=0
+run() { # name, node binary, vitest args...
+  local name=$1 node=$2; shift 2
+  echo "== $name"
+  "$node" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json \
+    --outputFile.json=".cache/test-results/$name.json" "$@" || status=1
+}
+run unit node --project unit
+run integration node --project integration
+
+NODE24=$(bash tools/node24.sh)
+run unit-node24 "$NODE24" --project unit
+
+node tools/test-summary.mjs .cache/test-results/*.json || status=1
+exit $status
