@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { byteSize, duration } from '../units.js';
+import { brokers, kafkaAuth, kafkaEncoding, section, tlsClient, tlsServer } from './common.js';
+
+// Collector-compatible option names (snake_case). Strict: an unknown option is
+// an error, so nothing a user wrote is silently ignored.
+
+export const otlpReceiverSchema = z.strictObject({
+  protocols: z.strictObject({
+    grpc: section(
+      z.strictObject({
+        endpoint: z.string().optional(),
+        max_recv_msg_size_mib: z.number().positive().optional(),
+        include_metadata: z.boolean().optional(),
+        tls: tlsServer.optional(),
+        keepalive: z
+          .strictObject({
+            server_parameters: z
+              .strictObject({ time: duration.optional(), timeout: duration.optional(), max_connection_idle: duration.optional() })
+              .optional(),
+          })
+          .optional(),
+      }),
+    ).optional(),
+    http: section(
+      z.strictObject({
+        endpoint: z.string().optional(),
+        max_request_body_size: byteSize.optional(),
+        include_metadata: z.boolean().optional(),
+        tls: tlsServer.optional(),
+        cors: z
+          .strictObject({
+            allowed_origins: z.array(z.string()).optional(),
+            allowed_headers: z.array(z.string()).optional(),
+            max_age: z.number().int().nonnegative().optional(),
+          })
+          .optional(),
+        traces_url_path: z.string().startsWith('/').optional(),
+        metrics_url_path: z.string().startsWith('/').optional(),
+        logs_url_path: z.string().startsWith('/').optional(),
+      }),
+    ).optional(),
+  }),
+});
+
+export const kafkaReceiverSchema = z.strictObject({
+  brokers: brokers.optional(),
+  client_id: z.string().optional(),
+  topic: z.string().min(1).optional(),
+  topics: z.array(z.string().min(1)).min(1).optional(),
+  encoding: kafkaEncoding.optional(),
+  group_id: z.string().min(1).optional(),
+  group_instance_id: z.string().optional(),
+  initial_offset: z.enum(['earliest', 'latest']).optional(),
+  auto_commit: z.strictObject({ enable: z.boolean().optional(), interval: duration.optional() }).optional(),
+  session_timeout: duration.optional(),
+  heartbeat_interval: duration.optional(),
+  group_rebalance_strategy: z.enum(['cooperative-sticky', 'range', 'roundrobin', 'sticky']).optional(),
+  min_fetch_size: z.number().int().positive().optional(),
+  default_fetch_size: z.number().int().positive().optional(),
+  max_fetch_size: z.number().int().positive().optional(),
+  max_fetch_wait: duration.optional(),
+  header_extraction: z
+    .strictObject({ extract_headers: z.boolean().optional(), headers: z.array(z.string()).optional() })
+    .optional(),
+  error_backoff: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      initial_interval: duration.optional(),
+      max_interval: duration.optional(),
+      multiplier: z.number().min(1).optional(),
+      randomization_factor: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  // The Collector's default marks (commits) before delivery; we always mark after, so
+  // only the settings that mean exactly that are accepted.
+  message_marking: z
+    .strictObject({
+      after: z.literal(true, { error: () => 'otlp-kafka always marks messages after delivery; after: false would lose data' }).optional(),
+      on_error: z.boolean().optional(),
+    })
+    .optional(),
+  dead_letter_topic: z.string().min(1).optional(),
+  max_in_flight_messages: z.number().int().positive().optional(),
+  max_in_flight_bytes: byteSize.optional(),
+  tls: tlsClient.optional(),
+  auth: kafkaAuth.optional(),
+  librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+export const kafkaExporterSchema = z.strictObject({
+  brokers: brokers.optional(),
+  client_id: z.string().optional(),
+  topic: z.string().min(1).optional(),
+  topic_from_attribute: z.string().min(1).optional(),
+  encoding: kafkaEncoding.optional(),
+  partition_traces_by_id: z.boolean().optional(),
+  partition_metrics_by_resource_attributes: z.boolean().optional(),
+  partition_logs_by_resource_attributes: z.boolean().optional(),
+  partition_logs_by_trace_id: z.boolean().optional(),
+  timeout: duration.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  include_metadata_keys: z.array(z.string()).optional(),
+  producer: z
+    .strictObject({
+      max_message_bytes: z.number().int().positive().optional(),
+      required_acks: z.union([z.literal(0), z.literal(1), z.literal(-1)], {
+        error: () => 'required_acks must be 0, 1 or -1 (all in-sync replicas)',
+      }).optional(),
+      compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).optional(),
+      flush_max_messages: z.number().int().nonnegative().optional(),
+      linger: duration.optional(),
+      idempotent: z.boolean().optional(),
+    })
+    .optional(),
+  tls: tlsClient.optional(),
+  auth: kafkaAuth.optional(),
+  librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+const retryOnFailure = z.strictObject({
+  enabled: z.boolean().optional(),
+  initial_interval: duration.optional(),
+  max_interval: duration.optional(),
+  max_elapsed_time: duration.optional(),
+  multiplier: z.number().min(1).optional(),
+  randomization_factor: z.number().min(0).max(1).optional(),
+});
+
+const sendingQueue = z.strictObject({
+  enabled: z.boolean().optional(),
+  num_consumers: z.number().int().positive().optional(),
+  queue_size: z.number().int().positive().optional(),
+});
+
+const otlpClientCommon = {
+  endpoint: z.string().min(1).optional(),
+  tls: tlsClient.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  compression: z.enum(['gzip', 'none', '']).optional(),
+  timeout: duration.optional(),
+  retry_on_failure: retryOnFailure.optional(),
+  sending_queue: sendingQueue.optional(),
+};
+
+export const otlpExporterSchema = z.strictObject({ ...otlpClientCommon });
+
+export const otlpHttpExporterSchema = z.strictObject({
+  ...otlpClientCommon,
+  traces_endpoint: z.string().optional(),
+  metrics_endpoint: z.string().optional(),
+  logs_endpoint: z.string().optional(),
+  encoding: z.enum(['proto', 'json']).optional(),
+});
+
+export const batchSchema = z.strictObject({
+  send_batch_size: z.number().int().nonnegative().optional(),
+  send_batch_max_size: z.number().int().nonnegative().optional(),
+  timeout: duration.optional(),
+  metadata_keys: z.array(z.string()).optional(),
+  metadata_cardinality_limit: z.number().int().positive().optional(),
+});
+
+export const memoryLimiterSchema = z.strictObject({
+  check_interval: duration.optional(),
+  limit_mib: z.number().int().positive().optional(),
+  spike_limit_mib: z.number().int().nonnegative().optional(),
+  limit_percentage: z.number().int().min(1).max(100).optional(),
+  spike_limit_percentage: z.number().int().min(0).max(100).optional(),
+});
+
+const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const resourceSchema = z.strictObject({
+  attributes: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1),
+        action: z.enum(['insert', 'update', 'upsert', 'delete', 'hash']),
+        value: attributeValue.optional(),
+        from_attribute: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+});

@@ -1,0 +1,6 @@
+export { ConfigError, type ConfigErrorCode } from './errors.js';
+export { expandEnv } from './expand.js';
+export { parseDurationMs } from './units.js';
+export { parseConfig, type ConfigSource, type ComponentConfig, type ParsedConfig } from './parse.js';
+export { COMPONENT_SCHEMAS, type ComponentKind } from './registry.js';
+export type { ServiceConfig } from './service.js';

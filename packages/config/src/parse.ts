@@ -1,0 +1,106 @@
+import { Err, Ok, type Result } from 'ts-results-es';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { expandEnv } from './expand.js';
+import { formatIssues } from './internal/issues.js';
+import { mergeTrees } from './internal/merge.js';
+import { COMPONENT_SCHEMAS, type ComponentKind } from './registry.js';
+import { serviceSchema, topLevelSchema, type ServiceConfig } from './service.js';
+
+export interface ConfigSource {
+  /** File name or label, for error messages. */
+  name: string;
+  text: string;
+}
+
+export interface ComponentConfig {
+  id: string;
+  type: string;
+  config: unknown;
+}
+
+/** A validated Collector-style config: every component checked against its schema. */
+export interface ParsedConfig {
+  receivers: ReadonlyMap<string, ComponentConfig>;
+  processors: ReadonlyMap<string, ComponentConfig>;
+  exporters: ReadonlyMap<string, ComponentConfig>;
+  service: ServiceConfig;
+}
+
+const KINDS: Record<ComponentKind, 'receivers' | 'processors' | 'exporters'> = {
+  receiver: 'receivers',
+  processor: 'processors',
+  exporter: 'exporters',
+};
+
+/**
+ * YAML text(s) -> validated config. Several sources merge in order (later wins,
+ * lists replaced). All problems are collected into one error, each naming its path.
+ */
+export function parseConfig(
+  sources: readonly ConfigSource[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Result<ParsedConfig, ConfigError> {
+  let tree: unknown = {};
+  for (const source of sources) {
+    const doc = parseDocument(source.text, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      const problems = doc.errors.map((e) => `${source.name}: ${e.message}`);
+      return Err(new ConfigError('ERR_CONFIG_YAML', problems.join('\n'), '', problems));
+    }
+    const expanded = expandEnv(doc.toJS() ?? {}, env);
+    if (expanded.isErr()) return expanded;
+    tree = mergeTrees(tree, expanded.value);
+  }
+
+  const problems: string[] = [];
+  const top = topLevelSchema.safeParse(tree);
+  if (!top.success) return Err(invalid(formatIssues([], top.error)));
+  const service = serviceSchema.safeParse(top.data.service);
+  if (!service.success) problems.push(...formatIssues(['service'], service.error));
+
+  const sections = {} as Record<'receivers' | 'processors' | 'exporters', Map<string, ComponentConfig>>;
+  for (const kind of Object.keys(KINDS) as ComponentKind[]) {
+    const key = KINDS[kind];
+    const map = new Map<string, ComponentConfig>();
+    sections[key] = map;
+    for (const [id, raw] of Object.entries(top.data[key] ?? {})) {
+      const type = id.split('/')[0]!;
+      const schema: z.ZodType | undefined = COMPONENT_SCHEMAS[kind][type];
+      if (!schema) {
+        problems.push(`${key}.${id}: unknown ${kind} type "${type}"; supported: ${Object.keys(COMPONENT_SCHEMAS[kind]).join(', ')}`);
+        continue;
+      }
+      const parsed = schema.safeParse(raw ?? {});
+      if (!parsed.success) problems.push(...formatIssues([key, id], parsed.error));
+      else map.set(id, { id, type, config: parsed.data });
+    }
+  }
+  if (top.data.extensions && Object.keys(top.data.extensions).length > 0)
+    problems.push(`extensions: otlp-kafka runs no extensions (found ${Object.keys(top.data.extensions).join(', ')})`);
+
+  if (service.success) {
+    for (const [pipelineId, p] of Object.entries(service.data.pipelines)) {
+      const refs: [string, readonly string[] | undefined, 'receivers' | 'processors' | 'exporters'][] = [
+        ['receivers', p.receivers, 'receivers'],
+        ['processors', p.processors, 'processors'],
+        ['exporters', p.exporters, 'exporters'],
+      ];
+      for (const [field, ids, section] of refs) {
+        for (const id of ids ?? []) {
+          const declared = Object.keys(top.data[section] ?? {});
+          if (!declared.includes(id))
+            problems.push(`service.pipelines.${pipelineId}.${field}: "${id}" is not defined in ${section} (defined: ${declared.join(', ') || 'none'})`);
+        }
+      }
+    }
+    if (Object.keys(service.data.pipelines).length === 0) problems.push('service.pipelines: no pipelines defined');
+  }
+  if (problems.length > 0) return Err(invalid(problems));
+  return Ok({ ...sections, service: service.data! });
+}
+
+function invalid(problems: string[]): ConfigError {
+  return new ConfigError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, '', problems);
+}
