@@ -1,6 +1,6 @@
 import type { Batch } from '@otlp-kafka/pdata';
 import type { Consumer } from './component.js';
-import { toPipelineError } from './errors.js';
+import { invalidOptions, toPipelineError } from './errors.js';
 import { retryable, worst, type Outcome } from './outcome.js';
 
 /**
@@ -17,6 +17,8 @@ export async function safeConsume(consumer: Consumer, batch: Batch): Promise<Out
 
 /** One consumer that hands each batch to all of `consumers` and settles with the worst outcome. */
 export function fanOut(consumers: readonly Consumer[]): Consumer {
+  // With none, every batch would resolve ok while nobody accepted it.
+  if (consumers.length === 0) throw invalidOptions('fanOut', 'at least one consumer is required');
   if (consumers.length === 1) return consumers[0]!;
   return {
     async consume(batch: Batch): Promise<Outcome> {
