@@ -1,0 +1,264 @@
+// Local Apache Kafka (KRaft) clusters for development, tests and the demo.
+// Shared by the CLI (tools/kafka/kafka.mjs) and @otlp-kafka/testkit; see README.md.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serverProperties } from './lib/config.mjs';
+import { HarnessError, checkJava, ensureJars, kafkaVersion } from './lib/java.mjs';
+import {
+  CLUSTERS_DIR,
+  DEFAULT_BASE_PORT,
+  MAX_NODES,
+  bootstrapServers,
+  brokerPort,
+  clusterDir,
+  controllerPort,
+  nodeDir,
+} from './lib/paths.mjs';
+import { metadataBrokerIds, portOpen } from './lib/probe.mjs';
+import { isAlive, nodePid, propsFile, runJava, serverLog, spawnNode, stdoutFile, tail, terminate, withLock } from './lib/proc.mjs';
+
+export { HarnessError, DEFAULT_BASE_PORT, kafkaVersion };
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_STOP_GRACE_MS = 20_000;
+const stateFile = (basePort) => join(clusterDir(basePort), 'cluster.json');
+const lockFile = (basePort) => join(CLUSTERS_DIR, `${basePort}.lock`);
+const leaseDir = (basePort) => join(clusterDir(basePort), 'leases');
+
+function readState(basePort) {
+  try {
+    return JSON.parse(readFileSync(stateFile(basePort), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+const writeState = (basePort, state) => writeFileSync(stateFile(basePort), JSON.stringify(state, null, 2) + '\n');
+
+/** Kafka cluster ids are 16 random bytes, base64url without padding, not starting with '-'. */
+function newClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function validate(basePort, nodes) {
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) throw new HarnessError(`nodes must be 1..${MAX_NODES}, got ${nodes}`);
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + 100 + MAX_NODES > 65535) throw new HarnessError(`invalid basePort ${basePort}`);
+}
+
+/** The cluster at basePort: per node its pid (when running) and ports. */
+export function clusterStatus({ basePort = DEFAULT_BASE_PORT } = {}) {
+  const state = readState(basePort);
+  if (!state) return { basePort, exists: false, running: false, nodes: [], brokers: '' };
+  const nodes = Array.from({ length: state.nodes }, (_, id) => ({
+    id,
+    pid: nodePid(basePort, id),
+    brokerPort: brokerPort(basePort, id),
+    controllerPort: controllerPort(basePort, id),
+    dir: nodeDir(basePort, id),
+    log: serverLog(basePort, id),
+  }));
+  return {
+    basePort,
+    exists: true,
+    running: nodes.some((n) => n.pid !== undefined),
+    allRunning: nodes.every((n) => n.pid !== undefined),
+    clusterId: state.clusterId,
+    kafkaVersion: state.kafkaVersion,
+    owner: state.owner,
+    nodes,
+    brokers: bootstrapServers(basePort, state.nodes),
+  };
+}
+
+/** Waits until the cluster's Metadata response lists exactly the given node ids. */
+export async function waitForCluster({ basePort = DEFAULT_BASE_PORT, nodeIds, timeoutMs = DEFAULT_START_TIMEOUT_MS } = {}) {
+  const state = readState(basePort);
+  if (!state) throw new HarnessError(`no cluster at base port ${basePort}`);
+  const expected = nodeIds ?? Array.from({ length: state.nodes }, (_, i) => i);
+  const bootstrap = expected.map((id) => `127.0.0.1:${brokerPort(basePort, id)}`).join(',');
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    for (const id of expected) {
+      if (nodePid(basePort, id) === undefined) {
+        throw new HarnessError(`Kafka node ${id} exited during start-up. stdout:\n${tail(stdoutFile(basePort, id), 1500)}\nserver.log:\n${tail(serverLog(basePort, id))}`);
+      }
+    }
+    const open = await Promise.all(expected.map((id) => portOpen(brokerPort(basePort, id))));
+    if (open.every(Boolean)) {
+      try {
+        const ids = await metadataBrokerIds(bootstrap, Math.min(5000, Math.max(500, deadline - Date.now())));
+        if (expected.every((id) => ids.includes(id))) return ids;
+        last = `metadata lists brokers [${ids.join(',')}], waiting for [${expected.join(',')}]`;
+      } catch (err) {
+        last = `metadata request failed: ${err.message}`;
+      }
+    } else {
+      last = `broker ports not yet open: ${expected.filter((_, i) => !open[i]).map((id) => brokerPort(basePort, id)).join(',')}`;
+    }
+    await sleep(250);
+  }
+  throw new HarnessError(`Kafka at ${bootstrap} not ready after ${timeoutMs} ms (${last}). Logs: ${expected.map((id) => serverLog(basePort, id)).join(' ')}`);
+}
+
+async function assertPortsFree(basePort, ids) {
+  for (const id of ids) {
+    for (const port of [brokerPort(basePort, id), controllerPort(basePort, id)]) {
+      if (await portOpen(port, 500)) {
+        throw new HarnessError(`port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`);
+      }
+    }
+  }
+}
+
+/** Writes server.properties and formats KRaft storage for nodes not formatted yet. */
+async function prepare(classpath, basePort, state) {
+  await Promise.all(
+    Array.from({ length: state.nodes }, async (_, id) => {
+      const dir = nodeDir(basePort, id);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(propsFile(basePort, id), serverProperties({ basePort, nodes: state.nodes, id }));
+      if (existsSync(join(dir, 'metadata', 'meta.properties'))) return;
+      await runJava(classpath, ['kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', propsFile(basePort, id), '--ignore-formatted']);
+    }),
+  );
+}
+
+async function stopNodes(basePort, ids, graceMs) {
+  await Promise.all(
+    ids.map(async (id) => {
+      const pid = nodePid(basePort, id);
+      if (pid !== undefined) await terminate(pid, { graceMs });
+      rmSync(join(nodeDir(basePort, id), 'kafka.pid'), { force: true });
+    }),
+  );
+}
+
+/**
+ * Starts (or reuses, when already running with the same size) an N-node cluster and
+ * waits until every node is registered. A stopped cluster keeps its data; a different
+ * node count re-formats it. On failure every node started here is stopped again.
+ * @returns {Promise<{ brokers: string, basePort: number, nodes: number, reused: boolean, startupMs: number }>}
+ */
+export async function startCluster({ nodes = 1, basePort = DEFAULT_BASE_PORT, owner = 'cli', timeoutMs = DEFAULT_START_TIMEOUT_MS, log = () => {} } = {}) {
+  validate(basePort, nodes);
+  const began = Date.now();
+  mkdirSync(CLUSTERS_DIR, { recursive: true });
+  return withLock(lockFile(basePort), async () => {
+    const status = clusterStatus({ basePort });
+    if (status.running) {
+      if (status.nodes.length !== nodes) {
+        throw new HarnessError(`a ${status.nodes.length}-node cluster is already running at ${status.brokers}; stop it first (npm run kafka -- stop)`);
+      }
+      const down = status.nodes.filter((n) => n.pid === undefined).map((n) => n.id);
+      if (down.length === 0) {
+        await waitForCluster({ basePort, timeoutMs });
+        // `npm run kafka -- start` adopts a cluster tests started, so their teardown leaves it up.
+        if (owner === 'cli' && status.owner !== 'cli') writeState(basePort, { ...readState(basePort), owner, ownerPid: undefined });
+        return { brokers: status.brokers, basePort, nodes, reused: true, startupMs: Date.now() - began };
+      }
+    }
+    checkJava();
+    const classpath = ensureJars({ log });
+    let state = readState(basePort);
+    if (state && (state.nodes !== nodes || state.kafkaVersion !== kafkaVersion())) {
+      log(`re-formatting ${clusterDir(basePort)} (was ${state.nodes} node(s), Kafka ${state.kafkaVersion})`);
+      await stopNodes(basePort, status.nodes.map((n) => n.id), DEFAULT_STOP_GRACE_MS);
+      rmSync(clusterDir(basePort), { recursive: true, force: true });
+      state = undefined;
+    }
+    state ??= { clusterId: newClusterId(), nodes, kafkaVersion: kafkaVersion() };
+    mkdirSync(clusterDir(basePort), { recursive: true });
+    writeState(basePort, { ...state, basePort, owner, ownerPid: owner === 'cli' ? undefined : process.pid });
+    const toStart = Array.from({ length: nodes }, (_, id) => id).filter((id) => nodePid(basePort, id) === undefined);
+    await assertPortsFree(basePort, toStart);
+    await prepare(classpath, basePort, state);
+    log(`starting ${nodes} Kafka ${state.kafkaVersion} node(s) ...`);
+    for (const id of toStart) spawnNode(classpath, basePort, id);
+    try {
+      await waitForCluster({ basePort, timeoutMs: Math.max(5000, timeoutMs - (Date.now() - began)) });
+    } catch (err) {
+      await stopNodes(basePort, toStart, 5000);
+      throw err;
+    }
+    return { brokers: bootstrapServers(basePort, nodes), basePort, nodes, reused: false, startupMs: Date.now() - began };
+  });
+}
+
+/** Stops every node (SIGTERM, SIGKILL after graceMs). Data stays for the next start. */
+export async function stopCluster({ basePort = DEFAULT_BASE_PORT, graceMs = DEFAULT_STOP_GRACE_MS } = {}) {
+  mkdirSync(CLUSTERS_DIR, { recursive: true });
+  return withLock(lockFile(basePort), async () => {
+    const status = clusterStatus({ basePort });
+    const ids = status.nodes.filter((n) => n.pid !== undefined).map((n) => n.id);
+    await stopNodes(basePort, ids, graceMs);
+    rmSync(leaseDir(basePort), { recursive: true, force: true });
+    return { stopped: ids };
+  });
+}
+
+/** Stops the cluster and deletes its data, logs and configuration. */
+export async function resetCluster({ basePort = DEFAULT_BASE_PORT } = {}) {
+  const { stopped } = await stopCluster({ basePort });
+  rmSync(clusterDir(basePort), { recursive: true, force: true });
+  return { stopped };
+}
+
+/** SIGKILLs one node (a crash, no clean shutdown). */
+export async function killNode({ basePort = DEFAULT_BASE_PORT, id }) {
+  const pid = nodePid(basePort, id);
+  if (pid === undefined) throw new HarnessError(`node ${id} of the cluster at base port ${basePort} is not running`);
+  await terminate(pid, { signal: 'SIGKILL', graceMs: 10_000 });
+}
+
+/** Stops one node cleanly (SIGTERM). */
+export async function stopNode({ basePort = DEFAULT_BASE_PORT, id, graceMs = DEFAULT_STOP_GRACE_MS }) {
+  await stopNodes(basePort, [id], graceMs);
+}
+
+/** (Re)starts one node (stopping it first if running) and waits until all running nodes are registered. */
+export async function restartNode({ basePort = DEFAULT_BASE_PORT, id, timeoutMs = DEFAULT_START_TIMEOUT_MS, graceMs = DEFAULT_STOP_GRACE_MS }) {
+  const state = readState(basePort);
+  if (!state) throw new HarnessError(`no cluster at base port ${basePort}`);
+  if (!Number.isInteger(id) || id < 0 || id >= state.nodes) throw new HarnessError(`node id must be 0..${state.nodes - 1}, got ${id}`);
+  await stopNodes(basePort, [id], graceMs);
+  const classpath = ensureJars();
+  await assertPortsFree(basePort, [id]);
+  spawnNode(classpath, basePort, id);
+  const running = Array.from({ length: state.nodes }, (_, i) => i).filter((i) => nodePid(basePort, i) !== undefined);
+  await waitForCluster({ basePort, nodeIds: running, timeoutMs });
+}
+
+// ---- Leases: test runs sharing one cluster; the last one out stops a cluster tests started.
+
+/** Registers this process as a user of the cluster at basePort. */
+export function addLease(basePort = DEFAULT_BASE_PORT) {
+  mkdirSync(leaseDir(basePort), { recursive: true });
+  writeFileSync(join(leaseDir(basePort), String(process.pid)), '');
+}
+
+/**
+ * Drops this process's lease. Stops the cluster when it was started by tests (not
+ * `npm run kafka -- start`) and no other live process holds a lease.
+ */
+export async function releaseLease(basePort = DEFAULT_BASE_PORT) {
+  mkdirSync(CLUSTERS_DIR, { recursive: true });
+  return withLock(lockFile(basePort), async () => {
+    rmSync(join(leaseDir(basePort), String(process.pid)), { force: true });
+    let others = [];
+    try {
+      others = readdirSync(leaseDir(basePort)).map(Number).filter((pid) => pid !== process.pid && isAlive(pid));
+    } catch {
+      /* no leases */
+    }
+    const state = readState(basePort);
+    if (state?.owner === 'cli' || others.length > 0) return { stopped: false };
+    const status = clusterStatus({ basePort });
+    await stopNodes(basePort, status.nodes.filter((n) => n.pid !== undefined).map((n) => n.id), DEFAULT_STOP_GRACE_MS);
+    return { stopped: true };
+  });
+}
