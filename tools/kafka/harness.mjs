@@ -262,3 +262,15 @@ export async function releaseLease(basePort = DEFAULT_BASE_PORT) {
     return { stopped: true };
   });
 }
+
+/** Synchronously SIGKILLs every running node (safe inside a process 'exit' handler). */
+export function killClusterSync(basePort) {
+  for (const node of clusterStatus({ basePort }).nodes) {
+    if (node.pid === undefined) continue;
+    try {
+      process.kill(node.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}

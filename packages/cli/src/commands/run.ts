@@ -1,0 +1,61 @@
+import { buildService } from '@otlp-kafka/config';
+import { createCliLogger } from '../internal/logger.js';
+import { loadConfigFiles } from '../internal/config-files.js';
+import { startTelemetry } from '../internal/telemetry.js';
+import { EXIT, type CliIo } from '../internal/io.js';
+
+/**
+ * Runs the pipelines of a Collector-style config until SIGTERM or SIGINT, then
+ * shuts down gracefully: receivers stop, batches flush, Kafka offsets commit.
+ * A second signal during shutdown exits at once.
+ */
+export async function runCommand(configPaths: readonly string[], io: CliIo): Promise<number> {
+  const loaded = loadConfigFiles(configPaths);
+  if (loaded.isErr()) {
+    io.err(`otlp-kafka: invalid configuration:\n  ${loaded.error.join('\n  ')}`);
+    return EXIT.config;
+  }
+  const config = loaded.value;
+  const logger = createCliLogger(config.service.telemetry?.logs?.level ?? 'info');
+  let telemetry;
+  try {
+    telemetry = await startTelemetry(config.service.telemetry);
+  } catch (e) {
+    logger.error({ err: e }, 'cannot start the metrics endpoint');
+    return EXIT.failure;
+  }
+  const built = buildService(config, { logger, meterProvider: telemetry.meterProvider });
+  if (built.isErr()) {
+    io.err(`otlp-kafka: invalid configuration:\n  ${built.error.problems.join('\n  ')}`);
+    await telemetry.shutdown();
+    return EXIT.config;
+  }
+  const service = built.value;
+  const stop = new Promise<string>((resolve) => {
+    const onSignal = (signal: string) => {
+      process.once(signal, () => {
+        logger.warn({ signal }, 'second signal: exiting without waiting for shutdown');
+        process.exit(EXIT.interrupted);
+      });
+      resolve(signal);
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+  try {
+    await service.pipeline.start();
+  } catch (e) {
+    logger.error({ err: e }, 'start failed');
+    await service.pipeline.shutdown();
+    await telemetry.shutdown();
+    return EXIT.failure;
+  }
+  logger.info({ pipelines: service.pipelineIds, metrics: telemetry.address }, 'everything is ready');
+  io.ready?.();
+  const signal = await stop;
+  logger.info({ signal }, 'shutting down: draining and committing');
+  await service.pipeline.shutdown();
+  await telemetry.shutdown();
+  logger.info('shutdown complete');
+  return EXIT.ok;
+}

@@ -1,0 +1,23 @@
+import { buildService } from '@otlp-kafka/config';
+import { loadConfigFiles } from '../internal/config-files.js';
+import { EXIT, type CliIo } from '../internal/io.js';
+import { noopLogger } from '@otlp-kafka/core';
+
+/** Checks config files fully (schema, references, component options) without starting anything. */
+export async function validateCommand(configPaths: readonly string[], io: CliIo): Promise<number> {
+  const loaded = loadConfigFiles(configPaths);
+  if (loaded.isErr()) {
+    io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);
+    return EXIT.config;
+  }
+  const built = buildService(loaded.value, { logger: noopLogger });
+  if (built.isErr()) {
+    io.err(`invalid configuration:\n  ${built.error.problems.join('\n  ')}`);
+    return EXIT.config;
+  }
+  const pipelines = built.value.pipelineIds;
+  // Built components hold no connections until start(); release them anyway.
+  await built.value.pipeline.shutdown();
+  io.out(`configuration is valid: pipelines ${pipelines.join(', ')}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,4 @@
+export { main } from './main.js';
+export { EXIT, type CliIo } from './internal/io.js';
+export { groupLag, formatLagTable, type PartitionLagRow } from './internal/group-lag.js';
+export { SEED_TOPIC_SETTINGS } from './commands/topics.js';

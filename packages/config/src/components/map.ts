@@ -1,0 +1,202 @@
+import type { z } from 'zod';
+import type {
+  batchSchema,
+  kafkaExporterSchema,
+  kafkaReceiverSchema,
+  memoryLimiterSchema,
+  otlpExporterSchema,
+  otlpHttpExporterSchema,
+  otlpReceiverSchema,
+  resourceSchema,
+  tlsClient,
+} from './schemas.js';
+import type { kafkaAuth } from './common.js';
+
+// The one mapping layer: Collector snake_case config (already validated, with
+// durations in ms) -> the camelCase options of each component's factory.
+
+type Out<S extends z.ZodType> = z.output<S>;
+
+const drop = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export function mapClientTls(t: Out<typeof tlsClient> | undefined) {
+  if (!t) return undefined;
+  return drop({
+    insecure: t.insecure,
+    insecureSkipVerify: t.insecure_skip_verify,
+    caFile: t.ca_file,
+    certFile: t.cert_file,
+    keyFile: t.key_file,
+    serverName: t.server_name_override,
+  });
+}
+
+function mapKafkaSecurity(tls: Out<typeof tlsClient> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
+  const t = auth?.tls ?? tls;
+  return drop({
+    tls: t ? drop({ caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, enabled: !t.insecure }) : undefined,
+    sasl: auth?.sasl,
+  });
+}
+
+export function mapOtlpReceiver(c: Out<typeof otlpReceiverSchema>) {
+  const g = c.protocols.grpc;
+  const h = c.protocols.http;
+  return drop({
+    grpc: g
+      ? drop({
+          endpoint: g.endpoint,
+          maxRecvMsgSizeMib: g.max_recv_msg_size_mib,
+          includeMetadata: g.include_metadata,
+          tls: g.tls ? drop({ certFile: g.tls.cert_file, keyFile: g.tls.key_file, clientCaFile: g.tls.client_ca_file ?? g.tls.ca_file }) : undefined,
+          keepalive: g.keepalive?.server_parameters
+            ? drop({
+                timeMs: g.keepalive.server_parameters.time,
+                timeoutMs: g.keepalive.server_parameters.timeout,
+                maxConnectionIdleMs: g.keepalive.server_parameters.max_connection_idle,
+              })
+            : undefined,
+        })
+      : false,
+    http: h
+      ? drop({
+          endpoint: h.endpoint,
+          maxRequestBodyBytes: h.max_request_body_size,
+          includeMetadata: h.include_metadata,
+          tls: h.tls ? drop({ certFile: h.tls.cert_file, keyFile: h.tls.key_file, clientCaFile: h.tls.client_ca_file ?? h.tls.ca_file }) : undefined,
+          cors: h.cors ? drop({ allowedOrigins: h.cors.allowed_origins, allowedHeaders: h.cors.allowed_headers, maxAgeSec: h.cors.max_age }) : undefined,
+          tracesUrlPath: h.traces_url_path,
+          metricsUrlPath: h.metrics_url_path,
+          logsUrlPath: h.logs_url_path,
+        })
+      : false,
+  });
+}
+
+export function mapKafkaReceiver(c: Out<typeof kafkaReceiverSchema>) {
+  return drop({
+    brokers: c.brokers,
+    clientId: c.client_id,
+    topics: c.topics ?? (c.topic ? [c.topic] : undefined),
+    encoding: c.encoding,
+    groupId: c.group_id,
+    groupInstanceId: c.group_instance_id,
+    initialOffset: c.initial_offset,
+    autoCommit: c.auto_commit ? drop({ enable: c.auto_commit.enable, intervalMs: c.auto_commit.interval }) : undefined,
+    sessionTimeoutMs: c.session_timeout,
+    heartbeatIntervalMs: c.heartbeat_interval,
+    rebalanceStrategy: c.group_rebalance_strategy,
+    minFetchBytes: c.min_fetch_size,
+    maxPartitionFetchBytes: c.default_fetch_size,
+    maxFetchBytes: c.max_fetch_size,
+    maxFetchWaitMs: c.max_fetch_wait,
+    headerExtraction: c.header_extraction
+      ? drop({ extractHeaders: c.header_extraction.extract_headers, headers: c.header_extraction.headers })
+      : undefined,
+    errorBackoff: c.error_backoff
+      ? drop({
+          initialIntervalMs: c.error_backoff.initial_interval,
+          maxIntervalMs: c.error_backoff.max_interval,
+          multiplier: c.error_backoff.multiplier,
+          randomizationFactor: c.error_backoff.randomization_factor,
+        })
+      : undefined,
+    deadLetterTopic: c.dead_letter_topic,
+    maxInFlightMessages: c.max_in_flight_messages,
+    maxInFlightBytes: c.max_in_flight_bytes,
+    ...mapKafkaSecurity(c.tls, c.auth),
+    librdkafka: c.librdkafka,
+  });
+}
+
+export function mapKafkaExporter(c: Out<typeof kafkaExporterSchema>) {
+  const p = c.producer;
+  return drop({
+    brokers: c.brokers,
+    clientId: c.client_id,
+    topic: c.topic,
+    topicFromAttribute: c.topic_from_attribute,
+    encoding: c.encoding,
+    partitionTracesById: c.partition_traces_by_id,
+    partitionMetricsByResourceAttributes: c.partition_metrics_by_resource_attributes,
+    partitionLogsByResourceAttributes: c.partition_logs_by_resource_attributes,
+    partitionLogsByTraceId: c.partition_logs_by_trace_id,
+    headers: c.headers,
+    headersFromMetadata: c.include_metadata_keys,
+    producer: p
+      ? drop({
+          maxMessageBytes: p.max_message_bytes,
+          requiredAcks: p.required_acks,
+          compression: p.compression,
+          flushMaxMessages: p.flush_max_messages,
+          lingerMs: p.linger,
+          enableIdempotence: p.idempotent,
+          messageTimeoutMs: c.timeout,
+        })
+      : c.timeout !== undefined
+        ? { messageTimeoutMs: c.timeout }
+        : undefined,
+    ...mapKafkaSecurity(c.tls, c.auth),
+    librdkafka: c.librdkafka,
+  });
+}
+
+export function mapOtlpExporter(c: Out<typeof otlpExporterSchema> | Out<typeof otlpHttpExporterSchema>, protocol: 'grpc' | 'http') {
+  const h = c as Out<typeof otlpHttpExporterSchema>;
+  return drop({
+    protocol,
+    endpoint: c.endpoint,
+    tracesEndpoint: h.traces_endpoint,
+    metricsEndpoint: h.metrics_endpoint,
+    logsEndpoint: h.logs_endpoint,
+    encoding: h.encoding,
+    headers: c.headers,
+    compression: c.compression === '' ? 'none' : c.compression,
+    timeoutMs: c.timeout,
+    tls: mapClientTls(c.tls),
+    retryOnFailure: c.retry_on_failure
+      ? drop({
+          enabled: c.retry_on_failure.enabled,
+          initialIntervalMs: c.retry_on_failure.initial_interval,
+          maxIntervalMs: c.retry_on_failure.max_interval,
+          maxElapsedMs: c.retry_on_failure.max_elapsed_time,
+          multiplier: c.retry_on_failure.multiplier,
+          randomizationFactor: c.retry_on_failure.randomization_factor,
+        })
+      : undefined,
+    sendingQueue: c.sending_queue
+      ? drop({
+          enabled: c.sending_queue.enabled,
+          numConsumers: c.sending_queue.num_consumers,
+          queueSize: c.sending_queue.queue_size,
+        })
+      : undefined,
+  });
+}
+
+export function mapBatch(c: Out<typeof batchSchema>) {
+  return drop({
+    sendBatchSize: c.send_batch_size,
+    sendBatchMaxSize: c.send_batch_max_size,
+    timeoutMs: c.timeout,
+    metadataKeys: c.metadata_keys,
+    metadataCardinalityLimit: c.metadata_cardinality_limit,
+  });
+}
+
+export function mapMemoryLimiter(c: Out<typeof memoryLimiterSchema>) {
+  return drop({
+    checkIntervalMs: c.check_interval,
+    limitMib: c.limit_mib,
+    spikeLimitMib: c.spike_limit_mib,
+    limitPercentage: c.limit_percentage,
+    spikeLimitPercentage: c.spike_limit_percentage,
+  });
+}
+
+export function mapResource(c: Out<typeof resourceSchema>) {
+  return {
+    attributes: c.attributes.map((a) => drop({ key: a.key, action: a.action, value: a.value, fromAttribute: a.from_attribute })),
+  };
+}

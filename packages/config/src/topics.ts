@@ -1,0 +1,37 @@
+import type { Signal } from '@otlp-kafka/core';
+import { DEFAULT_KAFKA_TOPICS } from './build.js';
+import type { ParsedConfig } from './parse.js';
+
+export interface KafkaTopicUse {
+  topic: string;
+  signal: Signal;
+  brokers: readonly string[];
+  /** Who uses it: a kafka exporter writes, a kafka receiver reads, a dead-letter topic takes refused records. */
+  role: 'exporter' | 'receiver' | 'dead-letter';
+  componentId: string;
+}
+
+/** Every Kafka topic a config writes or reads, with its signal: what `otlp-kafka topics` creates. */
+export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
+  const uses: KafkaTopicUse[] = [];
+  for (const [pid, p] of Object.entries(config.service.pipelines)) {
+    const signal = pid.split('/')[0] as Signal;
+    for (const id of p.exporters) {
+      const c = config.exporters.get(id);
+      if (c?.type !== 'kafka') continue;
+      const cfg = c.config as { topic?: string; brokers?: string[] };
+      uses.push({ topic: cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal], signal, brokers: cfg.brokers ?? ['localhost:9092'], role: 'exporter', componentId: id });
+    }
+    for (const id of p.receivers) {
+      const c = config.receivers.get(id);
+      if (c?.type !== 'kafka') continue;
+      const cfg = c.config as { topic?: string; topics?: string[]; brokers?: string[]; dead_letter_topic?: string };
+      const brokers = cfg.brokers ?? ['localhost:9092'];
+      for (const topic of cfg.topics ?? [cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal]])
+        if (!topic.startsWith('^')) uses.push({ topic, signal, brokers, role: 'receiver', componentId: id });
+      if (cfg.dead_letter_topic) uses.push({ topic: cfg.dead_letter_topic, signal, brokers, role: 'dead-letter', componentId: id });
+    }
+  }
+  const seen = new Set<string>();
+  return uses.filter((u) => (seen.has(u.topic + '|' + u.brokers.join()) ? false : (seen.add(u.topic + '|' + u.brokers.join()), true)));
+}
