@@ -1,0 +1,101 @@
+import { PipelineError, type Logger } from '@otlp-kafka/core';
+import type { MemoryLimiterState, MemoryLimits } from '../state.js';
+import { toMib } from './limits.js';
+
+export interface GuardConfig {
+  limits: MemoryLimits;
+  checkIntervalMs: number;
+  readMemoryBytes: () => number;
+  gc: (() => void) | undefined;
+  logger: Logger;
+}
+
+/**
+ * The state shared by every processor one limiter builds: memory is a
+ * process-wide resource, so there is one reading, one timer and one budget.
+ */
+export class MemoryGuard {
+  private memoryBytes = 0;
+  private refusing = false;
+  private inFlightBytes = 0;
+  private users = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly config: GuardConfig) {}
+
+  get state(): MemoryLimiterState {
+    return {
+      memoryBytes: this.memoryBytes,
+      refusing: this.refusing,
+      inFlightBytes: this.inFlightBytes,
+      limits: this.config.limits,
+    };
+  }
+
+  /** A processor started: the first one starts the periodic check. */
+  acquire(): void {
+    this.users++;
+    if (this.users > 1) return;
+    this.check();
+    this.timer = setInterval(() => this.check(), this.config.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  /** A processor shut down: the last one stops the check. */
+  release(): void {
+    if (this.users === 0) return;
+    this.users--;
+    if (this.users > 0) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  check(): void {
+    const { limits, logger } = this.config;
+    let used: number;
+    try {
+      used = this.config.readMemoryBytes();
+      if (used >= limits.hardLimitBytes && this.config.gc) {
+        this.config.gc();
+        used = this.config.readMemoryBytes();
+      }
+    } catch (e) {
+      // Keep the previous decision rather than guessing.
+      logger.error({ err: e }, 'memory reading failed');
+      return;
+    }
+    this.memoryBytes = used;
+    const refuse = used >= limits.softLimitBytes;
+    if (refuse !== this.refusing) {
+      const fields = { memoryMib: toMib(used), softLimitMib: toMib(limits.softLimitBytes) };
+      if (refuse) logger.warn(fields, 'memory usage above the soft limit: refusing data');
+      else logger.info(fields, 'memory usage back below the soft limit: accepting data');
+    }
+    this.refusing = refuse;
+  }
+
+  /** Admits `bytes` into the in-flight budget, or says why not. Call done() when admitted work settles. */
+  admit(bytes: number): PipelineError | undefined {
+    const { limits } = this.config;
+    if (this.refusing) {
+      return new PipelineError(
+        'ERR_BACKPRESSURE',
+        `memory usage ${toMib(this.memoryBytes)} MiB is above the soft limit of ${toMib(limits.softLimitBytes)} MiB`,
+      );
+    }
+    // One batch is always let through when nothing is in flight, so a batch
+    // larger than the budget cannot be refused forever.
+    if (this.inFlightBytes > 0 && this.inFlightBytes + bytes > limits.maxInFlightBytes) {
+      return new PipelineError(
+        'ERR_BACKPRESSURE',
+        `${this.inFlightBytes + bytes} bytes in flight would exceed the budget of ${limits.maxInFlightBytes} bytes`,
+      );
+    }
+    this.inFlightBytes += bytes;
+    return undefined;
+  }
+
+  done(bytes: number): void {
+    this.inFlightBytes -= bytes;
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { TelemetryOptions } from '@otlp-kafka/core';
+
+/**
+ * Options of the memory limiter. Exactly one of `limitMib` and
+ * `limitPercentage` is required; everything else has a default.
+ */
+export interface MemoryLimiterOptions extends TelemetryOptions {
+  /** How often memory is read. Default 1000. */
+  checkIntervalMs?: number;
+  /** Hard limit in MiB. */
+  limitMib?: number;
+  /** Headroom below the hard limit; the soft limit is limit - spike. Default 20% of the limit. */
+  spikeLimitMib?: number;
+  /** Hard limit as a percentage of the total memory (cgroup memory.max / memory.limit_in_bytes, else os.totalmem()). */
+  limitPercentage?: number;
+  /** Spike limit as a percentage of the total memory. Default 20% of the limit. */
+  spikeLimitPercentage?: number;
+  /**
+   * Bytes admitted and not yet acknowledged downstream, across every pipeline
+   * built from this limiter. Default: the spike limit. Memory readings lag a
+   * burst; this budget does not.
+   */
+  maxInFlightBytes?: number;
+  /** Retry hint given with every refusal. Default: checkIntervalMs (the earliest the state can change). */
+  retryAfterMs?: number;
+  /** Bytes of memory in use. Default: the process's resident set size. */
+  readMemoryBytes?: () => number;
+  /** Total memory for the percentage limits. Default: the cgroup limit, else os.totalmem(). */
+  totalMemoryBytes?: () => number;
+  /** Above the hard limit, call global.gc() when node runs with --expose-gc. Default true. */
+  gcAboveHardLimit?: boolean;
+  /** Bound on waiting for in-flight batches at shutdown. Default 10000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  checkIntervalMs: 1000,
+  spikeLimitFraction: 0.2,
+  gcAboveHardLimit: true,
+  shutdownTimeoutMs: 10_000,
+} as const;
+
+const positiveMs = z.number().int().positive();
+
+export const optionsSchema = z
+  .object({
+    checkIntervalMs: positiveMs.default(DEFAULTS.checkIntervalMs),
+    limitMib: z.number().positive().optional(),
+    spikeLimitMib: z.number().positive().optional(),
+    limitPercentage: z.number().positive().max(100).optional(),
+    spikeLimitPercentage: z.number().positive().max(100).optional(),
+    maxInFlightBytes: z.number().int().positive().optional(),
+    retryAfterMs: z.number().int().nonnegative().optional(),
+    readMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+    totalMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+    gcAboveHardLimit: z.boolean().default(DEFAULTS.gcAboveHardLimit),
+    shutdownTimeoutMs: positiveMs.default(DEFAULTS.shutdownTimeoutMs),
+    meterProvider: z.any().optional(),
+    logger: z.any().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    const byMib = o.limitMib !== undefined;
+    const byPct = o.limitPercentage !== undefined;
+    if (byMib === byPct) {
+      ctx.addIssue({ code: 'custom', path: ['limitMib'], message: 'exactly one of limitMib and limitPercentage is required' });
+    }
+    if (o.spikeLimitMib !== undefined && !byMib) {
+      ctx.addIssue({ code: 'custom', path: ['spikeLimitMib'], message: 'only valid together with limitMib' });
+    }
+    if (o.spikeLimitPercentage !== undefined && !byPct) {
+      ctx.addIssue({ code: 'custom', path: ['spikeLimitPercentage'], message: 'only valid together with limitPercentage' });
+    }
+    if (byMib && o.spikeLimitMib !== undefined && o.spikeLimitMib >= o.limitMib!) {
+      ctx.addIssue({ code: 'custom', path: ['spikeLimitMib'], message: 'must be less than limitMib' });
+    }
+    if (byPct && o.spikeLimitPercentage !== undefined && o.spikeLimitPercentage >= o.limitPercentage!) {
+      ctx.addIssue({ code: 'custom', path: ['spikeLimitPercentage'], message: 'must be less than limitPercentage' });
+    }
+  });
+
+export type ParsedOptions = z.output<typeof optionsSchema>;

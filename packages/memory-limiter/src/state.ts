@@ -1,0 +1,19 @@
+/** The limiter's thresholds in bytes. */
+export interface MemoryLimits {
+  readonly hardLimitBytes: number;
+  readonly spikeLimitBytes: number;
+  /** hard - spike: at or above it, data is refused. */
+  readonly softLimitBytes: number;
+  readonly maxInFlightBytes: number;
+}
+
+/** What the limiter knows right now. */
+export interface MemoryLimiterState {
+  /** The last memory reading, in bytes (0 before the first check). */
+  readonly memoryBytes: number;
+  /** True while the last reading was at or above the soft limit. */
+  readonly refusing: boolean;
+  /** Bytes admitted and not yet acknowledged downstream. */
+  readonly inFlightBytes: number;
+  readonly limits: MemoryLimits;
+}
