@@ -1,6 +1,10 @@
 // Types for harness.mjs (plain ESM, no build step) so strict TypeScript callers type-check.
 
-export declare class HarnessError extends Error {}
+export declare class HarnessError extends Error {
+  constructor(message: string, code?: 'BUSY' | 'PORT_IN_USE' | 'FAILED');
+  /** BUSY: another live process's cluster runs there; PORT_IN_USE: a foreign process holds a port. */
+  readonly code: 'BUSY' | 'PORT_IN_USE' | 'FAILED';
+}
 export declare const DEFAULT_BASE_PORT: number;
 export declare function kafkaVersion(): string;
 
@@ -41,6 +45,12 @@ export declare function startCluster(options?: {
   basePort?: number;
   owner?: 'cli' | 'testkit';
   timeoutMs?: number;
+  /** Reuse a fully running cluster whatever its node count. */
+  acceptRunning?: boolean;
+  /** A fresh cluster owned by this process: fail with code BUSY if another live process's cluster runs there. */
+  exclusive?: boolean;
+  /** Register this process as a user (see releaseLease). */
+  lease?: boolean;
   log?: (message: string) => void;
 }): Promise<StartedCluster>;
 export declare function stopCluster(options?: { basePort?: number; graceMs?: number }): Promise<{ stopped: number[] }>;

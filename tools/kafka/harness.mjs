@@ -109,7 +109,7 @@ async function assertPortsFree(basePort, ids) {
   for (const id of ids) {
     for (const port of [brokerPort(basePort, id), controllerPort(basePort, id)]) {
       if (await portOpen(port, 500)) {
-        throw new HarnessError(`port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`);
+        throw new HarnessError(`port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`, 'PORT_IN_USE');
       }
     }
   }
@@ -144,13 +144,34 @@ async function stopNodes(basePort, ids, graceMs) {
  * node count re-formats it. On failure every node started here is stopped again.
  * @returns {Promise<{ brokers: string, basePort: number, nodes: number, reused: boolean, startupMs: number }>}
  */
-export async function startCluster({ nodes = 1, basePort = DEFAULT_BASE_PORT, owner = 'cli', timeoutMs = DEFAULT_START_TIMEOUT_MS, log = () => {} } = {}) {
+export async function startCluster({
+  nodes = 1,
+  basePort = DEFAULT_BASE_PORT,
+  owner = 'cli',
+  timeoutMs = DEFAULT_START_TIMEOUT_MS,
+  acceptRunning = false,
+  exclusive = false,
+  lease = false,
+  log = () => {},
+} = {}) {
   validate(basePort, nodes);
   const began = Date.now();
   mkdirSync(CLUSTERS_DIR, { recursive: true });
   return withLock(lockFile(basePort), async () => {
-    const status = clusterStatus({ basePort });
+    let status = clusterStatus({ basePort });
+    if (status.running && exclusive) {
+      const state = readState(basePort);
+      if (state?.ownerPid !== undefined && state.ownerPid !== process.pid && !isAlive(state.ownerPid)) {
+        log(`stopping the cluster at base port ${basePort} left behind by dead process ${state.ownerPid}`);
+        await stopNodes(basePort, status.nodes.map((n) => n.id), 5000);
+        status = clusterStatus({ basePort });
+      } else {
+        throw new HarnessError(`a cluster is already running at base port ${basePort}`, 'BUSY');
+      }
+    }
+    if (exclusive) rmSync(clusterDir(basePort), { recursive: true, force: true });
     if (status.running) {
+      if (acceptRunning && status.allRunning) nodes = status.nodes.length;
       if (status.nodes.length !== nodes) {
         throw new HarnessError(`a ${status.nodes.length}-node cluster is already running at ${status.brokers}; stop it first (npm run kafka -- stop)`);
       }
@@ -159,6 +180,7 @@ export async function startCluster({ nodes = 1, basePort = DEFAULT_BASE_PORT, ow
         await waitForCluster({ basePort, timeoutMs });
         // `npm run kafka -- start` adopts a cluster tests started, so their teardown leaves it up.
         if (owner === 'cli' && status.owner !== 'cli') writeState(basePort, { ...readState(basePort), owner, ownerPid: undefined });
+        if (lease) addLease(basePort);
         return { brokers: status.brokers, basePort, nodes, reused: true, startupMs: Date.now() - began };
       }
     }
@@ -173,7 +195,9 @@ export async function startCluster({ nodes = 1, basePort = DEFAULT_BASE_PORT, ow
     }
     state ??= { clusterId: newClusterId(), nodes, kafkaVersion: kafkaVersion() };
     mkdirSync(clusterDir(basePort), { recursive: true });
-    writeState(basePort, { ...state, basePort, owner, ownerPid: owner === 'cli' ? undefined : process.pid });
+    // A CLI cluster with some nodes still up stays the CLI's (tests must not stop it at teardown).
+    const keepCli = status.running && status.owner === 'cli';
+    writeState(basePort, { ...state, basePort, owner: keepCli ? 'cli' : owner, ownerPid: owner === 'cli' || keepCli ? undefined : process.pid });
     const toStart = Array.from({ length: nodes }, (_, id) => id).filter((id) => nodePid(basePort, id) === undefined);
     await assertPortsFree(basePort, toStart);
     await prepare(classpath, basePort, state);
@@ -185,6 +209,7 @@ export async function startCluster({ nodes = 1, basePort = DEFAULT_BASE_PORT, ow
       await stopNodes(basePort, toStart, 5000);
       throw err;
     }
+    if (lease) addLease(basePort);
     return { brokers: bootstrapServers(basePort, nodes), basePort, nodes, reused: false, startupMs: Date.now() - began };
   });
 }

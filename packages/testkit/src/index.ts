@@ -1,2 +1,11 @@
 // @otlp-kafka/testkit: fakes and helpers for testing otlp-kafka pipelines (public API).
 // Explicit named exports only.
+
+// Kafka (real Apache Kafka through the local harness, tools/kafka).
+export { KAFKA_BROKERS_ENV, kafkaBrokers } from './kafka/brokers.js';
+export { committedOffsets, deleteTopic, freshGroup, freshTopic } from './kafka/topics.js';
+export type { FreshTopicOptions, KafkaTarget } from './kafka/topics.js';
+export { consumeRaw, produceRaw } from './kafka/raw.js';
+export type { ConsumeRawOptions, ConsumedRecord, ProducedRecord, RawMessage } from './kafka/raw.js';
+export { startKafkaCluster } from './kafka/cluster.js';
+export type { KafkaCluster, StartKafkaClusterOptions } from './kafka/cluster.js';

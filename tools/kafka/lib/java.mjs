@@ -6,6 +6,11 @@ import { LIB_DIR, POM, TOOLS_DIR } from './paths.mjs';
 
 export class HarnessError extends Error {
   name = 'HarnessError';
+  /** @param {string} message @param {'BUSY' | 'PORT_IN_USE' | 'FAILED'} [code] */
+  constructor(message, code = 'FAILED') {
+    super(message);
+    this.code = code;
+  }
 }
 
 export function javaBin() {

@@ -1,0 +1,94 @@
+// A private Kafka cluster for one test (fault tests: kill / restart nodes), on its own
+// ports so the shared development node is never disturbed.
+import { DEFAULT_BASE_PORT, HarnessError, killClusterSync, killNode, resetCluster, restartNode, startCluster, stopNode } from './harness.js';
+
+export interface StartKafkaClusterOptions {
+  /** Combined broker+controller nodes; default 1. 3+ nodes get replication 3, min.insync.replicas 2. */
+  readonly nodes?: number;
+  /** Broker port of node 0 (node i: basePort+i, controller basePort+100+i); default: the first free slot from 39300 in steps of 10. */
+  readonly basePort?: number;
+  /** How long start and restart wait for all nodes to register; default 60000. */
+  readonly timeoutMs?: number;
+}
+
+export interface KafkaCluster {
+  /** Bootstrap servers of all nodes, "127.0.0.1:p0,127.0.0.1:p1,...". */
+  readonly brokers: string;
+  readonly nodes: number;
+  readonly basePort: number;
+  /** "127.0.0.1:port" of one node. */
+  brokerAddress(id: number): string;
+  /** SIGKILLs a node (a crash: no controlled shutdown). */
+  kill(id: number): Promise<void>;
+  /** Stops a node cleanly (SIGTERM, SIGKILL after 20 s). */
+  stopNode(id: number): Promise<void>;
+  /** Stops the node if running, starts it on its data and waits until every running node is registered. */
+  restart(id: number): Promise<void>;
+  /** Stops every node and deletes the cluster's data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SLOT_BASE = DEFAULT_BASE_PORT + 208; // 39300: clear of the shared cluster's 39092..39201
+const SLOT_STEP = 10;
+const SLOTS = 20;
+
+/**
+ * Starts a fresh cluster owned by this process. Its nodes are SIGKILLed if the process
+ * exits without stop(), and a later start reclaims slots of processes that died.
+ */
+export async function startKafkaCluster(options: StartKafkaClusterOptions = {}): Promise<KafkaCluster> {
+  const nodes = options.nodes ?? 1;
+  if (nodes > SLOT_STEP && options.basePort === undefined) throw new RangeError(`at most ${SLOT_STEP} nodes per cluster`);
+  const candidates = options.basePort !== undefined ? [options.basePort] : Array.from({ length: SLOTS }, (_, i) => SLOT_BASE + i * SLOT_STEP);
+  let lastError: unknown;
+  for (const basePort of candidates) {
+    try {
+      const started = await startCluster({ nodes, basePort, owner: 'testkit', exclusive: true, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      return track(started.brokers, nodes, basePort, options.timeoutMs);
+    } catch (err) {
+      lastError = err;
+      const busy = err instanceof HarnessError && (err.code === 'BUSY' || err.code === 'PORT_IN_USE');
+      if (!busy || options.basePort !== undefined) throw err;
+    }
+  }
+  throw new Error(`no free port slot for a Kafka cluster in ${SLOT_BASE}..${SLOT_BASE + SLOTS * SLOT_STEP}`, { cause: lastError });
+}
+
+function track(brokers: string, nodes: number, basePort: number, timeoutMs: number | undefined): KafkaCluster {
+  // Last resort if the test process exits without stop(): no JVM outlives it.
+  const onExit = (): void => killClusterSync(basePort);
+  process.on('exit', onExit);
+  let stopped: Promise<void> | undefined;
+  const checkId = (id: number): void => {
+    if (!Number.isInteger(id) || id < 0 || id >= nodes) throw new RangeError(`node id must be 0..${nodes - 1}, got ${id}`);
+  };
+  return {
+    brokers,
+    nodes,
+    basePort,
+    brokerAddress: (id) => {
+      checkId(id);
+      return `127.0.0.1:${basePort + id}`;
+    },
+    kill: async (id) => {
+      checkId(id);
+      await killNode({ basePort, id });
+    },
+    stopNode: async (id) => {
+      checkId(id);
+      await stopNode({ basePort, id });
+    },
+    restart: async (id) => {
+      checkId(id);
+      await restartNode({ basePort, id, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        try {
+          await resetCluster({ basePort });
+        } finally {
+          process.off('exit', onExit);
+        }
+      })()),
+  };
+}
