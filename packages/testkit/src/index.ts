@@ -9,3 +9,5 @@ export { consumeRaw, produceRaw } from './kafka/raw.js';
 export type { ConsumeRawOptions, ConsumedRecord, ProducedRecord, RawMessage } from './kafka/raw.js';
 export { startKafkaCluster } from './kafka/cluster.js';
 export type { KafkaCluster, StartKafkaClusterOptions } from './kafka/cluster.js';
+export { type SinkBehaviour } from './sink-behaviour.js';
+export { createMemorySink, type MemorySink, type MemorySinkOptions, type SinkCall } from './memory-sink.js';

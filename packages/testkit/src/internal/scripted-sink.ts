@@ -1,0 +1,192 @@
+import { PipelineError, createInFlight, retryable, type Exporter, type Outcome } from '@otlp-kafka/core';
+import type { Batch } from '@otlp-kafka/pdata';
+import type { SinkBehaviour } from '../sink-behaviour.js';
+import { Script, outcomeFor } from './script.js';
+
+/** One consume() call a scripted sink saw; `outcome` is set once it settled. */
+export interface SinkCall {
+  readonly batch: Batch;
+  outcome?: Outcome;
+}
+
+export interface ScriptedSinkSettings {
+  name: string;
+  delayMs: number;
+  behaviour: SinkBehaviour;
+  shutdownTimeoutMs: number;
+  keepBatches: boolean;
+}
+
+interface Waiter {
+  done: () => boolean;
+  resolve: () => void;
+}
+
+/**
+ * The mechanics shared by the test sinks: a script of outcomes, an optional
+ * delay and pause, in-flight tracking for shutdown, and waiters. Subclasses
+ * decide what acceptance records (`accept`).
+ */
+export abstract class ScriptedSink implements Exporter {
+  readonly name: string;
+  delayMs: number;
+  protected readonly script: Script;
+  private readonly inFlightWork = createInFlight();
+  private readonly keepBatches: boolean;
+  private readonly shutdownTimeoutMs: number;
+  private readonly callList: SinkCall[] = [];
+  private readonly batchList: Batch[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private itemsAccepted = 0;
+  private itemsRejected = 0;
+  private callCount = 0;
+  private settledCount = 0;
+  private state: 'new' | 'started' | 'stopped' = 'new';
+  private stopping: Promise<void> | undefined;
+
+  protected constructor(settings: ScriptedSinkSettings) {
+    this.name = settings.name;
+    this.delayMs = settings.delayMs;
+    this.script = new Script(settings.behaviour);
+    this.keepBatches = settings.keepBatches;
+    this.shutdownTimeoutMs = settings.shutdownTimeoutMs;
+  }
+
+  /** Records an accepted batch; may refuse it (bad data) by returning an outcome. */
+  protected abstract accept(batch: Batch, rejectedItems: number): Outcome | undefined;
+
+  get batches(): readonly Batch[] {
+    return this.batchList;
+  }
+  get calls(): readonly SinkCall[] {
+    return this.callList;
+  }
+  /** consume() calls received (while not shut down). */
+  get callsMade(): number {
+    return this.callCount;
+  }
+  /** consume() calls answered. */
+  get callsSettled(): number {
+    return this.settledCount;
+  }
+  get items(): number {
+    return this.itemsAccepted;
+  }
+  get rejectedItems(): number {
+    return this.itemsRejected;
+  }
+  get inFlight(): number {
+    return this.inFlightWork.size;
+  }
+  get started(): boolean {
+    return this.state === 'started';
+  }
+  get stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  failNext(behaviour: SinkBehaviour, n = 1): void {
+    this.script.failNext(behaviour, n);
+  }
+  setBehaviour(behaviour: SinkBehaviour): void {
+    this.script.setBehaviour(behaviour);
+  }
+  pause(): void {
+    this.script.pause();
+  }
+  resume(): void {
+    this.script.resume();
+  }
+
+  start(): Promise<void> {
+    if (this.state === 'new') this.state = 'started';
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.state = 'stopped';
+      await this.inFlightWork.drain(this.shutdownTimeoutMs);
+    })();
+    return this.stopping;
+  }
+
+  consume(batch: Batch): Promise<Outcome> {
+    if (this.state === 'stopped')
+      return Promise.resolve(retryable(new PipelineError('ERR_SHUTDOWN', `${this.name}: shut down`)));
+    this.callCount++;
+    const behaviour = this.script.take();
+    const call: SinkCall = { batch };
+    if (this.keepBatches) this.callList.push(call);
+    return this.inFlightWork.track(this.answer(call, behaviour));
+  }
+
+  private async answer(call: SinkCall, behaviour: SinkBehaviour): Promise<Outcome> {
+    await this.script.passGate();
+    if (this.delayMs > 0) await sleep(this.delayMs);
+    const { batch } = call;
+    let { outcome, rejected } = outcomeFor(behaviour, batch, this.name);
+    if (outcome.isOk()) {
+      const refused = this.accept(batch, rejected);
+      if (refused) {
+        outcome = refused;
+      } else {
+        if (this.keepBatches) this.batchList.push(batch);
+        this.itemsAccepted += batch.itemCount - rejected;
+        this.itemsRejected += rejected;
+      }
+    }
+    call.outcome = outcome;
+    this.settledCount++;
+    for (const w of this.waiters) {
+      if (w.done()) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+    return outcome;
+  }
+
+  /** Resolves when `done()` holds after some call settles (or at once); rejects after `timeoutMs`. */
+  protected waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        done,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new PipelineError('ERR_TIMEOUT', `${this.name}: ${what} not reached within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      this.waiters.add(waiter);
+    });
+  }
+
+  waitForItems(n: number, timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.itemsAccepted >= n, timeoutMs, `${n} items`);
+  }
+
+  waitForCalls(n: number, timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.settledCount >= n, timeoutMs, `${n} settled calls`);
+  }
+
+  /** Forgets recorded batches, calls and counts (not the script). */
+  clear(): void {
+    this.batchList.length = 0;
+    this.callList.length = 0;
+    this.itemsAccepted = 0;
+    this.itemsRejected = 0;
+    this.callCount = 0;
+    this.settledCount = 0;
+  }
+}
+
+// Not unref'd: a simulated slow export is work in progress, like a real request.
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
