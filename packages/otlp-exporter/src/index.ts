@@ -1,0 +1,11 @@
+export { createOtlpExporter, type OtlpExporter } from './exporter.js';
+export {
+  DEFAULTS,
+  type OtlpExporterOptions,
+  type OtlpTlsOptions,
+  type RetryOnFailureOptions,
+  type SendingQueueOptions,
+  type OtlpProtocol,
+  type OtlpEncoding,
+  type OtlpCompression,
+} from './options.js';

@@ -1,0 +1,80 @@
+import { PipelineError } from '@otlp-kafka/core';
+import { ExponentialBackoff, type BackoffSettings } from './backoff.js';
+import type { AttemptResult } from './transport.js';
+
+export interface RetrySettings extends BackoffSettings {
+  readonly enabled: boolean;
+  /** 0: retry until shutdown. */
+  readonly maxElapsedMs: number;
+}
+
+/** Shutdown's two steps, as signals the retry loop watches. */
+export interface RetryControl {
+  /** Shutdown began: waits between attempts end now and no new attempt follows a failure. */
+  readonly stopping: AbortSignal;
+  /** The shutdown deadline passed: attempts in flight are aborted, none start. */
+  readonly abort: AbortSignal;
+}
+
+export interface RetryReport {
+  readonly result: AttemptResult;
+  readonly attempts: number;
+}
+
+/**
+ * Sends until success, a permanent failure, shutdown, or until the next wait
+ * would pass maxElapsedMs. Giving up is still retryable: the data goes back to
+ * the caller (the Kafka receiver redelivers it), it is never dropped here.
+ * The wait is the backoff, or the server's Retry-After / RetryInfo if longer.
+ */
+export async function sendWithRetry(
+  send: (abort: AbortSignal) => Promise<AttemptResult>,
+  settings: RetrySettings,
+  control: RetryControl,
+  onRetry: (result: AttemptResult & { kind: 'retryable' }, attempt: number, delayMs: number) => void = () => {},
+  random: () => number = Math.random,
+): Promise<RetryReport> {
+  const startMs = Date.now();
+  const backoff = new ExponentialBackoff(settings, random);
+  for (let attempts = 0; ; ) {
+    if (control.abort.aborted) {
+      const error = new PipelineError('ERR_SHUTDOWN', 'exporter shut down before the batch was sent');
+      return { result: { kind: 'retryable', error }, attempts };
+    }
+    const result = await send(control.abort);
+    attempts++;
+    if (result.kind !== 'retryable' || !settings.enabled) return { result, attempts };
+    if (control.stopping.aborted) return { result: giveUp(result, 'ERR_SHUTDOWN', 'the exporter is shutting down', attempts), attempts };
+    let delayMs = backoff.next();
+    if (result.retryAfterMs !== undefined) delayMs = Math.max(delayMs, result.retryAfterMs);
+    const elapsedMs = Date.now() - startMs;
+    if (settings.maxElapsedMs > 0 && elapsedMs + delayMs > settings.maxElapsedMs) {
+      return { result: giveUp(result, 'ERR_OTLP_RETRIES_EXHAUSTED', `retries exhausted after ${elapsedMs}ms (maxElapsedMs ${settings.maxElapsedMs})`, attempts), attempts };
+    }
+    onRetry(result, attempts, delayMs);
+    if (!(await sleep(delayMs, control.stopping)))
+      return { result: giveUp(result, 'ERR_SHUTDOWN', 'the exporter is shutting down', attempts), attempts };
+  }
+}
+
+function giveUp(last: AttemptResult & { kind: 'retryable' }, code: string, why: string, attempts: number): AttemptResult {
+  const error = new PipelineError(code, `${why}, ${attempts} attempt(s): ${last.error.message}`, { cause: last.error });
+  return last.retryAfterMs === undefined ? { kind: 'retryable', error } : { kind: 'retryable', error, retryAfterMs: last.retryAfterMs };
+}
+
+/** Resolves true after ms, false as soon as `cancel` fires. */
+function sleep(ms: number, cancel: AbortSignal): Promise<boolean> {
+  if (cancel.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      cancel.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    timer.unref();
+    cancel.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,97 @@
+import { createBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+
+/** Minimal protobuf writing for test requests (length-delimited fields only). */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}
+
+function field(no: number, payload: Uint8Array | string): number[] {
+  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  return [...varint((no << 3) | 2), ...varint(bytes.length), ...bytes];
+}
+
+const msg = (...parts: number[][]): Uint8Array => Uint8Array.from(parts.flat());
+
+function id(n: number, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  new DataView(b.buffer).setUint32(size - 4, n);
+  return b;
+}
+
+/**
+ * An encoded Export*ServiceRequest with `items` spans / log records / gauge data
+ * points, numbered from `first` (span ids, log bodies, data point ids).
+ */
+export function requestBytes(signal: Signal, items: number, first = 1): Uint8Array {
+  const records: number[][] = [];
+  for (let i = first; i < first + items; i++) {
+    if (signal === 'traces') records.push(field(2, msg(field(1, id(7, 16)), field(2, id(i, 8)), field(5, `span-${i}`))));
+    else if (signal === 'logs') records.push(field(2, msg(field(5, msg(field(1, `log-${i}`))))));
+  }
+  if (signal === 'metrics') {
+    // One gauge (Metric.gauge = 5) whose data points (1) carry an attribute test.id.
+    const points = [];
+    for (let i = first; i < first + items; i++)
+      points.push(field(1, msg(field(7, msg(field(1, 'test.id'), field(2, msg(field(1, String(i)))))))));
+    records.push(field(2, msg(field(1, 'm'), field(5, msg(...points)))));
+  }
+  const resource = msg(field(1, msg(field(1, msg(field(1, 'service.name'), field(2, msg(field(1, 'test'))))))));
+  const scopeLevel = msg(field(1, msg(field(1, 'scope'))), ...records);
+  return msg(field(1, msg(field(1, resource), field(2, scopeLevel))));
+}
+
+export function batchOf(signal: Signal, items: number, first = 1): Batch {
+  const r = createBatch(signal, requestBytes(signal, items, first));
+  if (r.isErr()) throw r.error;
+  return r.value;
+}
+
+/** A promise and its resolve, for holding a server's answer until a test releases it. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Settled-or-not check without waiting: resolves 'pending' if `p` has not settled after a macrotask. */
+export async function state(p: Promise<unknown>): Promise<'pending' | 'settled'> {
+  const marker = Symbol('pending');
+  const r = await Promise.race([p, new Promise((res) => setImmediate(() => res(marker)))]);
+  return r === marker ? 'pending' : 'settled';
+}
+
+/** Reads metrics on demand: `await metrics.value(name, attrs?)` sums the matching data points. */
+export class TestMetricReader extends MetricReader {
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Sum of the points of metric `name` whose attributes include `attrs`; undefined if none. */
+  async value(name: string, attrs: Record<string, string> = {}): Promise<number | undefined> {
+    const { resourceMetrics } = await this.collect();
+    let sum: number | undefined;
+    for (const scope of resourceMetrics.scopeMetrics)
+      for (const m of scope.metrics) {
+        if (m.descriptor.name !== name) continue;
+        for (const p of m.dataPoints) {
+          if (Object.entries(attrs).every(([k, v]) => p.attributes[k] === v)) sum = (sum ?? 0) + (p.value as number);
+        }
+      }
+    return sum;
+  }
+}
+
+export function testMeter(): { meterProvider: MeterProvider; metrics: TestMetricReader } {
+  const metrics = new TestMetricReader();
+  return { meterProvider: new MeterProvider({ readers: [metrics] }), metrics };
+}
