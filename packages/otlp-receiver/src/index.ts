@@ -1,0 +1,10 @@
+export { createOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+export {
+  DEFAULTS,
+  type OtlpReceiverOptions,
+  type GrpcOptions,
+  type HttpOptions,
+  type TlsOptions,
+  type CorsOptions,
+  type KeepaliveOptions,
+} from './options.js';

@@ -1,0 +1,160 @@
+import * as grpc from '@grpc/grpc-js';
+import { SIGNALS, type BatchMetadata, type Logger, type Signal } from '@otlp-kafka/core';
+import { encodeGrpcStatusDetails } from '@otlp-kafka/pdata';
+import type { ParsedGrpcOptions } from '../options.js';
+import { formatAddress, parseEndpoint } from './endpoint.js';
+import type { Ingest } from './ingest.js';
+import { exportResponse } from './responses.js';
+import { GrpcCode, replyFor } from './status.js';
+import { loadTls } from './tls.js';
+
+const SERVICE: Record<Signal, string> = {
+  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
+  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
+};
+
+const identity = (b: Buffer): Buffer => b;
+
+/** The Export method with raw-bytes (de)serializers: the request stays an encoded protobuf. */
+function serviceDefinition(signal: Signal): grpc.ServiceDefinition {
+  return {
+    Export: {
+      path: `/${SERVICE[signal]}/Export`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+      originalName: 'export',
+    },
+  };
+}
+
+type Call = grpc.ServerUnaryCall<Buffer, Buffer>;
+type Callback = grpc.sendUnaryData<Buffer>;
+
+/** The OTLP/gRPC listener (@grpc/grpc-js). */
+export class GrpcTransport {
+  private server: grpc.Server | undefined;
+  private port: number | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly options: ParsedGrpcOptions,
+    private readonly ingest: Ingest,
+    private readonly logger: Logger,
+  ) {}
+
+  get address(): string | undefined {
+    if (this.port === undefined) return undefined;
+    return formatAddress(parseEndpoint(this.options.endpoint).host ?? '0.0.0.0', this.port);
+  }
+
+  async listen(): Promise<void> {
+    const server = new grpc.Server(this.channelOptions());
+    for (const signal of SIGNALS) {
+      server.addService(serviceDefinition(signal), {
+        Export: (call: Call, callback: Callback) => {
+          void this.ingest.track(this.export(signal, call, callback));
+        },
+      });
+    }
+    const creds = await this.credentials();
+    this.port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(this.options.endpoint, creds, (err, port) => (err ? reject(err) : resolve(port)));
+    });
+    this.server = server;
+  }
+
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
+  /** Waits for calls to end (GOAWAY to clients), forcing connections closed after `timeoutMs`. */
+  async close(timeoutMs: number): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, timeoutMs);
+      timer.unref();
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async export(signal: Signal, call: Call, callback: Callback): Promise<void> {
+    try {
+      if (this.closing) return callback({ code: GrpcCode.UNAVAILABLE, details: 'receiver is shutting down' });
+      const result = await this.ingest.handle(signal, 'grpc', call.request, this.metadata(call));
+      if (result.kind === 'no-pipeline') return callback({ code: GrpcCode.UNIMPLEMENTED, details: result.message });
+      if (result.kind === 'invalid') return callback({ code: GrpcCode.INVALID_ARGUMENT, details: result.message });
+      const reply = replyFor(result.outcome);
+      if (reply.grpcCode === GrpcCode.OK) {
+        return callback(null, Buffer.from(exportResponse(signal, 'proto', reply.rejectedItems, reply.message) as Uint8Array));
+      }
+      const trailer = new grpc.Metadata();
+      trailer.set(
+        'grpc-status-details-bin',
+        Buffer.from(
+          encodeGrpcStatusDetails(
+            reply.retryAfterMs === undefined
+              ? { code: reply.grpcCode, message: reply.message }
+              : { code: reply.grpcCode, message: reply.message, retryDelayMs: reply.retryAfterMs },
+          ),
+        ),
+      );
+      callback({ code: reply.grpcCode, details: reply.message, metadata: trailer });
+    } catch (e) {
+      this.logger.error({ err: e, signal }, 'OTLP/gRPC call failed');
+      callback({ code: GrpcCode.INTERNAL, details: 'internal error' });
+    }
+  }
+
+  private metadata(call: Call): BatchMetadata {
+    const client = { address: peerAddress(call.getPeer()), transport: 'grpc' };
+    if (!this.options.includeMetadata) return { client };
+    const headers: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(call.metadata.toJSON())) {
+      // Binary (-bin) values are not text; they stay out of the batch metadata.
+      if (key.endsWith('-bin')) continue;
+      headers[key.toLowerCase()] = values.map(String);
+    }
+    return { headers, client };
+  }
+
+  private channelOptions(): grpc.ChannelOptions {
+    const o: grpc.ChannelOptions = {
+      'grpc.max_receive_message_length': Math.floor(this.options.maxRecvMsgSizeMib * 1024 * 1024),
+    };
+    const k = this.options.keepalive?.serverParameters;
+    if (k?.maxConnectionIdleMs !== undefined) o['grpc.max_connection_idle_ms'] = k.maxConnectionIdleMs;
+    if (k?.maxConnectionAgeMs !== undefined) o['grpc.max_connection_age_ms'] = k.maxConnectionAgeMs;
+    if (k?.maxConnectionAgeGraceMs !== undefined) o['grpc.max_connection_age_grace_ms'] = k.maxConnectionAgeGraceMs;
+    if (k?.timeMs !== undefined) o['grpc.keepalive_time_ms'] = k.timeMs;
+    if (k?.timeoutMs !== undefined) o['grpc.keepalive_timeout_ms'] = k.timeoutMs;
+    return o;
+  }
+
+  private async credentials(): Promise<grpc.ServerCredentials> {
+    if (!this.options.tls) return grpc.ServerCredentials.createInsecure();
+    const tls = await loadTls(this.options.tls);
+    return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.ca !== undefined);
+  }
+}
+
+/** grpc-js peers look like "ipv4:1.2.3.4:5", "ipv6:[::1]:5" or "1.2.3.4:5": keep the IP. */
+export function peerAddress(peer: string): string {
+  const p = peer.replace(/^ipv[46]:/, '');
+  const v6 = /^\[([^\]]+)\]/.exec(p);
+  if (v6) return v6[1]!;
+  const i = p.lastIndexOf(':');
+  return i > 0 && p.indexOf(':') === i ? p.slice(0, i) : p;
+}

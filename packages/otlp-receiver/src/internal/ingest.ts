@@ -1,0 +1,81 @@
+import {
+  createInFlight,
+  ok,
+  retryable,
+  toPipelineError,
+  type BatchMetadata,
+  type Consumer,
+  type InFlight,
+  type Logger,
+  type Outcome,
+  type Signal,
+} from '@otlp-kafka/core';
+import { createBatch } from '@otlp-kafka/pdata';
+import type { ReceiverMetrics, Transport } from './metrics.js';
+
+export type IngestResult =
+  | { readonly kind: 'no-pipeline'; readonly message: string }
+  | { readonly kind: 'invalid'; readonly message: string }
+  | { readonly kind: 'outcome'; readonly outcome: Outcome };
+
+const REQUEST_NAME: Record<Signal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+  logs: 'ExportLogsServiceRequest',
+};
+
+/**
+ * The transport-independent part of a request: check and count the bytes,
+ * hand them to the signal's pipeline, count the outcome. Both servers call it
+ * and track their requests in `inFlight`, so shutdown can wait for real outcomes.
+ */
+export class Ingest {
+  readonly inFlight: InFlight = createInFlight();
+  private readonly consumers = new Map<Signal, Consumer>();
+
+  constructor(
+    private readonly metrics: ReceiverMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  connect(signal: Signal, consumer: Consumer): void {
+    this.consumers.set(signal, consumer);
+  }
+
+  isConnected(signal: Signal): boolean {
+    return this.consumers.has(signal);
+  }
+
+  /** Transports wrap each whole request (body reading included) so shutdown waits for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    return this.inFlight.track(work);
+  }
+
+  /** `bytes` is an encoded Export*ServiceRequest (JSON already converted). Never rejects. */
+  async handle(
+    signal: Signal,
+    transport: Transport,
+    bytes: Uint8Array,
+    metadata: BatchMetadata,
+  ): Promise<IngestResult> {
+    const consumer = this.consumers.get(signal);
+    if (!consumer) return { kind: 'no-pipeline', message: `no pipeline is configured for ${signal}` };
+    const batch = createBatch(signal, bytes, metadata);
+    if (batch.isErr()) {
+      return { kind: 'invalid', message: `invalid ${REQUEST_NAME[signal]}: ${batch.error.message}` };
+    }
+    const items = batch.value.itemCount;
+    // As the Collector: a request without items is answered at once.
+    if (items === 0) return { kind: 'outcome', outcome: ok() };
+    let outcome: Outcome;
+    try {
+      outcome = await consumer.consume(batch.value);
+    } catch (e) {
+      this.metrics.failed(signal, transport, items);
+      this.logger.error({ err: e, signal }, 'pipeline consume() rejected; answering retryable');
+      return { kind: 'outcome', outcome: retryable(toPipelineError(e)) };
+    }
+    this.metrics.record(signal, transport, items, outcome);
+    return { kind: 'outcome', outcome };
+  }
+}

@@ -1,0 +1,54 @@
+import type { Counter, Meter } from '@opentelemetry/api';
+import { ITEM_NOUN, SIGNALS, type Outcome, type Signal } from '@otlp-kafka/core';
+
+export type Transport = 'grpc' | 'http';
+
+type Kind = 'accepted' | 'refused' | 'failed';
+
+const DESCRIPTIONS: Record<Kind, string> = {
+  accepted: 'pushed into the pipeline and acknowledged by it',
+  refused: 'refused by the pipeline',
+  failed: 'lost to an error in the receiver or a broken pipeline promise',
+};
+
+/** otelcol_receiver_{accepted,refused,failed}_{spans,metric_points,log_records} with receiver and transport. */
+export class ReceiverMetrics {
+  private readonly counters = new Map<string, Counter>();
+
+  constructor(
+    meter: Meter,
+    private readonly receiver: string,
+  ) {
+    for (const signal of SIGNALS) {
+      const noun = ITEM_NOUN[signal];
+      for (const kind of ['accepted', 'refused', 'failed'] as const) {
+        this.counters.set(
+          `${kind}/${signal}`,
+          meter.createCounter(`otelcol_receiver_${kind}_${noun}`, {
+            description: `Number of ${noun} ${DESCRIPTIONS[kind]}.`,
+            unit: `{${noun}}`,
+          }),
+        );
+      }
+    }
+  }
+
+  /** Counts a request's items by the pipeline's outcome; partial success splits them. */
+  record(signal: Signal, transport: Transport, items: number, outcome: Outcome): void {
+    if (outcome.isOk()) {
+      const rejected = outcome.value.kind === 'partial' ? Math.min(items, outcome.value.rejectedItems) : 0;
+      this.add('accepted', signal, transport, items - rejected);
+      this.add('refused', signal, transport, rejected);
+    } else {
+      this.add('refused', signal, transport, items);
+    }
+  }
+
+  failed(signal: Signal, transport: Transport, items: number): void {
+    this.add('failed', signal, transport, items);
+  }
+
+  private add(kind: Kind, signal: Signal, transport: Transport, n: number): void {
+    if (n > 0) this.counters.get(`${kind}/${signal}`)!.add(n, { receiver: this.receiver, transport });
+  }
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { TelemetryOptions } from '@otlp-kafka/core';
+
+/** PEM files for a TLS server; with `clientCaFile`, clients must present a certificate signed by it. */
+export interface TlsOptions {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+}
+
+/** gRPC server keepalive, as the Collector's keepalive.server_parameters. */
+export interface KeepaliveOptions {
+  serverParameters?: {
+    /** Close a connection idle for this long. Default: never. */
+    maxConnectionIdleMs?: number;
+    /** Close a connection after this long (GOAWAY). Default: never. */
+    maxConnectionAgeMs?: number;
+    /** Time given to in-flight calls after maxConnectionAgeMs. Default: unlimited. */
+    maxConnectionAgeGraceMs?: number;
+    /** Ping an idle client after this long. Default: 2 hours (grpc-js). */
+    timeMs?: number;
+    /** Close the connection when a ping is not answered within this. Default: 20 s (grpc-js). */
+    timeoutMs?: number;
+  };
+}
+
+export interface GrpcOptions {
+  /** host:port to listen on. Default 0.0.0.0:4317. */
+  endpoint?: string;
+  /** Largest request message, after decompression. Default 4. */
+  maxRecvMsgSizeMib?: number;
+  tls?: TlsOptions;
+  keepalive?: KeepaliveOptions;
+  /** Copy request metadata into each batch's metadata.headers. Default false. */
+  includeMetadata?: boolean;
+}
+
+export interface CorsOptions {
+  /** Origins allowed to send; `*` wildcards allowed (`https://*.example.com`, or `*` for any). Default none. */
+  allowedOrigins?: string[];
+  /** Request headers allowed besides the defaults (Accept, Content-Type, Content-Encoding, X-Requested-With). */
+  allowedHeaders?: string[];
+  /** How long a browser may cache a preflight answer. Default: not sent. */
+  maxAgeSec?: number;
+}
+
+export interface HttpOptions {
+  /** host:port to listen on. Default 0.0.0.0:4318. */
+  endpoint?: string;
+  /** Largest request body, compressed and decompressed. Default 20 MiB. */
+  maxRequestBodyBytes?: number;
+  tls?: TlsOptions;
+  cors?: CorsOptions;
+  /** Copy request headers into each batch's metadata.headers. Default false. */
+  includeMetadata?: boolean;
+  /** Default /v1/traces. */
+  tracesUrlPath?: string;
+  /** Default /v1/metrics. */
+  metricsUrlPath?: string;
+  /** Default /v1/logs. */
+  logsUrlPath?: string;
+}
+
+/**
+ * With neither `grpc` nor `http` given, both run with their defaults. Once one
+ * is given, the other runs only if it is given too (as the Collector's
+ * `protocols:`). `false` turns a protocol off explicitly.
+ */
+export interface OtlpReceiverOptions extends TelemetryOptions {
+  grpc?: GrpcOptions | false;
+  http?: HttpOptions | false;
+  /** The `receiver` attribute of the metrics. Default "otlp". */
+  name?: string;
+  /** Bound on waiting for in-flight requests at shutdown. Default 10000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  grpc: { endpoint: '0.0.0.0:4317', maxRecvMsgSizeMib: 4, includeMetadata: false },
+  http: {
+    endpoint: '0.0.0.0:4318',
+    maxRequestBodyBytes: 20 * 1024 * 1024,
+    includeMetadata: false,
+    tracesUrlPath: '/v1/traces',
+    metricsUrlPath: '/v1/metrics',
+    logsUrlPath: '/v1/logs',
+  },
+  name: 'otlp',
+  shutdownTimeoutMs: 10_000,
+} as const;
+
+const endpoint = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
+const ms = z.number().int().positive();
+
+const tls = z.object({ certFile: z.string().min(1), keyFile: z.string().min(1), clientCaFile: z.string().min(1).optional() }).strict();
+
+const grpcSchema = z
+  .object({
+    endpoint: endpoint.default(DEFAULTS.grpc.endpoint),
+    maxRecvMsgSizeMib: z.number().positive().default(DEFAULTS.grpc.maxRecvMsgSizeMib),
+    tls: tls.optional(),
+    keepalive: z
+      .object({
+        serverParameters: z
+          .object({
+            maxConnectionIdleMs: ms.optional(),
+            maxConnectionAgeMs: ms.optional(),
+            maxConnectionAgeGraceMs: ms.optional(),
+            timeMs: ms.optional(),
+            timeoutMs: ms.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    includeMetadata: z.boolean().default(DEFAULTS.grpc.includeMetadata),
+  })
+  .strict();
+
+const urlPath = z.string().startsWith('/', 'must start with /');
+
+const httpSchema = z
+  .object({
+    endpoint: endpoint.default(DEFAULTS.http.endpoint),
+    maxRequestBodyBytes: z.number().int().positive().default(DEFAULTS.http.maxRequestBodyBytes),
+    tls: tls.optional(),
+    cors: z
+      .object({
+        allowedOrigins: z.array(z.string().min(1)).default([]),
+        allowedHeaders: z.array(z.string().min(1)).default([]),
+        maxAgeSec: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+    includeMetadata: z.boolean().default(DEFAULTS.http.includeMetadata),
+    tracesUrlPath: urlPath.default(DEFAULTS.http.tracesUrlPath),
+    metricsUrlPath: urlPath.default(DEFAULTS.http.metricsUrlPath),
+    logsUrlPath: urlPath.default(DEFAULTS.http.logsUrlPath),
+  })
+  .strict()
+  .superRefine((h, ctx) => {
+    const paths = [h.tracesUrlPath, h.metricsUrlPath, h.logsUrlPath];
+    if (new Set(paths).size !== paths.length) ctx.addIssue({ code: 'custom', message: 'the three url paths must differ' });
+  });
+
+export const optionsSchema = z
+  .object({
+    grpc: z.union([grpcSchema, z.literal(false)]).optional(),
+    http: z.union([httpSchema, z.literal(false)]).optional(),
+    name: z.string().min(1).default(DEFAULTS.name),
+    shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
+    meterProvider: z.any().optional(),
+    logger: z.any().optional(),
+  })
+  .strict()
+  .transform((o, ctx) => {
+    // Neither given: both on. One given: only what is given.
+    const neither = o.grpc === undefined && o.http === undefined;
+    const grpc = o.grpc === false ? undefined : (o.grpc ?? (neither ? grpcSchema.parse({}) : undefined));
+    const http = o.http === false ? undefined : (o.http ?? (neither ? httpSchema.parse({}) : undefined));
+    if (!grpc && !http) ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
+    return { ...o, grpc, http };
+  });
+
+export type ParsedOptions = z.output<typeof optionsSchema>;
+export type ParsedGrpcOptions = z.output<typeof grpcSchema>;
+export type ParsedHttpOptions = z.output<typeof httpSchema>;
