@@ -1,0 +1,79 @@
+/**
+ * The librdkafka error codes this package acts on (stable ABI values of
+ * rd_kafka_resp_err_t; a unit test checks them against the binding's CODES).
+ * Negative: raised locally by librdkafka; positive: returned by the broker.
+ */
+export const RD = {
+  ERR__MSG_TIMED_OUT: -192,
+  ERR__UNKNOWN_TOPIC: -188,
+  ERR__QUEUE_FULL: -184,
+  ERR__STATE: -172,
+  ERR__PURGE_QUEUE: -152,
+  ERR__PURGE_INFLIGHT: -151,
+  ERR__FATAL: -150,
+  ERR__DESTROY: -197,
+  ERR_INVALID_MSG: 2,
+  ERR_UNKNOWN_TOPIC_OR_PART: 3,
+  ERR_MSG_SIZE_TOO_LARGE: 10,
+  ERR_TOPIC_EXCEPTION: 17,
+  ERR_RECORD_LIST_TOO_LARGE: 18,
+  ERR_TOPIC_AUTHORIZATION_FAILED: 29,
+  ERR_CLUSTER_AUTHORIZATION_FAILED: 31,
+  ERR_TOPIC_ALREADY_EXISTS: 36,
+  ERR_INVALID_PARTITIONS: 37,
+  ERR_INVALID_REPLICATION_FACTOR: 38,
+  ERR_INVALID_REQUIRED_ACKS: 21,
+  ERR_POLICY_VIOLATION: 44,
+  ERR_SASL_AUTHENTICATION_FAILED: 58,
+  ERR_UNSUPPORTED_COMPRESSION_TYPE: 76,
+  ERR_INVALID_RECORD: 87,
+} as const;
+
+/** Codes this package uses for failures librdkafka did not report itself. */
+export const LOCAL = {
+  /** No delivery report long after message.timeout.ms: treated as not delivered. */
+  NO_REPORT: -10_001,
+  /** Shutdown gave up waiting for the report. */
+  SHUTDOWN: -10_002,
+  /** produce() threw something that is not a librdkafka error. */
+  PRODUCE_FAILED: -10_003,
+} as const;
+
+const NAMES = new Map<number, string>([
+  ...Object.entries(RD).map(([k, v]) => [v, k] as const),
+  ...Object.entries(LOCAL).map(([k, v]) => [v, `ERR_KAFKA_${k}`] as const),
+]);
+
+/** 'ERR__MSG_TIMED_OUT' for -192, 'librdkafka error 123' for codes this package does not name. */
+export function codeName(code: number): string {
+  return NAMES.get(code) ?? `librdkafka error ${code}`;
+}
+
+/**
+ * Errors that sending the same message again cannot fix: the record is too
+ * large or malformed for the broker, or the producer may not write the topic.
+ */
+const PERMANENT = new Set<number>([
+  RD.ERR_INVALID_MSG,
+  RD.ERR_MSG_SIZE_TOO_LARGE,
+  RD.ERR_TOPIC_EXCEPTION,
+  RD.ERR_RECORD_LIST_TOO_LARGE,
+  RD.ERR_TOPIC_AUTHORIZATION_FAILED,
+  RD.ERR_CLUSTER_AUTHORIZATION_FAILED,
+  RD.ERR_INVALID_REQUIRED_ACKS,
+  RD.ERR_UNSUPPORTED_COMPRESSION_TYPE,
+  RD.ERR_INVALID_RECORD,
+]);
+
+export type DeliveryFailureKind = 'retryable' | 'backpressure' | 'permanent';
+
+/**
+ * How a failed message is refused. Everything not known to be permanent is
+ * retryable: unknown topics (they may be created), timeouts, fatal producer
+ * errors and purges at shutdown all leave the data worth sending again.
+ */
+export function classify(code: number): DeliveryFailureKind {
+  if (code === RD.ERR__QUEUE_FULL) return 'backpressure';
+  if (PERMANENT.has(code)) return 'permanent';
+  return 'retryable';
+}

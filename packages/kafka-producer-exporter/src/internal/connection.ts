@@ -1,0 +1,133 @@
+import { PipelineError, type Logger } from '@otlp-kafka/core';
+import { codeName } from './codes.js';
+import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from './rdkafka.js';
+
+export interface ConnectionOptions {
+  factory: RdProducerFactory;
+  config: RdConfig;
+  connectTimeoutMs: number;
+  onReport: (err: RdError | null | undefined, report: RdDeliveryReport) => void;
+  logger: Logger;
+  /** Reconnect backoff: doubles from initialMs up to maxMs. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 30_000 };
+
+/**
+ * Owns the librdkafka producer. librdkafka's connect() fails when no broker
+ * answers the first metadata request, so the exporter starts anyway and keeps
+ * trying in the background; once connected, librdkafka itself rides out broker
+ * outages (messages wait up to message.timeout.ms). A fatal producer error
+ * (e.g. idempotence sequence loss) retires the instance for a fresh one.
+ */
+export class ProducerConnection {
+  private producer: RdProducer | undefined;
+  private spare: RdProducer | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private closed = false;
+  private connecting: Promise<boolean> | undefined;
+  private readonly retired = new Set<Promise<void>>();
+  lastError: PipelineError | undefined;
+
+  constructor(private readonly o: ConnectionOptions) {
+    // Built now so that bad librdkafka configuration throws at construction.
+    this.spare = this.create();
+  }
+
+  /** The connected producer, if any. */
+  current(): RdProducer | undefined {
+    return this.producer;
+  }
+
+  /** One connection attempt; on failure the next one is scheduled. Resolves true when connected. */
+  connect(): Promise<boolean> {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.closed || this.producer) return Promise.resolve(this.producer !== undefined);
+    if (this.connecting) return this.connecting;
+    const p = this.spare ?? this.create();
+    this.spare = undefined;
+    const attempt = new Promise<boolean>((resolve) => {
+      p.connect({ timeout: this.o.connectTimeoutMs }, (err) => {
+        if (this.closed) {
+          if (!err) this.retire(p, 0);
+          resolve(false);
+          return;
+        }
+        if (err) {
+          this.lastError = new PipelineError(
+            'ERR_KAFKA_NOT_CONNECTED',
+            `cannot connect to Kafka (${this.o.config['bootstrap.servers']}): ${codeName(err.code)}: ${err.message}`,
+            { cause: err },
+          );
+          this.o.logger.warn({ err: this.lastError }, 'kafka producer connection failed; retrying');
+          this.scheduleRetry();
+          resolve(false);
+          return;
+        }
+        p.pollInBackground();
+        this.producer = p;
+        this.attempts = 0;
+        this.lastError = undefined;
+        this.o.logger.info({ brokers: this.o.config['bootstrap.servers'] }, 'kafka producer connected');
+        resolve(true);
+      });
+    });
+    this.connecting = attempt;
+    void attempt.then(() => (this.connecting = undefined));
+    return attempt;
+  }
+
+  /** Waits (bounded) until librdkafka has no message left to deliver. */
+  flush(timeoutMs: number): Promise<void> {
+    const p = this.producer;
+    if (!p) return Promise.resolve();
+    return new Promise((resolve) => p.flush(timeoutMs, () => resolve()));
+  }
+
+  /** Stops reconnecting and disconnects (librdkafka flushes up to `timeoutMs` first). */
+  async close(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    // An attempt in progress ends within connectTimeoutMs and retires its producer itself.
+    await this.connecting;
+    const p = this.producer;
+    this.producer = undefined;
+    if (p) this.retire(p, timeoutMs);
+    await Promise.all(this.retired);
+  }
+
+  private create(): RdProducer {
+    const p = this.o.factory(this.o.config);
+    p.onDeliveryReport(this.o.onReport);
+    p.onError((err) => this.onError(p, err));
+    return p;
+  }
+
+  private onError(p: RdProducer, err: RdError): void {
+    this.o.logger.warn({ code: codeName(err.code), message: err.message, fatal: err.isFatal === true }, 'kafka producer error');
+    if (err.isFatal !== true || p !== this.producer || this.closed) return;
+    // librdkafka fails the queued messages of a fatal producer; their reports settle the batches.
+    this.producer = undefined;
+    this.lastError = new PipelineError('ERR_KAFKA_FATAL', `kafka producer failed fatally: ${err.message}`, { cause: err });
+    this.retire(p, this.o.connectTimeoutMs);
+    this.scheduleRetry();
+  }
+
+  private retire(p: RdProducer, timeoutMs: number): void {
+    const done = new Promise<void>((resolve) => p.disconnect(timeoutMs, () => resolve()));
+    this.retired.add(done);
+    void done.then(() => this.retired.delete(done));
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed) return;
+    const b = this.o.backoff ?? DEFAULT_BACKOFF;
+    const delay = Math.min(b.maxMs, b.initialMs * 2 ** this.attempts);
+    this.attempts = Math.min(this.attempts + 1, 30);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer.unref();
+  }
+}

@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import type { Signal, TelemetryOptions } from '@otlp-kafka/core';
+
+/** TLS towards the brokers (Collector: `tls` / `auth.tls`). Files are read by librdkafka. */
+export interface KafkaTlsOptions {
+  /** Default true when a `tls` object is given; false means plaintext. */
+  enabled?: boolean;
+  /** CA bundle (PEM) to verify the brokers. Default: the system's CAs. */
+  caFile?: string;
+  /** Client certificate (PEM) for mutual TLS. */
+  certFile?: string;
+  /** Client key (PEM) for mutual TLS. */
+  keyFile?: string;
+  /** Skip verifying the broker's certificate and host name. Default false. */
+  insecureSkipVerify?: boolean;
+}
+
+/** SASL authentication (Collector: `auth.sasl`). */
+export interface KafkaSaslOptions {
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  username: string;
+  password: string;
+}
+
+/** Where and how to reach Kafka; shared by the exporter and `ensureTopics`. */
+export interface KafkaConnectionOptions {
+  /** Bootstrap brokers. Default ['localhost:9092']. */
+  brokers?: readonly string[];
+  /** Collector: client_id. Default 'otlp-kafka'. */
+  clientId?: string;
+  tls?: KafkaTlsOptions;
+  sasl?: KafkaSaslOptions;
+  /**
+   * Any librdkafka property (https://github.com/confluentinc/librdkafka/blob/master/CONFIGURATION.md),
+   * applied last, so it overrides what the options above set.
+   */
+  librdkafka?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Collector: `producer`. */
+export interface KafkaProducerOptions {
+  /** none | gzip | snappy | lz4 | zstd. Default 'none'. */
+  compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /** Collector: required_acks. 0, 1 or -1 (all in-sync replicas). Default -1. */
+  requiredAcks?: 0 | 1 | -1;
+  /** Collector: idempotent. Only valid with requiredAcks -1. Default: true when requiredAcks is -1. */
+  enableIdempotence?: boolean;
+  /**
+   * Collector: max_message_bytes. Upper bound of one Kafka record (value, key,
+   * headers and record overhead); larger batches are split. Default 1000000.
+   */
+  maxMessageBytes?: number;
+  /** Collector: flush_max_messages. Messages per produce request (librdkafka batch.num.messages). Default 10000. */
+  flushMaxMessages?: number;
+  /** Collector: linger. Wait this long to fill produce requests (librdkafka linger.ms). Default 5. */
+  lingerMs?: number;
+  /**
+   * Collector: timeout. How long librdkafka keeps trying to deliver a message
+   * (librdkafka message.timeout.ms); then the batch is refused as retryable. Default 30000.
+   */
+  messageTimeoutMs?: number;
+  /** Bound on messages awaiting their delivery report (librdkafka queue.buffering.max.messages). Default 100000. */
+  queueMaxMessages?: number;
+  /** Bound on KiB awaiting their delivery report (librdkafka queue.buffering.max.kbytes). Default 65536 (64 MiB). */
+  queueMaxKbytes?: number;
+}
+
+export type KafkaEncoding = 'otlp_proto' | 'otlp_json';
+
+export interface KafkaExporterOptions extends KafkaConnectionOptions, TelemetryOptions {
+  /** Names this exporter in metrics (`exporter` attribute) and logs. Default 'kafka'. */
+  name?: string;
+  /** A topic for every signal; overrides `topics`. */
+  topic?: string;
+  /** Topic per signal. Default { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' }. */
+  topics?: Partial<Record<Signal, string>>;
+  /**
+   * Collector: topic_from_attribute. A resource attribute whose string value is
+   * the topic for that resource's data (precedence: attribute, then the batch
+   * metadata's `topic`, then `topic` / `topics`). Default none.
+   */
+  topicFromAttribute?: string;
+  /** Message payload. Default 'otlp_proto'. */
+  encoding?: KafkaEncoding;
+  /** Key trace messages by trace id (hex), so a trace stays on one partition. Default false. */
+  partitionTracesById?: boolean;
+  /** Key metric messages by a hash of the resource attributes. Default false. */
+  partitionMetricsByResourceAttributes?: boolean;
+  /** Key log messages by a hash of the resource attributes. Default false. */
+  partitionLogsByResourceAttributes?: boolean;
+  /** Key log messages by trace id (hex; records without one get no key). Default false. */
+  partitionLogsByTraceId?: boolean;
+  /** Static headers on every message. Default {}. */
+  headers?: Readonly<Record<string, string>>;
+  /** Collector: include_metadata_keys. Batch metadata headers (case-insensitive) copied onto each message. Default []. */
+  headersFromMetadata?: readonly string[];
+  producer?: KafkaProducerOptions;
+  /** Bound on the first connection attempt in start() (metadata request). Default 10000. */
+  connectTimeoutMs?: number;
+  /** Bound on shutdown's wait for outstanding delivery reports. Default 30000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  name: 'kafka',
+  brokers: ['localhost:9092'],
+  clientId: 'otlp-kafka',
+  topics: { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' },
+  encoding: 'otlp_proto',
+  partitionTracesById: false,
+  partitionMetricsByResourceAttributes: false,
+  partitionLogsByResourceAttributes: false,
+  partitionLogsByTraceId: false,
+  headers: {},
+  headersFromMetadata: [],
+  librdkafka: {},
+  producer: {
+    compression: 'none',
+    requiredAcks: -1,
+    maxMessageBytes: 1_000_000,
+    flushMaxMessages: 10_000,
+    lingerMs: 5,
+    messageTimeoutMs: 30_000,
+    queueMaxMessages: 100_000,
+    queueMaxKbytes: 65_536,
+  },
+  connectTimeoutMs: 10_000,
+  shutdownTimeoutMs: 30_000,
+} as const;
+
+const ms = z.number().int().nonnegative();
+const positiveInt = z.number().int().positive();
+const topicName = z
+  .string()
+  .min(1)
+  .max(249)
+  .regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name: letters, digits, ".", "_" and "-"');
+
+export const tlsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  caFile: z.string().min(1).optional(),
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  insecureSkipVerify: z.boolean().default(false),
+});
+
+export const saslSchema = z.strictObject({
+  mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+  username: z.string().min(1),
+  password: z.string(),
+});
+
+export const connectionShape = {
+  brokers: z.array(z.string().min(1)).min(1).default([...DEFAULTS.brokers]),
+  clientId: z.string().min(1).default(DEFAULTS.clientId),
+  tls: tlsSchema.optional(),
+  sasl: saslSchema.optional(),
+  librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+};
+
+const producerSchema = z.strictObject({
+  compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default(DEFAULTS.producer.compression),
+  requiredAcks: z
+    .union([z.literal(0), z.literal(1), z.literal(-1)], { error: () => 'must be 0, 1 or -1 (all in-sync replicas)' })
+    .default(DEFAULTS.producer.requiredAcks),
+  enableIdempotence: z.boolean().optional(),
+  // librdkafka's message.max.bytes accepts 1000 .. 1000000000.
+  maxMessageBytes: z.number().int().min(1000).max(1_000_000_000).default(DEFAULTS.producer.maxMessageBytes),
+  flushMaxMessages: z.number().int().min(1).max(1_000_000).default(DEFAULTS.producer.flushMaxMessages),
+  lingerMs: z.number().nonnegative().max(900_000).default(DEFAULTS.producer.lingerMs),
+  messageTimeoutMs: positiveInt.max(2_147_483_647).default(DEFAULTS.producer.messageTimeoutMs),
+  queueMaxMessages: positiveInt.max(2_147_483_647).default(DEFAULTS.producer.queueMaxMessages),
+  queueMaxKbytes: positiveInt.max(2_147_483_647).default(DEFAULTS.producer.queueMaxKbytes),
+});
+
+export const optionsSchema = z
+  .strictObject({
+    ...connectionShape,
+    name: z.string().min(1).default(DEFAULTS.name),
+    topic: topicName.optional(),
+    topics: z
+      .strictObject({ traces: topicName.optional(), metrics: topicName.optional(), logs: topicName.optional() })
+      .default({}),
+    topicFromAttribute: z.string().min(1).optional(),
+    encoding: z
+      .enum(['otlp_proto', 'otlp_json'], { error: () => 'supported encodings are otlp_proto and otlp_json' })
+      .default(DEFAULTS.encoding),
+    partitionTracesById: z.boolean().default(false),
+    partitionMetricsByResourceAttributes: z.boolean().default(false),
+    partitionLogsByResourceAttributes: z.boolean().default(false),
+    partitionLogsByTraceId: z.boolean().default(false),
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    headersFromMetadata: z.array(z.string().min(1).transform((k) => k.toLowerCase())).default([]),
+    producer: producerSchema.default(producerSchema.parse({})),
+    connectTimeoutMs: positiveInt.default(DEFAULTS.connectTimeoutMs),
+    shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
+    meterProvider: z.any().optional(),
+    logger: z.any().optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.partitionLogsByResourceAttributes && o.partitionLogsByTraceId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partitionLogsByTraceId'],
+        message: 'partitionLogsByTraceId and partitionLogsByResourceAttributes are mutually exclusive',
+      });
+    }
+    const p = o.producer;
+    if (p.enableIdempotence === true && p.requiredAcks !== -1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['producer', 'enableIdempotence'],
+        message: 'idempotence requires requiredAcks -1 (all)',
+      });
+    }
+    if (p.queueMaxKbytes * 1024 < p.maxMessageBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['producer', 'queueMaxKbytes'],
+        message: `must hold at least one message of maxMessageBytes (${p.maxMessageBytes} bytes)`,
+      });
+    }
+    if (p.messageTimeoutMs <= p.lingerMs) {
+      ctx.addIssue({ code: 'custom', path: ['producer', 'messageTimeoutMs'], message: 'must be greater than lingerMs' });
+    }
+  });
+
+export type ResolvedOptions = z.output<typeof optionsSchema>;
+
+/** The topic for a signal when neither an attribute nor the batch metadata names one. */
+export function defaultTopic(o: ResolvedOptions, signal: Signal): string {
+  return o.topic ?? o.topics[signal] ?? DEFAULTS.topics[signal];
+}
+
+/** Idempotence defaults on exactly when acks are all. */
+export function idempotenceOf(o: ResolvedOptions): boolean {
+  return o.producer.enableIdempotence ?? o.producer.requiredAcks === -1;
+}
