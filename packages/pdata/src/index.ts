@@ -6,3 +6,61 @@ export { mergeBatches } from './ops/merge.js';
 export { splitBatch, type SplitLimits } from './ops/split.js';
 export { groupByTraceId, groupByResource, groupByResourceAttribute } from './ops/group.js';
 export { editResource, type ResourceAction, type AttributeValue } from './ops/resource.js';
+export type {
+  AnyValue,
+  ArrayValue,
+  KeyValueList,
+  KeyValue,
+  InstrumentationScope,
+  EntityRef,
+  Resource,
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  SpanEvent,
+  SpanLink,
+  Status,
+  ResourceMetrics,
+  ScopeMetrics,
+  Metric,
+  Gauge,
+  Sum,
+  Histogram,
+  ExponentialHistogram,
+  Summary,
+  NumberDataPoint,
+  HistogramDataPoint,
+  ExponentialHistogramDataPoint,
+  ExponentialHistogramBuckets,
+  SummaryDataPoint,
+  ValueAtQuantile,
+  Exemplar,
+  ResourceLogs,
+  ScopeLogs,
+  LogRecord,
+  ExportTraceServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportLogsServiceRequest,
+  ExportTraceServiceResponse,
+  ExportMetricsServiceResponse,
+  ExportLogsServiceResponse,
+  ExportResponse,
+  RequestOf,
+} from './model.js';
+export { SpanKind, StatusCode, SpanFlags, AggregationTemporality, DataPointFlags, SeverityNumber } from './model.js';
+export { decodeRequest, encodeRequest } from './codec/request.js';
+export { encodeExportResponse, decodeExportResponse } from './codec/response.js';
+export {
+  requestToJson,
+  requestFromJson,
+  protoToJson,
+  jsonToProto,
+  exportResponseToJson,
+  exportResponseFromJson,
+} from './json/index.js';
+export {
+  type GrpcStatusDetails,
+  RETRY_INFO_TYPE_URL,
+  encodeGrpcStatusDetails,
+  decodeGrpcRetryDelayMs,
+} from './grpc-status.js';

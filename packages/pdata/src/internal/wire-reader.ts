@@ -89,6 +89,9 @@ export class WireReader {
   lengthEnd(): number {
     const start = this.pos;
     const len = this.varint32();
+    // varint32 keeps the low 32 bits; a longer length must not wrap to a small one.
+    if (this.pos - start > 5 || (this.pos - start === 5 && this.buf[start + 4]! > 0x0f))
+      this.fail('ERR_PDATA_LENGTH', 'length does not fit in 32 bits', start);
     if (len > this.end - this.pos)
       this.fail('ERR_PDATA_LENGTH', `length ${len} exceeds the ${this.end - this.pos} bytes left`, start);
     return this.pos + len;
@@ -159,4 +162,5 @@ export class WireReader {
   }
 }
 
-const textDecoder = new TextDecoder('utf-8');
+// ignoreBOM: a string value that starts with U+FEFF keeps it (the default strips it).
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
