@@ -10,6 +10,7 @@ import {
   CLUSTERS_DIR,
   DEFAULT_BASE_PORT,
   MAX_NODES,
+  STATE_DIR,
   bootstrapServers,
   brokerPort,
   clusterDir,
@@ -25,6 +26,14 @@ const DEFAULT_START_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_GRACE_MS = 20_000;
 const stateFile = (basePort) => join(clusterDir(basePort), 'cluster.json');
 const lockFile = (basePort) => join(CLUSTERS_DIR, `${basePort}.lock`);
+const JARS_LOCK = join(STATE_DIR, 'lib.lock');
+
+/** Java 17+ present and the pinned jars in .kafka/lib (Maven once, under a lock); returns the classpath. */
+async function prerequisites(log) {
+  checkJava();
+  mkdirSync(STATE_DIR, { recursive: true });
+  return withLock(JARS_LOCK, async () => ensureJars({ log }), { timeoutMs: 900_000 });
+}
 const leaseDir = (basePort) => join(clusterDir(basePort), 'leases');
 
 function readState(basePort) {
@@ -184,8 +193,9 @@ export async function startCluster({
         return { brokers: status.brokers, basePort, nodes, reused: true, startupMs: Date.now() - began };
       }
     }
-    checkJava();
-    const classpath = ensureJars({ log });
+    const classpath = await prerequisites(log);
+    // The start budget counts from here: a first-time jar download has its own bound.
+    const startBegan = Date.now();
     let state = readState(basePort);
     if (state && (state.nodes !== nodes || state.kafkaVersion !== kafkaVersion())) {
       log(`re-formatting ${clusterDir(basePort)} (was ${state.nodes} node(s), Kafka ${state.kafkaVersion})`);
@@ -204,7 +214,7 @@ export async function startCluster({
     log(`starting ${nodes} Kafka ${state.kafkaVersion} node(s) ...`);
     for (const id of toStart) spawnNode(classpath, basePort, id);
     try {
-      await waitForCluster({ basePort, timeoutMs: Math.max(5000, timeoutMs - (Date.now() - began)) });
+      await waitForCluster({ basePort, timeoutMs: Math.max(5000, timeoutMs - (Date.now() - startBegan)) });
     } catch (err) {
       await stopNodes(basePort, toStart, 5000);
       throw err;
@@ -251,7 +261,7 @@ export async function restartNode({ basePort = DEFAULT_BASE_PORT, id, timeoutMs 
   if (!state) throw new HarnessError(`no cluster at base port ${basePort}`);
   if (!Number.isInteger(id) || id < 0 || id >= state.nodes) throw new HarnessError(`node id must be 0..${state.nodes - 1}, got ${id}`);
   await stopNodes(basePort, [id], graceMs);
-  const classpath = ensureJars();
+  const classpath = await prerequisites(() => {});
   await assertPortsFree(basePort, [id]);
   spawnNode(classpath, basePort, id);
   const running = Array.from({ length: state.nodes }, (_, i) => i).filter((i) => nodePid(basePort, i) !== undefined);

@@ -1,6 +1,6 @@
 // Java / Maven prerequisites and the broker classpath (resolved once, cached in .kafka/lib).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIB_DIR, POM, TOOLS_DIR } from './paths.mjs';
 
@@ -44,17 +44,11 @@ export function checkJava() {
   return major;
 }
 
-function jarsPresent(version) {
-  return existsSync(LIB_DIR) && readdirSync(LIB_DIR).includes(`kafka_2.13-${version}.jar`);
-}
+const marker = (version) => join(LIB_DIR, `.complete-${version}`);
 
-/**
- * Makes sure the broker jars of the pinned release are in .kafka/lib, running Maven
- * (dependency:copy-dependencies) only when they are missing. Returns the classpath.
- */
 export function ensureJars({ log = () => {} } = {}) {
   const version = kafkaVersion();
-  if (!jarsPresent(version)) {
+  if (!existsSync(marker(version))) {
     const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8', timeout: 60_000 });
     if (mvn.error || mvn.status !== 0) {
       throw new HarnessError(
@@ -63,16 +57,19 @@ export function ensureJars({ log = () => {} } = {}) {
       );
     }
     log(`resolving Apache Kafka ${version} jars from Maven Central into ${LIB_DIR} ...`);
+    // Jars of another version on the wildcard classpath would clash.
+    rmSync(LIB_DIR, { recursive: true, force: true });
     const res = spawnSync('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies'], {
       cwd: TOOLS_DIR,
       encoding: 'utf8',
       timeout: 600_000,
     });
-    if (res.error || res.status !== 0 || !jarsPresent(version)) {
+    if (res.error || res.status !== 0 || !existsSync(join(LIB_DIR, `kafka_2.13-${version}.jar`))) {
       throw new HarnessError(
         `mvn dependency:copy-dependencies failed for Kafka ${version}:\n${(res.stdout + res.stderr).trim().slice(-4000) || res.error?.message}`,
       );
     }
+    writeFileSync(marker(version), '');
   }
   return `${LIB_DIR}/*`;
 }

@@ -1,6 +1,6 @@
 // A private Kafka cluster for one test (fault tests: kill / restart nodes), on its own
 // ports so the shared development node is never disturbed.
-import { DEFAULT_BASE_PORT, HarnessError, killClusterSync, killNode, resetCluster, restartNode, startCluster, stopNode } from './harness.js';
+import { DEFAULT_BASE_PORT, HarnessError, clusterStatus, killClusterSync, killNode, resetCluster, restartNode, startCluster, stopNode } from './harness.js';
 
 export interface StartKafkaClusterOptions {
   /** Combined broker+controller nodes; default 1. 3+ nodes get replication 3, min.insync.replicas 2. */
@@ -18,6 +18,8 @@ export interface KafkaCluster {
   readonly basePort: number;
   /** "127.0.0.1:port" of one node. */
   brokerAddress(id: number): string;
+  /** Process id of a node's JVM, undefined when it is not running. */
+  pid(id: number): number | undefined;
   /** SIGKILLs a node (a crash: no controlled shutdown). */
   kill(id: number): Promise<void>;
   /** Stops a node cleanly (SIGTERM, SIGKILL after 20 s). */
@@ -69,6 +71,10 @@ function track(brokers: string, nodes: number, basePort: number, timeoutMs: numb
     brokerAddress: (id) => {
       checkId(id);
       return `127.0.0.1:${basePort + id}`;
+    },
+    pid: (id) => {
+      checkId(id);
+      return clusterStatus({ basePort }).nodes[id]?.pid;
     },
     kill: async (id) => {
       checkId(id);

@@ -1,0 +1,2 @@
+/** server.properties text for node `id` of an N-node combined broker+controller cluster. */
+export declare function serverProperties(options: { basePort: number; nodes: number; id: number }): string;
