@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 
@@ -94,4 +98,40 @@ export class TestMetricReader extends MetricReader {
 export function testMeter(): { meterProvider: MeterProvider; metrics: TestMetricReader } {
   const metrics = new TestMetricReader();
   return { meterProvider: new MeterProvider({ readers: [metrics] }), metrics };
+}
+
+// --- Hand-written OTLP response encodings (independent of pdata's encoder) ---
+
+/** Export*ServiceResponse { partial_success = 1 { rejected_* = 1, error_message = 2 } } */
+export function partialSuccessBytes(rejected: number, message: string): Uint8Array {
+  const inner = msg([0x08, ...varint(rejected)], field(2, message));
+  return msg(field(1, inner));
+}
+
+/** google.rpc.Status { code, message, details: [Any(google.rpc.RetryInfo { retry_delay: Duration })] } */
+export function retryInfoStatus(code: number, message: string, delayMs: number): Uint8Array {
+  const seconds = Math.floor(delayMs / 1000);
+  const nanos = (delayMs % 1000) * 1_000_000;
+  const duration = msg(seconds ? [0x08, ...varint(seconds)] : [], nanos ? [0x10, ...varint(nanos)] : []);
+  const retryInfo = msg(field(1, duration));
+  const any = msg(field(1, 'type.googleapis.com/google.rpc.RetryInfo'), field(2, retryInfo));
+  return msg([0x08, ...varint(code)], field(2, message), field(3, any));
+}
+
+/** google.rpc.Status { code, message } for OTLP/HTTP error bodies. */
+export function statusBytes(code: number, message: string): Uint8Array {
+  return msg([0x08, ...varint(code)], field(2, message));
+}
+
+/** A self-signed server certificate for 127.0.0.1 and otlp.test, written to a temp dir (needs openssl). */
+export function selfSignedCert(): { dir: string; certFile: string; keyFile: string; cert: Buffer; key: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'otlp-exporter-tls-'));
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=otlp.test',
+    '-addext', 'subjectAltName=DNS:otlp.test,IP:127.0.0.1',
+  ], { stdio: 'ignore' });
+  return { dir, certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }

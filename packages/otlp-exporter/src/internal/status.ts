@@ -55,6 +55,5 @@ function protoStatusMessage(b: Uint8Array): string | undefined {
 /** A short text snippet of a plain-text body; undefined if it looks binary. */
 function printable(b: Uint8Array): string | undefined {
   const text = new TextDecoder().decode(b.subarray(0, 512)).trim();
-  // eslint-disable-next-line no-control-regex
   return text && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? text : undefined;
 }
