@@ -11,3 +11,18 @@ export { startKafkaCluster } from './kafka/cluster.js';
 export type { KafkaCluster, StartKafkaClusterOptions } from './kafka/cluster.js';
 export { type SinkBehaviour } from './sink-behaviour.js';
 export { createMemorySink, type MemorySink, type MemorySinkOptions, type SinkCall } from './memory-sink.js';
+export {
+  createCountingSink,
+  type CountingSink,
+  type CountingSinkOptions,
+  type CountReport,
+  type ExpectedIds,
+} from './counting-sink.js';
+export { itemIds, TEST_ID_ATTRIBUTE } from './item-ids.js';
+export {
+  createLoadGenerator,
+  GENERATOR_DEFAULTS,
+  type LoadGenerator,
+  type LoadGeneratorOptions,
+  type GeneratedRequest,
+} from './load-generator.js';

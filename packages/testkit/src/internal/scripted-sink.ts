@@ -125,7 +125,9 @@ export abstract class ScriptedSink implements Exporter {
     await this.script.passGate();
     if (this.delayMs > 0) await sleep(this.delayMs);
     const { batch } = call;
-    let { outcome, rejected } = outcomeFor(behaviour, batch, this.name);
+    const scripted = outcomeFor(behaviour, batch, this.name);
+    const rejected = scripted.rejected;
+    let outcome = scripted.outcome;
     if (outcome.isOk()) {
       const refused = this.accept(batch, rejected);
       if (refused) {
