@@ -2,7 +2,15 @@ import { status } from '@grpc/grpc-js';
 import { outcomeKind } from '@otlp-kafka/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpExporter, type OtlpExporter, type OtlpExporterOptions } from '../src/index.js';
-import { batchOf, deferred, partialSuccessBytes, retryInfoStatus, state, statusBytes, testMeter } from './helpers.js';
+import {
+  batchOf,
+  deferred,
+  partialSuccessBytes,
+  retryInfoStatus,
+  state,
+  statusBytes,
+  testMeter,
+} from './helpers.js';
 import { freePort, startGrpcServer, startHttpServer } from './servers.js';
 
 const stops: (() => Promise<void>)[] = [];
@@ -67,7 +75,11 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
     const { meterProvider, metrics } = testMeter();
     const e = await exporter({ endpoint: s.url, meterProvider });
     const outcome = await e.consume(batchOf('metrics', 3));
-    expect(outcome.isOk() && outcome.value).toEqual({ kind: 'partial', rejectedItems: 1, message: 'one dropped' });
+    expect(outcome.isOk() && outcome.value).toEqual({
+      kind: 'partial',
+      rejectedItems: 1,
+      message: 'one dropped',
+    });
     expect(await metrics.value('otelcol_exporter_sent_metric_points')).toBe(2);
     expect(await metrics.value('otelcol_exporter_send_failed_metric_points', { outcome: 'partial' })).toBe(1);
   });
@@ -119,7 +131,11 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
 
   it('sends OTLP/JSON to per-signal URLs', async () => {
     const s = await http([{ headers: { 'content-type': 'application/json' }, body: '{}' }]);
-    const e = await exporter({ endpoint: 'http://unused.invalid:1', logsEndpoint: `${s.url}/custom/logs`, encoding: 'json' });
+    const e = await exporter({
+      endpoint: 'http://unused.invalid:1',
+      logsEndpoint: `${s.url}/custom/logs`,
+      encoding: 'json',
+    });
     expect(outcomeKind(await e.consume(batchOf('logs', 2)))).toBe('ok');
     expect(s.requests[0]!.path).toBe('/custom/logs');
     expect(JSON.parse(s.requests[0]!.body.toString())).toHaveProperty('resourceLogs');
@@ -146,7 +162,12 @@ describe('createOtlpExporter over OTLP/gRPC', () => {
   it('delivers, retrying UNAVAILABLE', async () => {
     const s = await grpc([{ code: status.UNAVAILABLE }, {}]);
     const { meterProvider, metrics } = testMeter();
-    const e = await exporter({ protocol: 'grpc', endpoint: `http://${s.address}`, retryOnFailure: FAST, meterProvider });
+    const e = await exporter({
+      protocol: 'grpc',
+      endpoint: `http://${s.address}`,
+      retryOnFailure: FAST,
+      meterProvider,
+    });
     const batch = batchOf('traces', 3);
     expect(outcomeKind(await e.consume(batch))).toBe('ok');
     expect(s.calls).toHaveLength(2);
@@ -161,7 +182,12 @@ describe('createOtlpExporter over OTLP/gRPC', () => {
       {},
       { code: status.INVALID_ARGUMENT, details: 'bad request' },
     ]);
-    const e = await exporter({ protocol: 'grpc', endpoint: s.address, tls: { insecure: true }, retryOnFailure: FAST });
+    const e = await exporter({
+      protocol: 'grpc',
+      endpoint: s.address,
+      tls: { insecure: true },
+      retryOnFailure: FAST,
+    });
     expect(outcomeKind(await e.consume(batchOf('metrics', 1)))).toBe('ok');
     expect(s.calls).toHaveLength(2);
     const bad = await e.consume(batchOf('metrics', 1));
@@ -173,12 +199,20 @@ describe('createOtlpExporter over OTLP/gRPC', () => {
     const s = await grpc([{ response: partialSuccessBytes(2, 'two late') }]);
     const e = await exporter({ protocol: 'grpc', endpoint: `http://${s.address}` });
     const outcome = await e.consume(batchOf('logs', 5));
-    expect(outcome.isOk() && outcome.value).toEqual({ kind: 'partial', rejectedItems: 2, message: 'two late' });
+    expect(outcome.isOk() && outcome.value).toEqual({
+      kind: 'partial',
+      rejectedItems: 2,
+      message: 'two late',
+    });
   });
 
   it('keeps retrying while nothing listens and delivers once the server is up', async () => {
     const port = await freePort();
-    const e = await exporter({ protocol: 'grpc', endpoint: `http://127.0.0.1:${port}`, retryOnFailure: FAST });
+    const e = await exporter({
+      protocol: 'grpc',
+      endpoint: `http://127.0.0.1:${port}`,
+      retryOnFailure: FAST,
+    });
     const pending = e.consume(batchOf('logs', 1));
     await new Promise((r) => setTimeout(r, 100));
     expect(await state(pending)).toBe('pending');

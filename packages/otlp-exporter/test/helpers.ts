@@ -36,7 +36,8 @@ function id(n: number, size: number): Uint8Array {
 export function requestBytes(signal: Signal, items: number, first = 1): Uint8Array {
   const records: number[][] = [];
   for (let i = first; i < first + items; i++) {
-    if (signal === 'traces') records.push(field(2, msg(field(1, id(7, 16)), field(2, id(i, 8)), field(5, `span-${i}`))));
+    if (signal === 'traces')
+      records.push(field(2, msg(field(1, id(7, 16)), field(2, id(i, 8)), field(5, `span-${i}`))));
     else if (signal === 'logs') records.push(field(2, msg(field(5, msg(field(1, `log-${i}`))))));
   }
   if (signal === 'metrics') {
@@ -46,7 +47,9 @@ export function requestBytes(signal: Signal, items: number, first = 1): Uint8Arr
       points.push(field(1, msg(field(7, msg(field(1, 'test.id'), field(2, msg(field(1, String(i)))))))));
     records.push(field(2, msg(field(1, 'm'), field(5, msg(...points)))));
   }
-  const resource = msg(field(1, msg(field(1, msg(field(1, 'service.name'), field(2, msg(field(1, 'test'))))))));
+  const resource = msg(
+    field(1, msg(field(1, msg(field(1, 'service.name'), field(2, msg(field(1, 'test'))))))),
+  );
   const scopeLevel = msg(field(1, msg(field(1, 'scope'))), ...records);
   return msg(field(1, msg(field(1, resource), field(2, scopeLevel))));
 }
@@ -88,7 +91,8 @@ export class TestMetricReader extends MetricReader {
       for (const m of scope.metrics) {
         if (m.descriptor.name !== name) continue;
         for (const p of m.dataPoints) {
-          if (Object.entries(attrs).every(([k, v]) => p.attributes[k] === v)) sum = (sum ?? 0) + (p.value as number);
+          if (Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))
+            sum = (sum ?? 0) + (p.value as number);
         }
       }
     return sum;
@@ -124,14 +128,38 @@ export function statusBytes(code: number, message: string): Uint8Array {
 }
 
 /** A self-signed server certificate for 127.0.0.1 and otlp.test, written to a temp dir (needs openssl). */
-export function selfSignedCert(): { dir: string; certFile: string; keyFile: string; cert: Buffer; key: Buffer } {
+export function selfSignedCert(): {
+  dir: string;
+  certFile: string;
+  keyFile: string;
+  cert: Buffer;
+  key: Buffer;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'otlp-exporter-tls-'));
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=otlp.test',
-    '-addext', 'subjectAltName=DNS:otlp.test,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=otlp.test',
+      '-addext',
+      'subjectAltName=DNS:otlp.test,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { dir, certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }

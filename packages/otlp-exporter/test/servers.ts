@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -120,7 +125,13 @@ export async function startGrpcServer(
   script: GrpcAnswer[] = [],
   tls?: { cert: Buffer; key: Buffer },
   port = 0,
-): Promise<{ address: string; port: number; calls: SeenCall[]; script: GrpcAnswer[]; stop(): Promise<void> }> {
+): Promise<{
+  address: string;
+  port: number;
+  calls: SeenCall[];
+  script: GrpcAnswer[];
+  stop(): Promise<void>;
+}> {
   const server = new Server();
   const calls: SeenCall[] = [];
   for (const path of PATHS) {
@@ -143,7 +154,8 @@ export async function startGrpcServer(
         void (answer.hold ?? Promise.resolve()).then(() => {
           if (!answer.code) return callback(null, Buffer.from(answer.response ?? new Uint8Array(0)));
           const metadata = new Metadata();
-          if (answer.statusDetails) metadata.set('grpc-status-details-bin', Buffer.from(answer.statusDetails));
+          if (answer.statusDetails)
+            metadata.set('grpc-status-details-bin', Buffer.from(answer.statusDetails));
           callback({ code: answer.code, details: answer.details ?? 'scripted failure', metadata });
         });
       },

@@ -36,11 +36,15 @@ export function attemptSignal(timeoutMs: number, shutdown: AbortSignal): Attempt
 
 /** A transport failure as a PipelineError: ERR_TIMEOUT, ERR_SHUTDOWN or ERR_OTLP_CONNECTION. */
 export function describeError(e: unknown, attempt: AttemptSignal, what: string): PipelineError {
-  if (attempt.timedOut) return new PipelineError('ERR_TIMEOUT', `${what}: no answer within the attempt timeout`, { cause: e });
-  if (attempt.shutdown) return new PipelineError('ERR_SHUTDOWN', `${what}: aborted by shutdown`, { cause: e });
+  if (attempt.timedOut)
+    return new PipelineError('ERR_TIMEOUT', `${what}: no answer within the attempt timeout`, { cause: e });
+  if (attempt.shutdown)
+    return new PipelineError('ERR_SHUTDOWN', `${what}: aborted by shutdown`, { cause: e });
   const code = errorCode(e);
   const message = e instanceof Error ? e.message : String(e);
-  return new PipelineError('ERR_OTLP_CONNECTION', `${what}: ${code ? `${code} ` : ''}${message}`, { cause: e });
+  return new PipelineError('ERR_OTLP_CONNECTION', `${what}: ${code ? `${code} ` : ''}${message}`, {
+    cause: e,
+  });
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -25,7 +25,8 @@ export class ExponentialBackoff {
     const { randomizationFactor: f, multiplier, maxIntervalMs } = this.settings;
     const delta = f * this.intervalMs;
     const delay = this.intervalMs - delta + this.random() * 2 * delta;
-    this.intervalMs = this.intervalMs >= maxIntervalMs / multiplier ? maxIntervalMs : this.intervalMs * multiplier;
+    this.intervalMs =
+      this.intervalMs >= maxIntervalMs / multiplier ? maxIntervalMs : this.intervalMs * multiplier;
     return Math.round(delay);
   }
 }
@@ -34,7 +35,10 @@ export class ExponentialBackoff {
  * Retry-After as delta-seconds or an HTTP date, in ms from `nowMs`.
  * Undefined when absent or unparsable; never negative.
  */
-export function parseRetryAfter(value: string | readonly string[] | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  value: string | readonly string[] | undefined,
+  nowMs: number,
+): number | undefined {
   const v = (Array.isArray(value) ? value[0] : value) as string | undefined;
   if (v === undefined) return undefined;
   const text = v.trim();

@@ -8,6 +8,7 @@ import {
   permanent,
   PipelineError,
   retryable,
+  toPipelineError,
   type Logger,
   type Outcome,
 } from '@otlp-kafka/core';
@@ -75,10 +76,15 @@ export class OtlpExporterImpl implements OtlpExporter {
   start(): Promise<void> {
     this.started ??= (async () => {
       this.state = 'starting';
-      this.transport = this.transportFactory ? await this.transportFactory(this.options) : await buildTransport(this.options);
+      this.transport = this.transportFactory
+        ? await this.transportFactory(this.options)
+        : await buildTransport(this.options);
       // A shutdown during start wins.
       if (this.state === 'starting') this.state = 'started';
-      this.logger.info({ endpoint: this.options.endpoint, protocol: this.options.protocol }, 'otlp exporter started');
+      this.logger.info(
+        { endpoint: this.options.endpoint, protocol: this.options.protocol },
+        'otlp exporter started',
+      );
     })();
     return this.started;
   }
@@ -86,7 +92,9 @@ export class OtlpExporterImpl implements OtlpExporter {
   consume(batch: Batch): Promise<Outcome> {
     if (this.state !== 'started') {
       const code = this.state === 'new' || this.state === 'starting' ? 'ERR_NOT_STARTED' : 'ERR_SHUTDOWN';
-      return Promise.resolve(retryable(new PipelineError(code, `otlp exporter ${this.name} is not running (${this.state})`)));
+      return Promise.resolve(
+        retryable(new PipelineError(code, `otlp exporter ${this.name} is not running (${this.state})`)),
+      );
     }
     if (batch.itemCount === 0) return Promise.resolve(ok());
     if (!this.queue) return this.inFlight.track(this.export(batch));
@@ -110,7 +118,11 @@ export class OtlpExporterImpl implements OtlpExporter {
       }
     };
     return this.inFlight.track(
-      this.queue.add(task).catch((e: unknown) => retryable(new PipelineError('ERR_INTERNAL', 'sending queue failed', { cause: e }))),
+      this.queue
+        .add(task)
+        .catch((e: unknown) =>
+          retryable(new PipelineError('ERR_INTERNAL', 'sending queue failed', { cause: e })),
+        ),
     );
   }
 
@@ -122,7 +134,10 @@ export class OtlpExporterImpl implements OtlpExporter {
       return this.toOutcome(batch, result);
     } catch (e) {
       // A bug must not count as delivered.
-      return this.toOutcome(batch, { kind: 'retryable', error: new PipelineError('ERR_INTERNAL', String(e), { cause: e }) });
+      return this.toOutcome(batch, {
+        kind: 'retryable',
+        error: new PipelineError('ERR_INTERNAL', String(e), { cause: e }),
+      });
     } finally {
       this.sendingCount--;
     }
@@ -165,7 +180,10 @@ export class OtlpExporterImpl implements OtlpExporter {
         return permanent(r.error);
       case 'retryable':
         this.metrics.recordFailed(signal, itemCount, 'retryable');
-        this.logger.warn({ signal, items: itemCount, err: r.error.message }, 'export failed, returned for redelivery');
+        this.logger.warn(
+          { signal, items: itemCount, err: r.error.message },
+          'export failed, returned for redelivery',
+        );
         return retryable(r.error, r.retryAfterMs);
     }
   }
@@ -194,5 +212,10 @@ export class OtlpExporterImpl implements OtlpExporter {
 
 async function buildTransport(o: ResolvedOptions): Promise<ClosableTransport> {
   const tls = await loadTls(o.tls);
-  return o.protocol === 'grpc' ? new GrpcTransport(o, tls) : new HttpTransport(o, tls);
+  try {
+    return o.protocol === 'grpc' ? new GrpcTransport(o, tls) : new HttpTransport(o, tls);
+  } catch (e) {
+    // Bad TLS material or header names surface here, at start.
+    throw toPipelineError(e, 'ERR_INVALID_OPTIONS');
+  }
 }

@@ -37,6 +37,7 @@ const deserialize = (b: Buffer): Buffer => b;
 /** OTLP/gRPC with @grpc/grpc-js: unary Export calls with raw Buffer (de)serializers, no generated stubs. */
 export class GrpcTransport implements Transport {
   private readonly client: Client;
+  private readonly metadata: Metadata;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -58,6 +59,12 @@ export class GrpcTransport implements Transport {
       channel['grpc.default_authority'] = tls.serverName;
     }
     this.client = new Client(target, creds, channel);
+    this.metadata = new Metadata();
+    // Binary metadata (`-bin` keys) is configured base64-encoded, as gRPC carries it.
+    for (const [k, v] of Object.entries(options.headers)) {
+      const key = k.toLowerCase();
+      this.metadata.set(key, key.endsWith('-bin') ? Buffer.from(v, 'base64') : v);
+    }
   }
 
   prepare(signal: Signal, bytes: Uint8Array): Promise<Prepared> {
@@ -67,8 +74,7 @@ export class GrpcTransport implements Transport {
 
   send(prepared: Prepared, shutdown: AbortSignal): Promise<AttemptResult> {
     const attempt = attemptSignal(this.options.timeoutMs, shutdown);
-    const metadata = new Metadata();
-    for (const [k, v] of Object.entries(this.options.headers)) metadata.set(k.toLowerCase(), v);
+    const metadata = this.metadata.clone();
     const what = `${GRPC_METHODS[prepared.signal]} on ${this.options.endpoint}`;
     return new Promise<AttemptResult>((resolve) => {
       const call = this.client.makeUnaryRequest(
@@ -82,7 +88,14 @@ export class GrpcTransport implements Transport {
         (err, value) => {
           attempt.dispose();
           attempt.signal.removeEventListener('abort', cancel);
-          if (err) resolve(classify(err, attempt.timedOut || attempt.shutdown ? describeError(err, attempt, what) : undefined, what));
+          if (err)
+            resolve(
+              classify(
+                err,
+                attempt.timedOut || attempt.shutdown ? describeError(err, attempt, what) : undefined,
+                what,
+              ),
+            );
           else resolve(this.success(prepared.signal, value));
         },
       );
@@ -96,7 +109,8 @@ export class GrpcTransport implements Transport {
     if (!body || body.length === 0) return { kind: 'ok', rejectedItems: 0, message: '' };
     const r = decodeExportResponse(signal, body);
     // The backend accepted the request; an unreadable answer cannot undo that.
-    if (r.isErr()) return { kind: 'ok', rejectedItems: 0, message: `unreadable response: ${r.error.message}` };
+    if (r.isErr())
+      return { kind: 'ok', rejectedItems: 0, message: `unreadable response: ${r.error.message}` };
     return { kind: 'ok', rejectedItems: r.value.rejectedItems, message: r.value.errorMessage };
   }
 
@@ -113,11 +127,15 @@ export class GrpcTransport implements Transport {
 /** A failed call as an attempt result, by the OTLP/gRPC rules. */
 export function classify(err: ServiceError, local: PipelineError | undefined, what: string): AttemptResult {
   const name = status[err.code] ?? String(err.code);
-  const error = local ?? new PipelineError('ERR_OTLP_GRPC_STATUS', `${what}: ${name}: ${err.details}`, { cause: err });
+  const error =
+    local ?? new PipelineError('ERR_OTLP_GRPC_STATUS', `${what}: ${name}: ${err.details}`, { cause: err });
   if (local) return { kind: 'retryable', error };
   const details = err.metadata?.get('grpc-status-details-bin')[0];
   const retryAfterMs = details instanceof Buffer ? decodeGrpcRetryDelayMs(details) : undefined;
-  const retryable = RETRYABLE_CODES.has(err.code) || (err.code === status.RESOURCE_EXHAUSTED && retryAfterMs !== undefined);
+  const retryable =
+    RETRYABLE_CODES.has(err.code) || (err.code === status.RESOURCE_EXHAUSTED && retryAfterMs !== undefined);
   if (!retryable) return { kind: 'permanent', error };
-  return retryAfterMs === undefined ? { kind: 'retryable', error } : { kind: 'retryable', error, retryAfterMs };
+  return retryAfterMs === undefined
+    ? { kind: 'retryable', error }
+    : { kind: 'retryable', error, retryAfterMs };
 }

@@ -66,9 +66,13 @@ export class HttpTransport implements Transport {
     if (this.json) {
       const text = protoToJson(signal, bytes);
       if (text.isErr()) {
-        const error = new PipelineError('ERR_INVALID_DATA', `cannot encode ${signal} as OTLP/JSON: ${text.error.message}`, {
-          cause: text.error,
-        });
+        const error = new PipelineError(
+          'ERR_INVALID_DATA',
+          `cannot encode ${signal} as OTLP/JSON: ${text.error.message}`,
+          {
+            cause: text.error,
+          },
+        );
         return { kind: 'permanent', error };
       }
       body = Buffer.from(text.value);
@@ -98,7 +102,9 @@ export class HttpTransport implements Transport {
       const error = new PipelineError('ERR_OTLP_HTTP_STATUS', message);
       if (!RETRYABLE_STATUS.has(res.statusCode)) return { kind: 'permanent', error };
       const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
-      return retryAfterMs === undefined ? { kind: 'retryable', error } : { kind: 'retryable', error, retryAfterMs };
+      return retryAfterMs === undefined
+        ? { kind: 'retryable', error }
+        : { kind: 'retryable', error, retryAfterMs };
     } catch (e) {
       // Connection refused or reset, TLS failure, timeout, shutdown: all transient.
       return { kind: 'retryable', error: describeError(e, attempt, `POST ${url}`) };
@@ -109,9 +115,12 @@ export class HttpTransport implements Transport {
 
   private success(signal: Signal, body: Uint8Array | undefined, json: boolean): AttemptResult {
     if (!body || body.length === 0) return { kind: 'ok', rejectedItems: 0, message: '' };
-    const r = json ? exportResponseFromJson(signal, new TextDecoder().decode(body)) : decodeExportResponse(signal, body);
+    const r = json
+      ? exportResponseFromJson(signal, new TextDecoder().decode(body))
+      : decodeExportResponse(signal, body);
     // The backend accepted the request; an unreadable answer cannot undo that.
-    if (r.isErr()) return { kind: 'ok', rejectedItems: 0, message: `unreadable response: ${r.error.message}` };
+    if (r.isErr())
+      return { kind: 'ok', rejectedItems: 0, message: `unreadable response: ${r.error.message}` };
     return { kind: 'ok', rejectedItems: r.value.rejectedItems, message: r.value.errorMessage };
   }
 
@@ -139,7 +148,11 @@ async function readBounded(body: AsyncIterable<Buffer> & { destroy(): unknown },
   return Buffer.concat(chunks);
 }
 
-async function decodeBody(body: Buffer | undefined, encoding: string | string[] | undefined, maxBytes: number) {
+async function decodeBody(
+  body: Buffer | undefined,
+  encoding: string | string[] | undefined,
+  maxBytes: number,
+) {
   if (!body || encoding !== 'gzip') return body;
   try {
     return await gunzip(body, { maxOutputLength: maxBytes });

@@ -43,7 +43,11 @@ export class ExporterMetrics {
       this.gauges.push({ gauge, callback });
     };
     add('otelcol_exporter_queue_size', 'Current number of batches in the sending queue.', size);
-    add('otelcol_exporter_queue_capacity', 'Fixed capacity of the sending queue, in batches.', () => capacity);
+    add(
+      'otelcol_exporter_queue_capacity',
+      'Fixed capacity of the sending queue, in batches.',
+      () => capacity,
+    );
   }
 
   recordSent(signal: Signal, items: number): void {

@@ -31,12 +31,16 @@ export async function sendWithRetry(
   send: (abort: AbortSignal) => Promise<AttemptResult>,
   settings: RetrySettings,
   control: RetryControl,
-  onRetry: (result: AttemptResult & { kind: 'retryable' }, attempt: number, delayMs: number) => void = () => {},
+  onRetry: (
+    result: AttemptResult & { kind: 'retryable' },
+    attempt: number,
+    delayMs: number,
+  ) => void = () => {},
   random: () => number = Math.random,
 ): Promise<RetryReport> {
   const startMs = Date.now();
   const backoff = new ExponentialBackoff(settings, random);
-  for (let attempts = 0; ; ) {
+  for (let attempts = 0; ;) {
     if (control.abort.aborted) {
       const error = new PipelineError('ERR_SHUTDOWN', 'exporter shut down before the batch was sent');
       return { result: { kind: 'retryable', error }, attempts };
@@ -44,12 +48,21 @@ export async function sendWithRetry(
     const result = await send(control.abort);
     attempts++;
     if (result.kind !== 'retryable' || !settings.enabled) return { result, attempts };
-    if (control.stopping.aborted) return { result: giveUp(result, 'ERR_SHUTDOWN', 'the exporter is shutting down', attempts), attempts };
+    if (control.stopping.aborted)
+      return { result: giveUp(result, 'ERR_SHUTDOWN', 'the exporter is shutting down', attempts), attempts };
     let delayMs = backoff.next();
     if (result.retryAfterMs !== undefined) delayMs = Math.max(delayMs, result.retryAfterMs);
     const elapsedMs = Date.now() - startMs;
     if (settings.maxElapsedMs > 0 && elapsedMs + delayMs > settings.maxElapsedMs) {
-      return { result: giveUp(result, 'ERR_OTLP_RETRIES_EXHAUSTED', `retries exhausted after ${elapsedMs}ms (maxElapsedMs ${settings.maxElapsedMs})`, attempts), attempts };
+      return {
+        result: giveUp(
+          result,
+          'ERR_OTLP_RETRIES_EXHAUSTED',
+          `retries exhausted after ${elapsedMs}ms (maxElapsedMs ${settings.maxElapsedMs})`,
+          attempts,
+        ),
+        attempts,
+      };
     }
     onRetry(result, attempts, delayMs);
     if (!(await sleep(delayMs, control.stopping)))
@@ -57,9 +70,18 @@ export async function sendWithRetry(
   }
 }
 
-function giveUp(last: AttemptResult & { kind: 'retryable' }, code: string, why: string, attempts: number): AttemptResult {
-  const error = new PipelineError(code, `${why}, ${attempts} attempt(s): ${last.error.message}`, { cause: last.error });
-  return last.retryAfterMs === undefined ? { kind: 'retryable', error } : { kind: 'retryable', error, retryAfterMs: last.retryAfterMs };
+function giveUp(
+  last: AttemptResult & { kind: 'retryable' },
+  code: string,
+  why: string,
+  attempts: number,
+): AttemptResult {
+  const error = new PipelineError(code, `${why}, ${attempts} attempt(s): ${last.error.message}`, {
+    cause: last.error,
+  });
+  return last.retryAfterMs === undefined
+    ? { kind: 'retryable', error }
+    : { kind: 'retryable', error, retryAfterMs: last.retryAfterMs };
 }
 
 /** Resolves true after ms, false as soon as `cancel` fires. */

@@ -43,7 +43,8 @@ function protoStatusMessage(b: Uint8Array): string | undefined {
     } else if (wire === 2) {
       const len = varint();
       if (len === undefined || pos + len > b.length) return undefined;
-      if (tag >>> 3 === 2) return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(pos, pos + len));
+      if (tag >>> 3 === 2)
+        return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(pos, pos + len));
       pos += len;
     } else if (wire === 1) pos += 8;
     else if (wire === 5) pos += 4;

@@ -27,12 +27,18 @@ export async function loadTls(tls: ResolvedOptions['tls']): Promise<TlsMaterial>
   };
 }
 
-async function pem(option: string, file: string | undefined, inline: string | undefined): Promise<Buffer | undefined> {
+async function pem(
+  option: string,
+  file: string | undefined,
+  inline: string | undefined,
+): Promise<Buffer | undefined> {
   if (inline !== undefined) return Buffer.from(inline);
   if (file === undefined) return undefined;
   try {
     return await readFile(file);
   } catch (e) {
-    throw new PipelineError('ERR_INVALID_OPTIONS', `otlp-exporter: ${option}: cannot read ${file}`, { cause: e });
+    throw new PipelineError('ERR_INVALID_OPTIONS', `otlp-exporter: ${option}: cannot read ${file}`, {
+      cause: e,
+    });
   }
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExponentialBackoff, parseRetryAfter } from '../../src/internal/backoff.js';
 
-const settings = { initialIntervalMs: 5_000, maxIntervalMs: 30_000, multiplier: 1.5, randomizationFactor: 0.5 };
+const settings = {
+  initialIntervalMs: 5_000,
+  maxIntervalMs: 30_000,
+  multiplier: 1.5,
+  randomizationFactor: 0.5,
+};
 
 describe('ExponentialBackoff', () => {
   it('grows by the multiplier up to maxIntervalMs without randomization', () => {

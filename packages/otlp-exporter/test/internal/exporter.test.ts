@@ -7,7 +7,10 @@ import { resolveOptions, type OtlpExporterOptions } from '../../src/options.js';
 import { batchOf, state, testMeter } from '../helpers.js';
 
 const OK: AttemptResult = { kind: 'ok', rejectedItems: 0, message: '' };
-const UNAVAILABLE: AttemptResult = { kind: 'retryable', error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 503') };
+const UNAVAILABLE: AttemptResult = {
+  kind: 'retryable',
+  error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 503'),
+};
 
 interface Call {
   prepared: Prepared;
@@ -137,7 +140,9 @@ describe('OtlpExporterImpl', () => {
 
   it('answers backpressure when the held bytes would pass queueSizeBytes, but lets a lone large batch go', async () => {
     const big = batchOf('traces', 50);
-    const { exporter, transport } = await setup({ sendingQueue: { numConsumers: 1, queueSizeBytes: big.bytes.length } });
+    const { exporter, transport } = await setup({
+      sendingQueue: { numConsumers: 1, queueSizeBytes: big.bytes.length },
+    });
     const first = exporter.consume(big);
     await settle();
     expect(transport.calls).toHaveLength(1);
@@ -150,7 +155,9 @@ describe('OtlpExporterImpl', () => {
   });
 
   it('sends at once without a queue when the sending queue is disabled', async () => {
-    const { exporter, transport } = await setup({ sendingQueue: { enabled: false, numConsumers: 1, queueSize: 1 } });
+    const { exporter, transport } = await setup({
+      sendingQueue: { enabled: false, numConsumers: 1, queueSize: 1 },
+    });
     const outcomes = Array.from({ length: 4 }, () => exporter.consume(batchOf('metrics', 1)));
     await settle();
     expect(transport.calls).toHaveLength(4);
@@ -162,7 +169,11 @@ describe('OtlpExporterImpl', () => {
     const { exporter, transport, metrics } = await setup();
     transport.auto = () => ({ kind: 'ok', rejectedItems: 2, message: 'two spans too old' });
     const outcome = await exporter.consume(batchOf('traces', 5));
-    expect(outcome.isOk() && outcome.value).toEqual({ kind: 'partial', rejectedItems: 2, message: 'two spans too old' });
+    expect(outcome.isOk() && outcome.value).toEqual({
+      kind: 'partial',
+      rejectedItems: 2,
+      message: 'two spans too old',
+    });
     expect(await metrics.value('otelcol_exporter_sent_spans', { exporter: 'otlphttp' })).toBe(3);
     expect(await metrics.value('otelcol_exporter_send_failed_spans', { outcome: 'partial' })).toBe(2);
   });
@@ -177,11 +188,16 @@ describe('OtlpExporterImpl', () => {
 
   it('returns a permanent failure without retrying and counts it', async () => {
     const { exporter, transport, metrics } = await setup();
-    transport.auto = () => ({ kind: 'permanent', error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 400') });
+    transport.auto = () => ({
+      kind: 'permanent',
+      error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 400'),
+    });
     const outcome = await exporter.consume(batchOf('metrics', 4));
     expect(outcome.isErr() && outcome.error.kind).toBe('permanent');
     expect(transport.calls).toHaveLength(1);
-    expect(await metrics.value('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(4);
+    expect(await metrics.value('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(
+      4,
+    );
   });
 
   it('returns permanent when the batch cannot be prepared (encoding)', async () => {
@@ -215,7 +231,9 @@ describe('OtlpExporterImpl', () => {
 
   it('gives the data back as retryable, never permanent, after maxElapsedMs', async () => {
     fakeTimers();
-    const { exporter, transport, metrics } = await setup({ retryOnFailure: { randomizationFactor: 0, maxElapsedMs: 20_000 } });
+    const { exporter, transport, metrics } = await setup({
+      retryOnFailure: { randomizationFactor: 0, maxElapsedMs: 20_000 },
+    });
     transport.auto = () => UNAVAILABLE;
     const pending = exporter.consume(batchOf('logs', 3));
     await vi.runAllTimersAsync();
@@ -256,7 +274,10 @@ describe('OtlpExporterImpl', () => {
 
   it('aborts sends still running at shutdownTimeoutMs and refuses the queued ones as retryable', async () => {
     fakeTimers();
-    const { exporter, transport } = await setup({ sendingQueue: { numConsumers: 1 }, shutdownTimeoutMs: 1_000 });
+    const { exporter, transport } = await setup({
+      sendingQueue: { numConsumers: 1 },
+      shutdownTimeoutMs: 1_000,
+    });
     const stuck = exporter.consume(batchOf('traces', 1, 1));
     const queued = exporter.consume(batchOf('traces', 1, 2));
     await vi.advanceTimersByTimeAsync(0);

@@ -29,7 +29,12 @@ async function transport(options: OtlpExporterOptions): Promise<GrpcTransport> {
   return t;
 }
 
-async function send(t: GrpcTransport, signal: Signal, bytes: Uint8Array, abort = new AbortController().signal) {
+async function send(
+  t: GrpcTransport,
+  signal: Signal,
+  bytes: Uint8Array,
+  abort = new AbortController().signal,
+) {
   return t.send(await t.prepare(signal, bytes), abort);
 }
 
@@ -50,16 +55,19 @@ describe('grpcTarget', () => {
 });
 
 describe('GrpcTransport', () => {
-  it.each(['traces', 'metrics', 'logs'] as const)('calls the %s Export method with the raw request bytes', async (signal) => {
-    const s = await server();
-    const t = await transport({ endpoint: `http://${s.address}`, headers: { 'X-Api-Key': 'secret' } });
-    const bytes = requestBytes(signal, 3);
-    expect(await send(t, signal, bytes)).toEqual(OK);
-    expect(s.calls).toHaveLength(1);
-    expect(s.calls[0]!.path).toBe(GRPC_METHODS[signal]);
-    expect(s.calls[0]!.body.equals(Buffer.from(bytes))).toBe(true);
-    expect(s.calls[0]!.metadata.get('x-api-key')).toEqual(['secret']);
-  });
+  it.each(['traces', 'metrics', 'logs'] as const)(
+    'calls the %s Export method with the raw request bytes',
+    async (signal) => {
+      const s = await server();
+      const t = await transport({ endpoint: `http://${s.address}`, headers: { 'X-Api-Key': 'secret' } });
+      const bytes = requestBytes(signal, 3);
+      expect(await send(t, signal, bytes)).toEqual(OK);
+      expect(s.calls).toHaveLength(1);
+      expect(s.calls[0]!.path).toBe(GRPC_METHODS[signal]);
+      expect(s.calls[0]!.body.equals(Buffer.from(bytes))).toBe(true);
+      expect(s.calls[0]!.metadata.get('x-api-key')).toEqual(['secret']);
+    },
+  );
 
   it('sends gzip-compressed messages by default and plain ones with compression none', async () => {
     // A bare HTTP/2 server, to see the gRPC framing on the wire (grpc-js servers hide the encoding).
@@ -70,7 +78,11 @@ describe('GrpcTransport', () => {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const frame = Buffer.concat(chunks);
-        seen.push({ encoding: headers['grpc-encoding'] as string | undefined, flag: frame[0]!, payload: frame.subarray(5) });
+        seen.push({
+          encoding: headers['grpc-encoding'] as string | undefined,
+          flag: frame[0]!,
+          payload: frame.subarray(5),
+        });
         stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
         stream.end(Buffer.from([0, 0, 0, 0, 0]));
@@ -95,10 +107,21 @@ describe('GrpcTransport', () => {
     }
   });
 
+  it('sends -bin headers as binary metadata from base64', async () => {
+    const s = await server();
+    const t = await transport({ endpoint: `http://${s.address}`, headers: { 'x-token-bin': 'AAEC/w==' } });
+    expect(await send(t, 'traces', requestBytes('traces', 1))).toEqual(OK);
+    expect(s.calls[0]!.metadata.get('x-token-bin')).toEqual([Buffer.from([0, 1, 2, 255])]);
+  });
+
   it('reads partial_success from the response', async () => {
     const s = await server([{ response: partialSuccessBytes(4, 'four rejected') }]);
     const t = await transport({ endpoint: `http://${s.address}` });
-    expect(await send(t, 'logs', requestBytes('logs', 9))).toEqual({ kind: 'ok', rejectedItems: 4, message: 'four rejected' });
+    expect(await send(t, 'logs', requestBytes('logs', 9))).toEqual({
+      kind: 'ok',
+      rejectedItems: 4,
+      message: 'four rejected',
+    });
   });
 
   it.each([
@@ -135,16 +158,24 @@ describe('GrpcTransport', () => {
 
   it('answers retryable with the delay to RESOURCE_EXHAUSTED with RetryInfo', async () => {
     const details = retryInfoStatus(status.RESOURCE_EXHAUSTED, 'slow down', 2_500);
-    const s = await server([{ code: status.RESOURCE_EXHAUSTED, details: 'slow down', statusDetails: details }]);
+    const s = await server([
+      { code: status.RESOURCE_EXHAUSTED, details: 'slow down', statusDetails: details },
+    ]);
     const t = await transport({ endpoint: `http://${s.address}` });
-    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({ kind: 'retryable', retryAfterMs: 2_500 });
+    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({
+      kind: 'retryable',
+      retryAfterMs: 2_500,
+    });
   });
 
   it('passes RetryInfo on with UNAVAILABLE too', async () => {
     const details = retryInfoStatus(status.UNAVAILABLE, 'restarting', 12_000);
     const s = await server([{ code: status.UNAVAILABLE, statusDetails: details }]);
     const t = await transport({ endpoint: `http://${s.address}` });
-    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({ kind: 'retryable', retryAfterMs: 12_000 });
+    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({
+      kind: 'retryable',
+      retryAfterMs: 12_000,
+    });
   });
 
   it('answers retryable when nothing listens', async () => {
@@ -197,7 +228,10 @@ describe('GrpcTransport', () => {
 
     it('checks the certificate against serverName', async () => {
       const s = await server([], cert);
-      const t = await transport({ endpoint: s.address, tls: { caFile: cert.certFile, serverName: 'otlp.test' } });
+      const t = await transport({
+        endpoint: s.address,
+        tls: { caFile: cert.certFile, serverName: 'otlp.test' },
+      });
       expect(await send(t, 'logs', requestBytes('logs', 1))).toEqual(OK);
     });
   });

@@ -26,7 +26,12 @@ async function transport(options: OtlpExporterOptions): Promise<HttpTransport> {
   return t;
 }
 
-async function send(t: HttpTransport, signal: Signal, bytes: Uint8Array, abort = new AbortController().signal) {
+async function send(
+  t: HttpTransport,
+  signal: Signal,
+  bytes: Uint8Array,
+  abort = new AbortController().signal,
+) {
   const prepared = await t.prepare(signal, bytes);
   if (!isPrepared(prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
   return t.send(prepared, abort);
@@ -42,7 +47,10 @@ afterEach(async () => {
 describe('signalUrls', () => {
   it('appends /v1/<signal> to the endpoint, and takes per-signal URLs as they are', () => {
     const urls = signalUrls(
-      resolveOptions({ endpoint: 'https://backend:4318/otlp/', tracesEndpoint: 'https://traces.example/custom' }),
+      resolveOptions({
+        endpoint: 'https://backend:4318/otlp/',
+        tracesEndpoint: 'https://traces.example/custom',
+      }),
     );
     expect(urls).toEqual({
       traces: 'https://traces.example/custom',
@@ -109,13 +117,22 @@ describe('HttpTransport', () => {
 
   it('reads a gzip-compressed response', async () => {
     const body = gzipSync(partialSuccessBytes(1, 'zipped'));
-    const s = await server([{ headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body }]);
+    const s = await server([
+      { headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body },
+    ]);
     const t = await transport({ endpoint: s.url });
-    expect(await send(t, 'logs', requestBytes('logs', 3))).toEqual({ kind: 'ok', rejectedItems: 1, message: 'zipped' });
+    expect(await send(t, 'logs', requestBytes('logs', 3))).toEqual({
+      kind: 'ok',
+      rejectedItems: 1,
+      message: 'zipped',
+    });
   });
 
   it('takes a 2xx with an unreadable or oversized body as accepted', async () => {
-    const s = await server([{ body: Uint8Array.from([0x0a, 0xff]) }, { body: partialSuccessBytes(1, 'x'.repeat(2_000)) }]);
+    const s = await server([
+      { body: Uint8Array.from([0x0a, 0xff]) },
+      { body: partialSuccessBytes(1, 'x'.repeat(2_000)) },
+    ]);
     const t = await transport({ endpoint: s.url, maxResponseBytes: 1_000 });
     const first = await send(t, 'traces', requestBytes('traces', 1));
     expect(first).toMatchObject({ kind: 'ok', rejectedItems: 0 });
@@ -138,7 +155,10 @@ describe('HttpTransport', () => {
       { status: 503, headers: { 'retry-after': soon } },
     ]);
     const t = await transport({ endpoint: s.url });
-    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({ kind: 'retryable', retryAfterMs: 7_000 });
+    expect(await send(t, 'traces', requestBytes('traces', 1))).toMatchObject({
+      kind: 'retryable',
+      retryAfterMs: 7_000,
+    });
     const second = await send(t, 'traces', requestBytes('traces', 1));
     expect(second.kind === 'retryable' && second.retryAfterMs).toBeGreaterThan(50_000);
   });
@@ -202,14 +222,22 @@ describe('HttpTransport', () => {
 
     it('checks the certificate against serverName', async () => {
       const s = await server([], cert);
-      const right = await transport({ endpoint: s.url, tls: { caPem: cert.cert.toString(), serverName: 'otlp.test' } });
+      const right = await transport({
+        endpoint: s.url,
+        tls: { caPem: cert.cert.toString(), serverName: 'otlp.test' },
+      });
       expect(await send(right, 'traces', requestBytes('traces', 1))).toEqual(OK);
-      const wrong = await transport({ endpoint: s.url, tls: { caPem: cert.cert.toString(), serverName: 'other.test' } });
+      const wrong = await transport({
+        endpoint: s.url,
+        tls: { caPem: cert.cert.toString(), serverName: 'other.test' },
+      });
       expect((await send(wrong, 'traces', requestBytes('traces', 1))).kind).toBe('retryable');
     });
 
     it('fails start with ERR_INVALID_OPTIONS naming an unreadable file', async () => {
-      await expect(loadTls(resolveOptions({ tls: { caFile: '/nonexistent/ca.pem' } }).tls)).rejects.toMatchObject({
+      await expect(
+        loadTls(resolveOptions({ tls: { caFile: '/nonexistent/ca.pem' } }).tls),
+      ).rejects.toMatchObject({
         code: 'ERR_INVALID_OPTIONS',
         message: expect.stringContaining('tls.caFile'),
       });

@@ -115,7 +115,10 @@ describe('sendWithRetry', () => {
   });
 
   it('does not retry a permanent failure', async () => {
-    const bad: AttemptResult = { kind: 'permanent', error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 400') };
+    const bad: AttemptResult = {
+      kind: 'permanent',
+      error: new PipelineError('ERR_OTLP_HTTP_STATUS', 'HTTP 400'),
+    };
     const { send } = scripted(bad, OK);
     const report = await sendWithRetry(send, SETTINGS, control().signals);
     expect(report).toEqual({ result: bad, attempts: 1 });
@@ -155,7 +158,9 @@ describe('sendWithRetry', () => {
   it('reports each retry with its delay', async () => {
     const { send } = scripted(unavailable(), unavailable(9_000), OK);
     const seen: [number, number][] = [];
-    const done = sendWithRetry(send, SETTINGS, control().signals, (_r, attempt, delayMs) => seen.push([attempt, delayMs]));
+    const done = sendWithRetry(send, SETTINGS, control().signals, (_r, attempt, delayMs) =>
+      seen.push([attempt, delayMs]),
+    );
     await vi.runAllTimersAsync();
     await done;
     expect(seen).toEqual([
