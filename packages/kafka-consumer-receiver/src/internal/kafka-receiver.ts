@@ -205,6 +205,8 @@ export class KafkaReceiverImpl implements KafkaReceiver {
         await sleep(POLL_ERROR_DELAY_MS, this.stop.signal);
         continue;
       }
+      // Records fetched after shutdown began stay unread: they are past every committed offset.
+      if (!this.running) break;
       for (const m of messages) this.dispatch(m);
     }
   }
