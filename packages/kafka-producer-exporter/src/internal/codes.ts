@@ -65,6 +65,17 @@ const PERMANENT = new Set<number>([
   RD.ERR_INVALID_RECORD,
 ]);
 
+/** What to do about an error, where the librdkafka message alone does not say. */
+export const HINTS: ReadonlyMap<number, string> = new Map([
+  [
+    RD.ERR_MSG_SIZE_TOO_LARGE,
+    "the broker refused the record as too large: producer.maxMessageBytes must not exceed the topic's max.message.bytes (broker default 1048588)",
+  ],
+  [RD.ERR_TOPIC_AUTHORIZATION_FAILED, 'the client may not write this topic (Kafka ACLs)'],
+  [RD.ERR__UNKNOWN_TOPIC, 'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)'],
+  [RD.ERR_UNKNOWN_TOPIC_OR_PART, 'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)'],
+]);
+
 export type DeliveryFailureKind = 'retryable' | 'backpressure' | 'permanent';
 
 /**

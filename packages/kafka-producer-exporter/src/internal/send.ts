@@ -1,5 +1,5 @@
 import { backpressure, permanent, PipelineError, retryable, worst, ok, type Outcome } from '@otlp-kafka/core';
-import { classify, codeName, LOCAL } from './codes.js';
+import { classify, codeName, HINTS, LOCAL } from './codes.js';
 import type { Reservation } from './budget.js';
 import type { OutMessage } from './plan.js';
 import type { RdProducer } from './rdkafka.js';
@@ -64,7 +64,10 @@ export function deliveryOutcome(deliveries: readonly Delivery[], total: number):
 
 function failureOutcome(d: Delivery, failed: number, total: number): Outcome {
   const err = d.error!;
-  const summary = `${failed} of ${total} messages not delivered to Kafka; topic ${d.message.topic}: ${codeName(err.code)}: ${err.message}`;
+  const hint = HINTS.get(err.code);
+  const summary =
+    `${failed} of ${total} messages not delivered to Kafka; topic ${d.message.topic}: ${codeName(err.code)}: ${err.message}` +
+    (hint ? ` (${hint})` : '');
   if (err.code === LOCAL.SHUTDOWN) return retryable(new PipelineError('ERR_SHUTDOWN', summary, { cause: err }));
   if (err.code === LOCAL.NO_REPORT) return retryable(new PipelineError('ERR_TIMEOUT', summary, { cause: err }));
   switch (classify(err.code)) {

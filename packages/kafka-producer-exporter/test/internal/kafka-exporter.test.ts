@@ -71,8 +71,10 @@ describe('kafka exporter: acknowledgement', () => {
     expect(outcomeKind(outcome)).toBe('permanent');
     expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_KAFKA_DELIVERY');
     const b = exporter.consume(batchOf(1));
-    producer().reportAll(rdError(RD.ERR_MSG_SIZE_TOO_LARGE));
-    expect(outcomeKind(await b)).toBe('permanent');
+    producer().reportAll(rdError(RD.ERR_MSG_SIZE_TOO_LARGE, 'Broker: Message size too large'));
+    const tooLarge = await b;
+    expect(outcomeKind(tooLarge)).toBe('permanent');
+    expect(tooLarge.isErr() && tooLarge.error.error.message).toMatch(/ERR_MSG_SIZE_TOO_LARGE: Broker: Message size too large \(.*max\.message\.bytes/);
   });
 
   it('treats an unknown topic as retryable (it may be created)', async () => {
