@@ -10,7 +10,8 @@ import type {
   RequestOf,
 } from '../model.js';
 import type { Signal } from '../signal.js';
-import { logsRequestFromJson, metricsRequestFromJson, traceRequestFromJson } from './read-signals.js';
+import { metricsRequestFromJson } from './read-metrics.js';
+import { logsRequestFromJson, traceRequestFromJson } from './read-traces-logs.js';
 import { JsonPath, asObject, camel, int64, str } from './values.js';
 import { logsRequestToJson, metricsRequestToJson, traceRequestToJson } from './write.js';
 
