@@ -30,7 +30,7 @@ describe('createCountingSink', () => {
     expect(r.lost).toBe(3);
     expect(r.lostIds).toEqual(g.ids().slice(3));
     expect(r.duplicatedIds).toEqual([...first.ids]);
-    expect(r.unexpectedIds.sort()).toEqual([...stranger.ids].sort());
+    expect([...r.unexpectedIds].sort()).toEqual([...stranger.ids].sort());
     expect(r.deliveries).toBe(8);
     expect(r.exact).toBe(false);
     expect(sink.count(first.ids[0]!)).toBe(2);
