@@ -72,7 +72,9 @@ export class RebalanceHandler {
     } catch {
       // Not assigned yet or never paused: nothing to resume.
     }
-    logger.info({ partitions: assignment.map((tp) => partitionKey(tp.topic, tp.partition)), protocol: client.rebalanceProtocol() }, 'partitions assigned');
+    if (assignment.length) {
+      logger.info({ partitions: assignment.map((tp) => partitionKey(tp.topic, tp.partition)), protocol: client.rebalanceProtocol() }, 'partitions assigned');
+    }
     this.ctx.syncPauses();
   }
 
@@ -108,7 +110,7 @@ export class RebalanceHandler {
     } catch (e) {
       logger.warn({ err: e }, 'unassign failed');
     }
-    logger.info({ partitions: states.map((s) => s.key), lost }, 'partitions revoked');
+    if (assignment.length) logger.info({ partitions: states.map((s) => s.key), lost }, 'partitions revoked');
     this.ctx.syncPauses();
   }
 }
