@@ -1,0 +1,71 @@
+import type { Attributes, Counter, Histogram, Meter, ObservableCallback, ObservableGauge, ObservableUpDownCounter } from '@opentelemetry/api';
+import type { Signal } from '@otlp-kafka/core';
+
+export type RefusalReason = 'backpressure' | 'cardinality' | 'shutdown' | 'too_large';
+
+/** The Collector's batch processor metrics (otelcol_processor_batch_*), plus refusals and held bytes. */
+export class BatcherMetrics {
+  private readonly attributes: Attributes;
+  private readonly sendSize: Histogram;
+  private readonly sendSizeBytes: Histogram;
+  private readonly sizeTrigger: Counter;
+  private readonly timeoutTrigger: Counter;
+  private readonly refused: Counter;
+  private readonly cardinality: ObservableUpDownCounter;
+  private readonly pendingBytes: ObservableGauge;
+  private readonly observeCardinality: ObservableCallback;
+  private readonly observePending: ObservableCallback;
+
+  constructor(meter: Meter, processor: string, state: { cardinality(): number; heldBytes(): number }) {
+    this.attributes = { processor };
+    this.sendSize = meter.createHistogram('otelcol_processor_batch_batch_send_size', {
+      description: 'Number of items in each batch sent.',
+      unit: '{items}',
+      advice: { explicitBucketBoundaries: [10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000] },
+    });
+    this.sendSizeBytes = meter.createHistogram('otelcol_processor_batch_batch_send_size_bytes', {
+      description: 'Number of bytes in each batch sent.',
+      unit: 'By',
+    });
+    this.sizeTrigger = meter.createCounter('otelcol_processor_batch_batch_size_trigger_send', {
+      description: 'Number of times a batch was sent because it reached a size trigger or bound.',
+      unit: '{sends}',
+    });
+    this.timeoutTrigger = meter.createCounter('otelcol_processor_batch_timeout_trigger_send', {
+      description: 'Number of times a batch was sent because its timeout passed.',
+      unit: '{sends}',
+    });
+    this.refused = meter.createCounter('otelcol_processor_batch_refused_items', {
+      description: 'Items the batch processor refused (reason: backpressure, cardinality, shutdown, too_large).',
+      unit: '{items}',
+    });
+    this.cardinality = meter.createObservableUpDownCounter('otelcol_processor_batch_metadata_cardinality', {
+      description: 'Number of distinct metadata value combinations with a pending batch.',
+      unit: '{combinations}',
+    });
+    this.pendingBytes = meter.createObservableGauge('otelcol_processor_batch_pending_bytes', {
+      description: 'Encoded bytes held for callers whose outcome is not known yet.',
+      unit: 'By',
+    });
+    this.observeCardinality = (r) => r.observe(state.cardinality(), this.attributes);
+    this.observePending = (r) => r.observe(state.heldBytes(), this.attributes);
+    this.cardinality.addCallback(this.observeCardinality);
+    this.pendingBytes.addCallback(this.observePending);
+  }
+
+  sent(items: number, bytes: number, trigger: 'size' | 'timeout' | 'shutdown'): void {
+    this.sendSize.record(items, this.attributes);
+    this.sendSizeBytes.record(bytes, this.attributes);
+    if (trigger === 'size') this.sizeTrigger.add(1, this.attributes);
+    else if (trigger === 'timeout') this.timeoutTrigger.add(1, this.attributes);
+  }
+
+  refusedItems(signal: Signal, items: number, reason: RefusalReason): void {
+    this.refused.add(items, { ...this.attributes, reason, signal });
+  }
+
+  close(): void {
+    this.cardinality.removeCallback(this.observeCardinality);
+    this.pendingBytes.removeCallback(this.observePending);
+  }
+}

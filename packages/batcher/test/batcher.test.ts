@@ -1,0 +1,340 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ok, outcomeKind, partial, permanent, retryAfterMs, retryable, type Outcome } from '@otlp-kafka/core';
+import { trustedBatch, withMetadata } from '@otlp-kafka/pdata';
+import { createCountingSink, createMemorySink } from '@otlp-kafka/testkit';
+import { createBatcher } from '@otlp-kafka/batcher';
+import { callerBatch, ids, scriptedConsumer, tick } from './helpers.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('batcher: size trigger', () => {
+  it('holds items until sendBatchSize, then sends them as one merged batch', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 10, timeoutMs: 60_000 })(sink);
+    const callers = ['a-', 'b-', 'c-', 'd-'].map((prefix) => callerBatch(prefix, 3));
+    const results: Promise<Outcome>[] = [];
+    for (const c of callers.slice(0, 3)) results.push(p.consume(c.batch));
+    await tick();
+    expect(sink.callsMade).toBe(0);
+    results.push(p.consume(callers[3]!.batch));
+    await tick();
+    expect(sink.batches).toHaveLength(1);
+    expect(sink.batches[0]!.itemCount).toBe(12);
+    expect(ids(sink.batches[0]!)).toEqual(callers.flatMap((c) => c.ids));
+    expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    await p.shutdown();
+  });
+
+  it('settles no caller before the next consumer answered', async () => {
+    const sink = createMemorySink();
+    sink.pause();
+    sink.failNext('retryable');
+    const p = createBatcher({ sendBatchSize: 2 })(sink);
+    let settled = 0;
+    const a = p.consume(callerBatch('a-', 1).batch).then((o) => (settled++, o));
+    const b = p.consume(callerBatch('b-', 1).batch).then((o) => (settled++, o));
+    await tick();
+    expect(sink.callsMade).toBe(1);
+    expect(settled).toBe(0);
+    sink.resume();
+    expect(outcomeKind(await a)).toBe('retryable');
+    expect(outcomeKind(await b)).toBe('retryable');
+    await p.shutdown();
+  });
+
+  it('keeps several outgoing batches in flight at once', async () => {
+    const sink = createMemorySink();
+    sink.pause();
+    const p = createBatcher({ sendBatchSize: 5 })(sink);
+    const results = ['a-', 'b-', 'c-'].map((x) => p.consume(callerBatch(x, 5).batch));
+    await tick();
+    expect(sink.inFlight).toBe(3);
+    sink.resume();
+    expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    await p.shutdown();
+  });
+
+  it('sendBatchSize 0 sends only on the timeout', async () => {
+    vi.useFakeTimers();
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 0, timeoutMs: 100 })(sink);
+    const r = p.consume(callerBatch('a-', 500).batch);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(sink.callsMade).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcomeKind(await r)).toBe('ok');
+    expect(sink.batches.map((b) => b.itemCount)).toEqual([500]);
+  });
+});
+
+describe('batcher: timeout', () => {
+  it('sends a partly filled batch once timeoutMs passed since its first item', async () => {
+    vi.useFakeTimers();
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 100, timeoutMs: 200 })(sink);
+    const a = p.consume(callerBatch('a-', 5).batch);
+    await vi.advanceTimersByTimeAsync(150);
+    const b = p.consume(callerBatch('b-', 5).batch);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(sink.callsMade).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sink.batches.map((x) => x.itemCount)).toEqual([10]);
+    expect(outcomeKind(await a)).toBe('ok');
+    expect(outcomeKind(await b)).toBe('ok');
+    const c = p.consume(callerBatch('c-', 1).batch);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(outcomeKind(await c)).toBe('ok');
+    expect(sink.batches.map((x) => x.itemCount)).toEqual([10, 1]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('timeoutMs 0 sends every request at once', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ timeoutMs: 0, sendBatchSize: 1000 })(sink);
+    expect(outcomeKind(await p.consume(callerBatch('a-', 3).batch))).toBe('ok');
+    expect(outcomeKind(await p.consume(callerBatch('b-', 3).batch))).toBe('ok');
+    expect(sink.batches.map((x) => x.itemCount)).toEqual([3, 3]);
+  });
+});
+
+describe('batcher: caps and splitting', () => {
+  it('splits input larger than sendBatchMaxSize; the caller needs every piece to succeed', async () => {
+    vi.useFakeTimers();
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 200 })(sink);
+    const big = callerBatch('a-', 35);
+    sink.failNext('ok');
+    sink.failNext('retryable');
+    const r = p.consume(big.batch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([10, 10, 10]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([10, 10, 10, 5]);
+    expect(sink.calls.flatMap((c) => ids(c.batch))).toEqual(big.ids);
+    expect(outcomeKind(await r)).toBe('retryable');
+  });
+
+  it('fills the room of a pending batch: a caller split across two outgoing batches needs both', async () => {
+    vi.useFakeTimers();
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 200 })(sink);
+    const a = callerBatch('a-', 6);
+    const b = callerBatch('b-', 6);
+    const ra = p.consume(a.batch);
+    const rb = p.consume(b.batch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.calls.map((c) => ids(c.batch))).toEqual([[...a.ids, ...b.ids.slice(0, 4)]]);
+    sink.failNext('permanent');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sink.calls.map((c) => ids(c.batch))[1]).toEqual(b.ids.slice(4));
+    expect(outcomeKind(await ra)).toBe('ok');
+    expect(outcomeKind(await rb)).toBe('permanent');
+  });
+
+  it('keeps every outgoing batch within sendBatchMaxBytes and delivers every item once', async () => {
+    const sink = createCountingSink();
+    const p = createBatcher({ sendBatchSize: 1000, sendBatchMaxBytes: 4000, timeoutMs: 0 })(sink);
+    const callers = ['a-', 'b-', 'c-'].map((x) => callerBatch(x, 40, 'traces', 200));
+    expect(callers[0]!.batch.bytes.length).toBeGreaterThan(8000);
+    const outcomes = await Promise.all(callers.map((c) => p.consume(c.batch)));
+    expect(outcomes.map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    for (const call of sink.calls) expect(call.batch.bytes.length).toBeLessThanOrEqual(4000);
+    const report = sink.report(callers.flatMap((c) => c.ids));
+    expect(report).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0, exact: true });
+  });
+
+  it('an item that cannot fit sendBatchMaxBytes is a permanent outcome naming the sizes', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchMaxBytes: 300, timeoutMs: 0 })(sink);
+    const out = await p.consume(callerBatch('a-', 2, 'logs', 1000).batch);
+    expect(outcomeKind(out)).toBe('permanent');
+    expect(out.isErr() && out.error.error.message).toMatch(/batch: .*maxBytes 300/);
+    expect(sink.callsMade).toBe(0);
+  });
+
+  it('bad data that must be split fails only its own caller', async () => {
+    const sink = createCountingSink();
+    const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 0 })(sink);
+    const good = callerBatch('a-', 4);
+    const bad = trustedBatch('logs', new Uint8Array([0x0a, 0x7f, 0x00]), 20);
+    const [rg, rb] = await Promise.all([p.consume(good.batch), p.consume(bad)]);
+    expect(outcomeKind(rg)).toBe('ok');
+    expect(outcomeKind(rb)).toBe('permanent');
+    expect(sink.report(good.ids).exact).toBe(true);
+  });
+});
+
+describe('batcher: outcomes', () => {
+  it('gives every caller of a partially accepted batch a partial outcome capped at its items', async () => {
+    const next = scriptedConsumer(() => partial(5, 'five refused'));
+    const p = createBatcher({ sendBatchSize: 6 })(next);
+    const ra = p.consume(callerBatch('a-', 2).batch);
+    const rb = p.consume(callerBatch('b-', 4).batch);
+    const [a, b] = await Promise.all([ra, rb]);
+    expect(a.isOk() && a.value).toEqual({ kind: 'partial', rejectedItems: 2, message: 'five refused' });
+    expect(b.isOk() && b.value).toEqual({ kind: 'partial', rejectedItems: 4, message: 'five refused' });
+  });
+
+  it('passes the retry delay of a refusal to the callers', async () => {
+    const next = scriptedConsumer(() => retryable('busy', 1500));
+    const p = createBatcher({ timeoutMs: 0 })(next);
+    expect(retryAfterMs(await p.consume(callerBatch('a-', 2).batch))).toBe(1500);
+  });
+
+  it('a next consumer that throws makes callers retryable, never ok', async () => {
+    const p = createBatcher({ timeoutMs: 0 })({ consume: () => Promise.reject(new Error('bug')) });
+    expect(outcomeKind(await p.consume(callerBatch('a-', 2).batch))).toBe('retryable');
+  });
+
+  it('acknowledges an empty request at once without sending it', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher()(sink);
+    expect(outcomeKind(await p.consume(trustedBatch('traces', new Uint8Array(0), 0)))).toBe('ok');
+    expect(sink.callsMade).toBe(0);
+  });
+
+  it('keeps signals apart', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 50 })(sink);
+    const results = [p.consume(callerBatch('a-', 2, 'logs').batch), p.consume(callerBatch('b-', 2, 'traces').batch)];
+    expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok']);
+    expect(sink.batches.map((b) => b.signal).sort()).toEqual(['logs', 'traces']);
+  });
+});
+
+describe('batcher: metadata', () => {
+  const withHeaders = (prefix: string, headers: Record<string, string[]>, topic?: string) => {
+    const c = callerBatch(prefix, 2);
+    return withMetadata(c.batch, { headers, ...(topic ? { topic } : {}), client: { address: prefix } });
+  };
+
+  it('one batch per combination of metadataKeys values; outgoing metadata keeps only those keys', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20, metadataKeys: ['X-Tenant'] })(sink);
+    const results = [
+      p.consume(withHeaders('a-', { 'x-tenant': ['t1'], other: ['1'] })),
+      p.consume(withHeaders('b-', { 'x-tenant': ['t2'], other: ['2'] })),
+      p.consume(withHeaders('c-', { 'x-tenant': ['t1'], other: ['3'] })),
+      p.consume(withHeaders('d-', { other: ['4'] })),
+    ];
+    expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    const byTenant = new Map(sink.batches.map((b) => [b.metadata.headers?.['x-tenant']?.[0], b]));
+    expect(byTenant.get('t1')!.itemCount).toBe(4);
+    expect(byTenant.get('t2')!.itemCount).toBe(2);
+    expect(byTenant.get(undefined)!.itemCount).toBe(2);
+    expect(byTenant.get('t1')!.metadata).toEqual({ headers: { 'x-tenant': ['t1'] } });
+    expect(byTenant.get(undefined)!.metadata).toEqual({});
+  });
+
+  it('never mixes batches with different topic overrides', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20 })(sink);
+    await Promise.all([p.consume(withHeaders('a-', {}, 'one')), p.consume(withHeaders('b-', {}, 'two')), p.consume(withHeaders('c-', {}, 'one'))]);
+    const topics = sink.batches.map((b) => [b.metadata.topic, b.itemCount]);
+    expect(topics.sort()).toEqual([
+      ['one', 4],
+      ['two', 2],
+    ]);
+  });
+
+  it('refuses a new combination over metadataCardinalityLimit with backpressure', async () => {
+    const sink = createMemorySink();
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20, metadataKeys: ['x-tenant'], metadataCardinalityLimit: 2 })(sink);
+    const a = p.consume(withHeaders('a-', { 'x-tenant': ['1'] }));
+    const b = p.consume(withHeaders('b-', { 'x-tenant': ['2'] }));
+    const c = await p.consume(withHeaders('c-', { 'x-tenant': ['3'] }));
+    expect(outcomeKind(c)).toBe('backpressure');
+    expect(c.isErr() && c.error.error.message).toMatch(/metadataCardinalityLimit/);
+    const same = p.consume(withHeaders('d-', { 'x-tenant': ['1'] }));
+    expect((await Promise.all([a, b, same])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    // Sent combinations free their slot.
+    expect(outcomeKind(await p.consume(withHeaders('e-', { 'x-tenant': ['3'] })))).toBe('ok');
+  });
+});
+
+describe('batcher: bounded memory', () => {
+  it('refuses with backpressure while maxPendingBytes are held and accepts again once they settle', async () => {
+    const sink = createMemorySink();
+    sink.pause();
+    const a = callerBatch('a-', 10);
+    const p = createBatcher({ timeoutMs: 0, maxPendingBytes: a.batch.bytes.length + 10, retryAfterMs: 750 })(sink);
+    const ra = p.consume(a.batch);
+    const refused = await p.consume(callerBatch('b-', 10).batch);
+    expect(outcomeKind(refused)).toBe('backpressure');
+    expect(retryAfterMs(refused)).toBe(750);
+    sink.resume();
+    expect(outcomeKind(await ra)).toBe('ok');
+    expect(outcomeKind(await p.consume(callerBatch('c-', 10).batch))).toBe('ok');
+  });
+
+  it('bounds held items by maxPendingItems', async () => {
+    const sink = createMemorySink();
+    sink.pause();
+    const p = createBatcher({ timeoutMs: 0, maxPendingItems: 15 })(sink);
+    const ra = p.consume(callerBatch('a-', 10).batch);
+    expect(outcomeKind(await p.consume(callerBatch('b-', 10).batch))).toBe('backpressure');
+    sink.resume();
+    expect(outcomeKind(await ra)).toBe('ok');
+  });
+
+  it('a request that can never fit the budget is permanent', async () => {
+    const p = createBatcher({ maxPendingBytes: 100 })(createMemorySink());
+    const out = await p.consume(callerBatch('a-', 10).batch);
+    expect(outcomeKind(out)).toBe('permanent');
+    expect(out.isErr() && out.error.error.message).toMatch(/can never fit maxPendingBytes 100/);
+  });
+});
+
+describe('batcher: shutdown', () => {
+  it('flushes everything pending, waits for the outcomes, then refuses new data', async () => {
+    const sink = createMemorySink({ delayMs: 5 });
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 60_000, metadataKeys: ['k'] })(sink);
+    const a = p.consume(callerBatch('a-', 3).batch);
+    const b = p.consume(withMetadata(callerBatch('b-', 4).batch, { headers: { k: ['x'] } }));
+    let settledFirst = false;
+    void Promise.all([a, b]).then(() => (settledFirst = true));
+    await p.shutdown();
+    expect(settledFirst).toBe(true);
+    expect(sink.items).toBe(7);
+    expect(sink.callsMade).toBe(2);
+    const late = await p.consume(callerBatch('c-', 1).batch);
+    expect(late.isErr() && late.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(p.shutdown()).toBe(p.shutdown());
+  });
+
+  it('is bounded: callers of a stuck consumer get retryable after shutdownTimeoutMs', async () => {
+    vi.useFakeTimers();
+    const p = createBatcher({ shutdownTimeoutMs: 1000 })({ consume: () => new Promise<Outcome>(() => {}) });
+    const r = p.consume(callerBatch('a-', 3).batch);
+    let done = false;
+    const s = p.shutdown().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await s;
+    const out = await r;
+    expect(outcomeKind(out)).toBe('retryable');
+    expect(out.isErr() && out.error.error.code).toBe('ERR_TIMEOUT');
+  });
+
+  it('shuts down with nothing pending at once', async () => {
+    const p = createBatcher()(scriptedConsumer(() => ok()));
+    await p.start();
+    await expect(p.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('an outcome that arrives after the shutdown timeout does not settle a caller twice', async () => {
+    vi.useFakeTimers();
+    let answer!: (o: Outcome) => void;
+    const p = createBatcher({ shutdownTimeoutMs: 10, timeoutMs: 0 })({ consume: () => new Promise<Outcome>((r) => (answer = r)) });
+    const r = p.consume(callerBatch('a-', 1).batch);
+    const s = p.shutdown();
+    await vi.advanceTimersByTimeAsync(10);
+    await s;
+    answer(permanent('late'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outcomeKind(await r)).toBe('retryable');
+  });
+});
