@@ -115,7 +115,7 @@ function buildReceiver(c: ComponentConfig, signals: Signal[], telemetry: Telemet
         signals.map((s) => [s, { topics: mapped.topics ?? [DEFAULT_KAFKA_TOPICS[s]] }]),
       );
       const { topics: _topics, ...rest } = mapped;
-      return createKafkaReceiver({ ...rest, signals: bySignal, ...telemetry, name: c.id });
+      return createKafkaReceiver({ ...rest, ...bySignal, ...telemetry });
     }
     default:
       throw new Error(`unsupported receiver type ${c.type}`);

@@ -9,6 +9,8 @@ export interface KafkaTopicUse {
   /** Who uses it: a kafka exporter writes, a kafka receiver reads, a dead-letter topic takes refused records. */
   role: 'exporter' | 'receiver' | 'dead-letter';
   componentId: string;
+  /** The largest record an exporter writing this topic may produce (producer.max_message_bytes). */
+  maxMessageBytes?: number;
 }
 
 /** Every Kafka topic a config writes or reads, with its signal: what `otlp-kafka topics` creates. */
@@ -19,8 +21,15 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
     for (const id of p.exporters) {
       const c = config.exporters.get(id);
       if (c?.type !== 'kafka') continue;
-      const cfg = c.config as { topic?: string; brokers?: string[] };
-      uses.push({ topic: cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal], signal, brokers: cfg.brokers ?? ['localhost:9092'], role: 'exporter', componentId: id });
+      const cfg = c.config as { topic?: string; brokers?: string[]; producer?: { max_message_bytes?: number } };
+      uses.push({
+        topic: cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal],
+        signal,
+        brokers: cfg.brokers ?? ['localhost:9092'],
+        role: 'exporter',
+        componentId: id,
+        maxMessageBytes: cfg.producer?.max_message_bytes,
+      });
     }
     for (const id of p.receivers) {
       const c = config.receivers.get(id);

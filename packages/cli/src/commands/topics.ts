@@ -1,6 +1,7 @@
 import { kafkaTopicsOf, type KafkaTopicUse } from '@otlp-kafka/config';
 import type { Signal } from '@otlp-kafka/core';
 import { ensureTopics } from '@otlp-kafka/kafka-producer-exporter';
+import { brokerCount } from '../internal/broker-count.js';
 import { loadConfigFiles } from '../internal/config-files.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
@@ -25,12 +26,24 @@ export interface TopicsFlags {
  * replication factor is capped at the cluster's broker count, with a notice.
  */
 export async function topicsCommand(configPaths: readonly string[], flags: TopicsFlags, io: CliIo): Promise<number> {
-  const loaded = loadConfigFiles(configPaths);
-  if (loaded.isErr()) {
-    io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);
+  // Each file on its own: an agent's and a gateway's config name the same topics from both sides.
+  const uses: KafkaTopicUse[] = [];
+  for (const path of configPaths) {
+    const loaded = loadConfigFiles([path]);
+    if (loaded.isErr()) {
+      io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);
+      return EXIT.config;
+    }
+    for (const u of kafkaTopicsOf(loaded.value)) {
+      const same = uses.find((x) => x.topic === u.topic && x.brokers.join() === u.brokers.join());
+      if (!same) uses.push(u);
+      else if ((u.maxMessageBytes ?? 0) > (same.maxMessageBytes ?? 0)) same.maxMessageBytes = u.maxMessageBytes;
+    }
+  }
+  if (configPaths.length === 0) {
+    io.err('usage: otlp-kafka topics --config file.yaml [--config ...]');
     return EXIT.config;
   }
-  const uses = kafkaTopicsOf(loaded.value);
   if (uses.length === 0) {
     io.err('the configuration uses no Kafka topics');
     return EXIT.config;
@@ -48,7 +61,11 @@ export async function topicsCommand(configPaths: readonly string[], flags: Topic
         config: {
           'retention.ms': String(flags.retentionMs ?? seed.retentionMs),
           'retention.bytes': String(flags.retentionBytes ?? seed.retentionBytes),
-        },
+          // A producer allowed larger records than the broker's default (1 MiB) needs the topic to accept them.
+          ...(u.maxMessageBytes !== undefined && u.maxMessageBytes > 1_048_588
+            ? { 'max.message.bytes': String(u.maxMessageBytes) }
+            : {}),
+        } as Record<string, string>,
       };
     });
     if (flags.dryRun) {
@@ -56,9 +73,16 @@ export async function topicsCommand(configPaths: readonly string[], flags: Topic
         io.out(`${brokers}  ${s.topic}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`);
       continue;
     }
-    const results = await ensureTopics({ brokers: brokers.split(','), topics: specs, capReplicationToBrokers: true });
+    const available = await brokerCount(brokers.split(','));
+    for (const s of specs) {
+      if (s.replicationFactor > available) {
+        io.err(`${s.topic}: replication factor ${s.replicationFactor} capped to ${available}: the cluster has ${available} broker(s)`);
+        s.replicationFactor = available;
+      }
+    }
+    const results = await ensureTopics({ brokers: brokers.split(','), topics: specs });
     for (const r of results) {
-      if (r.isOk()) io.out(`${r.value.topic}: ${r.value.status}${r.value.note ? ` (${r.value.note})` : ''}`);
+      if (r.isOk()) io.out(`${r.value.topic}: ${r.value.status}${r.value.notes.length ? ` (${r.value.notes.join('; ')})` : ''}`);
       else {
         failed = true;
         io.err(`${r.error.message}`);

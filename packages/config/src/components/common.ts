@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const section = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? {} : v), schema);
 
 export const tlsServer = z.strictObject({
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
+  cert_file: z.string().min(1),
+  key_file: z.string().min(1),
   client_ca_file: z.string().optional(),
   ca_file: z.string().optional(),
 });

@@ -8,9 +8,8 @@ import type {
   otlpHttpExporterSchema,
   otlpReceiverSchema,
   resourceSchema,
-  tlsClient,
 } from './schemas.js';
-import type { kafkaAuth } from './common.js';
+import type { kafkaAuth, tlsClient } from './common.js';
 
 // The one mapping layer: Collector snake_case config (already validated, with
 // durations in ms) -> the camelCase options of each component's factory.
@@ -32,12 +31,12 @@ export function mapClientTls(t: Out<typeof tlsClient> | undefined) {
   });
 }
 
-function mapKafkaSecurity(tls: Out<typeof tlsClient> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
+// The Collector's kafka `tls` block: present means TLS on unless `insecure: true`.
+function kafkaTls(tls: Out<typeof tlsClient> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
   const t = auth?.tls ?? tls;
-  return drop({
-    tls: t ? drop({ caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, enabled: !t.insecure }) : undefined,
-    sasl: auth?.sasl,
-  });
+  return t
+    ? { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, insecure: t.insecure ?? false }
+    : undefined;
 }
 
 export function mapOtlpReceiver(c: Out<typeof otlpReceiverSchema>) {
@@ -49,28 +48,32 @@ export function mapOtlpReceiver(c: Out<typeof otlpReceiverSchema>) {
           endpoint: g.endpoint,
           maxRecvMsgSizeMib: g.max_recv_msg_size_mib,
           includeMetadata: g.include_metadata,
-          tls: g.tls ? drop({ certFile: g.tls.cert_file, keyFile: g.tls.key_file, clientCaFile: g.tls.client_ca_file ?? g.tls.ca_file }) : undefined,
+          tls: g.tls ? { certFile: g.tls.cert_file, keyFile: g.tls.key_file, clientCaFile: g.tls.client_ca_file ?? g.tls.ca_file } : undefined,
           keepalive: g.keepalive?.server_parameters
-            ? drop({
-                timeMs: g.keepalive.server_parameters.time,
-                timeoutMs: g.keepalive.server_parameters.timeout,
-                maxConnectionIdleMs: g.keepalive.server_parameters.max_connection_idle,
-              })
+            ? {
+                serverParameters: drop({
+                  timeMs: g.keepalive.server_parameters.time,
+                  timeoutMs: g.keepalive.server_parameters.timeout,
+                  maxConnectionIdleMs: g.keepalive.server_parameters.max_connection_idle,
+                  maxConnectionAgeMs: g.keepalive.server_parameters.max_connection_age,
+                  maxConnectionAgeGraceMs: g.keepalive.server_parameters.max_connection_age_grace,
+                }),
+              }
             : undefined,
         })
-      : false,
+      : (false as const),
     http: h
       ? drop({
           endpoint: h.endpoint,
           maxRequestBodyBytes: h.max_request_body_size,
           includeMetadata: h.include_metadata,
-          tls: h.tls ? drop({ certFile: h.tls.cert_file, keyFile: h.tls.key_file, clientCaFile: h.tls.client_ca_file ?? h.tls.ca_file }) : undefined,
+          tls: h.tls ? { certFile: h.tls.cert_file, keyFile: h.tls.key_file, clientCaFile: h.tls.client_ca_file ?? h.tls.ca_file } : undefined,
           cors: h.cors ? drop({ allowedOrigins: h.cors.allowed_origins, allowedHeaders: h.cors.allowed_headers, maxAgeSec: h.cors.max_age }) : undefined,
           tracesUrlPath: h.traces_url_path,
           metricsUrlPath: h.metrics_url_path,
           logsUrlPath: h.logs_url_path,
         })
-      : false,
+      : (false as const),
   });
 }
 
@@ -105,7 +108,8 @@ export function mapKafkaReceiver(c: Out<typeof kafkaReceiverSchema>) {
     deadLetterTopic: c.dead_letter_topic,
     maxInFlightMessages: c.max_in_flight_messages,
     maxInFlightBytes: c.max_in_flight_bytes,
-    ...mapKafkaSecurity(c.tls, c.auth),
+    tls: kafkaTls(c.tls, c.auth) ? drop(kafkaTls(c.tls, c.auth)!) : undefined,
+    sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,
   });
 }
@@ -137,7 +141,10 @@ export function mapKafkaExporter(c: Out<typeof kafkaExporterSchema>) {
       : c.timeout !== undefined
         ? { messageTimeoutMs: c.timeout }
         : undefined,
-    ...mapKafkaSecurity(c.tls, c.auth),
+    tls: kafkaTls(c.tls, c.auth)
+      ? drop({ ...kafkaTls(c.tls, c.auth)!, insecure: undefined, enabled: !kafkaTls(c.tls, c.auth)!.insecure })
+      : undefined,
+    sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,
   });
 }

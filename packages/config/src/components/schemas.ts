@@ -16,7 +16,13 @@ export const otlpReceiverSchema = z.strictObject({
         keepalive: z
           .strictObject({
             server_parameters: z
-              .strictObject({ time: duration.optional(), timeout: duration.optional(), max_connection_idle: duration.optional() })
+              .strictObject({
+                time: duration.optional(),
+                timeout: duration.optional(),
+                max_connection_idle: duration.optional(),
+                max_connection_age: duration.optional(),
+                max_connection_age_grace: duration.optional(),
+              })
               .optional(),
           })
           .optional(),
@@ -55,7 +61,7 @@ export const kafkaReceiverSchema = z.strictObject({
   auto_commit: z.strictObject({ enable: z.boolean().optional(), interval: duration.optional() }).optional(),
   session_timeout: duration.optional(),
   heartbeat_interval: duration.optional(),
-  group_rebalance_strategy: z.enum(['cooperative-sticky', 'range', 'roundrobin', 'sticky']).optional(),
+  group_rebalance_strategy: z.enum(['cooperative-sticky', 'range', 'roundrobin']).optional(),
   min_fetch_size: z.number().int().positive().optional(),
   default_fetch_size: z.number().int().positive().optional(),
   max_fetch_size: z.number().int().positive().optional(),
