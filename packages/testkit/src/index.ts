@@ -26,3 +26,4 @@ export {
   type LoadGeneratorOptions,
   type GeneratedRequest,
 } from './load-generator.js';
+export { sendAtRate, type SendAtRateOptions, type SendTarget, type RateReport } from './rate.js';
