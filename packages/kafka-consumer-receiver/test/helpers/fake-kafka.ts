@@ -39,8 +39,10 @@ export class FakeKafka {
   }
 }
 
+type PartitionsOp = 'pause' | 'resume' | 'assign' | 'unassign';
+
 export type FakeEvent =
-  | { op: 'pause' | 'resume' | 'assign' | 'unassign'; partitions: string[] }
+  | { [K in PartitionsOp]: { op: K; partitions: string[] } }[PartitionsOp]
   | { op: 'store'; partition: string; offset: number }
   | { op: 'commit'; offsets: { partition: string; offset: number }[] }
   | { op: 'subscribe'; topics: string[] }

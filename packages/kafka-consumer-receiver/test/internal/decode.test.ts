@@ -1,3 +1,4 @@
+import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, headersToMetadata } from '../../src/internal/decode.js';
 import { resourceAttributes, spanNames, traceRequest, traceRequestJson } from '../helpers/otlp.js';
@@ -27,7 +28,7 @@ describe('decodeRecord', () => {
   });
 
   it('puts every header in the metadata and the configured ones in resource attributes', () => {
-    const headers = [{ Tenant: Buffer.from('acme') }, { region: 'eu' }, { tenant: 'second' }];
+    const headers: MessageHeader[] = [{ Tenant: Buffer.from('acme') }, { region: 'eu' }, { tenant: 'second' }];
     expect(headersToMetadata(headers)).toEqual({ tenant: ['acme', 'second'], region: ['eu'] });
     const batch = decodeRecord(proto, traceRequest(['a']), headers, { extractHeaders: true, headers: ['tenant', 'missing'] }).unwrap();
     expect(batch.metadata.headers).toEqual({ tenant: ['acme', 'second'], region: ['eu'] });
