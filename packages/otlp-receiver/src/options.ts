@@ -63,8 +63,9 @@ export interface HttpOptions {
 
 /**
  * With neither `grpc` nor `http` given, both run with their defaults. Once one
- * is given, the other runs only if it is given too (as the Collector's
- * `protocols:`). `false` turns a protocol off explicitly.
+ * is given as an object, the other runs only if it is given too (as the
+ * Collector's `protocols:`). `false` turns a protocol off: `{ grpc: false }`
+ * runs OTLP/HTTP alone with its defaults.
  */
 export interface OtlpReceiverOptions extends TelemetryOptions {
   grpc?: GrpcOptions | false;
@@ -144,24 +145,42 @@ const httpSchema = z
     if (new Set(paths).size !== paths.length) ctx.addIssue({ code: 'custom', message: 'the three url paths must differ' });
   });
 
-export const optionsSchema = z
-  .object({
-    grpc: z.union([grpcSchema, z.literal(false)]).optional(),
-    http: z.union([httpSchema, z.literal(false)]).optional(),
-    name: z.string().min(1).default(DEFAULTS.name),
-    shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
-    meterProvider: z.any().optional(),
-    logger: z.any().optional(),
-  })
-  .strict()
-  .transform((o, ctx) => {
-    // Neither given: both on. One given: only what is given.
-    const neither = o.grpc === undefined && o.http === undefined;
-    const grpc = o.grpc === false ? undefined : (o.grpc ?? (neither ? grpcSchema.parse({}) : undefined));
-    const http = o.http === false ? undefined : (o.http ?? (neither ? httpSchema.parse({}) : undefined));
-    if (!grpc && !http) ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
-    return { ...o, grpc, http };
-  });
+// `false` is taken out before validation so a bad protocol object is reported
+// by its own path (grpc.endpoint ...) rather than as a failed union.
+function markDisabled(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const o: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const key of ['grpc', 'http'] as const) {
+    if (o[key] === false) {
+      delete o[key];
+      o[`${key}Disabled`] = true;
+    }
+  }
+  return o;
+}
+
+export const optionsSchema = z.preprocess(
+  markDisabled,
+  z
+    .object({
+      grpc: grpcSchema.optional(),
+      http: httpSchema.optional(),
+      grpcDisabled: z.literal(true).optional(),
+      httpDisabled: z.literal(true).optional(),
+      name: z.string().min(1).default(DEFAULTS.name),
+      shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
+      meterProvider: z.any().optional(),
+      logger: z.any().optional(),
+    })
+    .strict()
+    .transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
+      // A protocol runs when configured, or when left out while the other one is not configured either.
+      const grpc = grpcDisabled ? undefined : (o.grpc ?? (o.http === undefined ? grpcSchema.parse({}) : undefined));
+      const http = httpDisabled ? undefined : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
+      if (!grpc && !http) ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
+      return { ...o, grpc, http };
+    }),
+);
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
 export type ParsedGrpcOptions = z.output<typeof grpcSchema>;

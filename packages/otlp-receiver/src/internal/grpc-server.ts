@@ -152,6 +152,7 @@ export class GrpcTransport {
 
 /** grpc-js peers look like "ipv4:1.2.3.4:5", "ipv6:[::1]:5" or "1.2.3.4:5": keep the IP. */
 export function peerAddress(peer: string): string {
+  if (peer.startsWith('unix:')) return peer;
   const p = peer.replace(/^ipv[46]:/, '');
   const v6 = /^\[([^\]]+)\]/.exec(p);
   if (v6) return v6[1]!;
