@@ -27,3 +27,10 @@ export {
   type GeneratedRequest,
 } from './load-generator.js';
 export { sendAtRate, type SendAtRateOptions, type SendTarget, type RateReport } from './rate.js';
+export {
+  startOtlpBackend,
+  type OtlpBackend,
+  type OtlpBackendOptions,
+  type BackendMode,
+  type ModeOptions,
+} from './otlp-backend.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ok, permanent } from '@otlp-kafka/core';
+import { ok, permanent, type Outcome } from '@otlp-kafka/core';
 import { createLoadGenerator, createMemorySink, sendAtRate } from '@otlp-kafka/testkit';
 
 afterEach(() => {
@@ -39,7 +39,16 @@ describe('sendAtRate', () => {
 
   it('takes a function target answering an outcome, a boolean or nothing', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 1, signals: { logs: 1 } });
-    const answers = [() => ok(), () => permanent('no'), () => true, () => false, () => undefined, () => { throw new Error('x'); }];
+    const answers: Array<() => Outcome | boolean | void> = [
+      () => ok(),
+      () => permanent('no'),
+      () => true,
+      () => false,
+      () => undefined,
+      () => {
+        throw new Error('x');
+      },
+    ];
     let i = 0;
     const seen: string[] = [];
     const report = await sendAtRate(

@@ -1,0 +1,128 @@
+import { outcomeKind } from '@otlp-kafka/core';
+import { createBatch, type Signal } from '@otlp-kafka/pdata';
+import type { BackendMode, ModeOptions } from '../otlp-backend.js';
+import type { CountingSinkImpl } from './counting-sink.js';
+
+/** What the backend answers, independent of the transport. */
+export type Answer =
+  | { readonly kind: 'ok'; readonly rejectedItems: number; readonly message: string }
+  | {
+      readonly kind: 'error';
+      readonly http: number;
+      readonly grpc: number;
+      readonly message: string;
+      readonly retryAfterSeconds?: number;
+    }
+  /** Backend "down": the connection is cut without an answer. */
+  | { readonly kind: 'drop' };
+
+export const GRPC = { OK: 0, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+
+interface Scripted {
+  mode: BackendMode;
+  requestsLeft: number;
+  until: number;
+  retryAfterSeconds: number | undefined;
+  rejectedItems: number;
+}
+
+/** The scripted behaviour and the counting shared by the HTTP and gRPC sides. */
+export class BackendCore {
+  latencyMs: number;
+  readonly statuses: Record<string, number> = {};
+  requests = 0;
+  private script: Scripted = { mode: 'ok', requestsLeft: Infinity, until: Infinity, retryAfterSeconds: undefined, rejectedItems: 1 };
+
+  constructor(
+    readonly sink: CountingSinkImpl,
+    latencyMs: number,
+    private readonly defaultRetryAfterSeconds: number,
+  ) {
+    this.latencyMs = latencyMs;
+  }
+
+  get mode(): BackendMode {
+    this.expire();
+    return this.script.mode;
+  }
+
+  setMode(mode: BackendMode, options: ModeOptions = {}): void {
+    this.script = {
+      mode,
+      requestsLeft: options.requests ?? Infinity,
+      until: options.forMs === undefined ? Infinity : Date.now() + options.forMs,
+      retryAfterSeconds: options.retryAfterSeconds,
+      rejectedItems: options.rejectedItems ?? 1,
+    };
+  }
+
+  /** Answers one request of `signal` whose body is the encoded protobuf `bytes`. */
+  async handle(signal: Signal, bytes: Uint8Array, transport: 'http' | 'grpc'): Promise<Answer> {
+    this.requests++;
+    const script = this.take();
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const answer = await this.answer(signal, bytes, script);
+    const key = `${transport} ${answer.kind === 'ok' ? (transport === 'http' ? 200 : 'OK') : answer.kind === 'drop' ? 'dropped' : transport === 'http' ? answer.http : answer.grpc}`;
+    this.statuses[key] = (this.statuses[key] ?? 0) + 1;
+    return answer;
+  }
+
+  private async answer(signal: Signal, bytes: Uint8Array, s: Scripted): Promise<Answer> {
+    const retryAfterSeconds = s.retryAfterSeconds;
+    switch (s.mode) {
+      case 'down':
+        return { kind: 'drop' };
+      case 'unavailable':
+        return {
+          kind: 'error',
+          http: 503,
+          grpc: GRPC.UNAVAILABLE,
+          message: 'test backend unavailable',
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        };
+      case 'throttle':
+        return {
+          kind: 'error',
+          http: 429,
+          grpc: GRPC.RESOURCE_EXHAUSTED,
+          message: 'test backend throttling',
+          retryAfterSeconds: retryAfterSeconds ?? this.defaultRetryAfterSeconds,
+        };
+      case 'reject':
+        return { kind: 'error', http: 400, grpc: GRPC.INVALID_ARGUMENT, message: 'test backend rejects the data' };
+      default:
+        break;
+    }
+    const batch = createBatch(signal, bytes);
+    if (batch.isErr()) return invalid(batch.error.message);
+    if (s.mode === 'partial') this.sink.failNext({ kind: 'partial', rejectedItems: s.rejectedItems, message: 'test backend partial success' });
+    const outcome = await this.sink.consume(batch.value);
+    if (outcome.isOk())
+      return outcome.value.kind === 'partial'
+        ? { kind: 'ok', rejectedItems: outcome.value.rejectedItems, message: outcome.value.message }
+        : { kind: 'ok', rejectedItems: 0, message: '' };
+    if (outcomeKind(outcome) === 'permanent') return invalid(outcome.error.error.message);
+    return { kind: 'error', http: 503, grpc: GRPC.UNAVAILABLE, message: outcome.error.error.message };
+  }
+
+  /** The script for the request arriving now; counts it against a bounded mode. */
+  private take(): Scripted {
+    this.expire();
+    const s = this.script;
+    if (s.mode !== 'ok' && Number.isFinite(s.requestsLeft)) s.requestsLeft--;
+    return { ...s };
+  }
+
+  private expire(): void {
+    const s = this.script;
+    if (s.mode !== 'ok' && (s.requestsLeft <= 0 || Date.now() >= s.until)) this.setMode('ok');
+  }
+}
+
+export function invalid(message: string): Answer {
+  return { kind: 'error', http: 400, grpc: GRPC.INVALID_ARGUMENT, message };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
