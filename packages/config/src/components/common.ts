@@ -19,6 +19,15 @@ export const tlsClient = z.strictObject({
   server_name_override: z.string().optional(),
 });
 
+/** librdkafka TLS: no server-name override (it verifies against the broker's advertised host). */
+export const kafkaTls = z.strictObject({
+  insecure: z.boolean().optional(),
+  insecure_skip_verify: z.boolean().optional(),
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+});
+
 export const kafkaAuth = z.strictObject({
   sasl: z
     .strictObject({
@@ -27,7 +36,7 @@ export const kafkaAuth = z.strictObject({
       password: z.string(),
     })
     .optional(),
-  tls: tlsClient.optional(),
+  tls: kafkaTls.optional(),
 });
 
 export const brokers = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).transform((b) =>

@@ -9,7 +9,7 @@ import type {
   otlpReceiverSchema,
   resourceSchema,
 } from './schemas.js';
-import type { kafkaAuth, tlsClient } from './common.js';
+import type { kafkaAuth, kafkaTls, tlsClient } from './common.js';
 
 // The one mapping layer: Collector snake_case config (already validated, with
 // durations in ms) -> the camelCase options of each component's factory.
@@ -32,7 +32,7 @@ export function mapClientTls(t: Out<typeof tlsClient> | undefined) {
 }
 
 // The Collector's kafka `tls` block: present means TLS on unless `insecure: true`.
-function kafkaTls(tls: Out<typeof tlsClient> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
+function mapKafkaTls(tls: Out<typeof kafkaTls> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
   const t = auth?.tls ?? tls;
   return t
     ? { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, insecure: t.insecure ?? false }
@@ -108,7 +108,7 @@ export function mapKafkaReceiver(c: Out<typeof kafkaReceiverSchema>) {
     deadLetterTopic: c.dead_letter_topic,
     maxInFlightMessages: c.max_in_flight_messages,
     maxInFlightBytes: c.max_in_flight_bytes,
-    tls: kafkaTls(c.tls, c.auth) ? drop(kafkaTls(c.tls, c.auth)!) : undefined,
+    tls: mapKafkaTls(c.tls, c.auth) ? drop(mapKafkaTls(c.tls, c.auth)!) : undefined,
     sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,
   });
@@ -141,8 +141,8 @@ export function mapKafkaExporter(c: Out<typeof kafkaExporterSchema>) {
       : c.timeout !== undefined
         ? { messageTimeoutMs: c.timeout }
         : undefined,
-    tls: kafkaTls(c.tls, c.auth)
-      ? drop({ ...kafkaTls(c.tls, c.auth)!, insecure: undefined, enabled: !kafkaTls(c.tls, c.auth)!.insecure })
+    tls: mapKafkaTls(c.tls, c.auth)
+      ? drop({ ...mapKafkaTls(c.tls, c.auth)!, insecure: undefined, enabled: !mapKafkaTls(c.tls, c.auth)!.insecure })
       : undefined,
     sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,

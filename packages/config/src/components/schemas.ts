@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../units.js';
-import { brokers, kafkaAuth, kafkaEncoding, section, tlsClient, tlsServer } from './common.js';
+import { brokers, kafkaAuth, kafkaEncoding, kafkaTls, section, tlsClient, tlsServer } from './common.js';
 
 // Collector-compatible option names (snake_case). Strict: an unknown option is
 // an error, so nothing a user wrote is silently ignored.
@@ -71,7 +71,8 @@ export const kafkaReceiverSchema = z.strictObject({
     .optional(),
   error_backoff: z
     .strictObject({
-      enabled: z.boolean().optional(),
+      // Retryable failures always back off and are redelivered; turning that off is not offered.
+      enabled: z.literal(true, { error: () => 'error_backoff cannot be disabled: retryable failures are always redelivered after a backoff' }).optional(),
       initial_interval: duration.optional(),
       max_interval: duration.optional(),
       multiplier: z.number().min(1).optional(),
@@ -89,7 +90,7 @@ export const kafkaReceiverSchema = z.strictObject({
   dead_letter_topic: z.string().min(1).optional(),
   max_in_flight_messages: z.number().int().positive().optional(),
   max_in_flight_bytes: byteSize.optional(),
-  tls: tlsClient.optional(),
+  tls: kafkaTls.optional(),
   auth: kafkaAuth.optional(),
   librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
@@ -119,7 +120,7 @@ export const kafkaExporterSchema = z.strictObject({
       idempotent: z.boolean().optional(),
     })
     .optional(),
-  tls: tlsClient.optional(),
+  tls: kafkaTls.optional(),
   auth: kafkaAuth.optional(),
   librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
