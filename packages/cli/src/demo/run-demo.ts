@@ -28,7 +28,11 @@ export interface DemoSummary {
 const AGENT_HTTP = '127.0.0.1:4318';
 const AGENT_GRPC = '127.0.0.1:4317';
 const BACKEND_GRPC_PORT = 14317;
-const GROUPS = ['otel-gateway-traces', 'otel-gateway-metrics', 'otel-gateway-logs'];
+const GROUPS: [string, string][] = [
+  ['otel-gateway-traces', 'otlp-traces'],
+  ['otel-gateway-metrics', 'otlp-metrics'],
+  ['otel-gateway-logs', 'otlp-logs'],
+];
 const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
 
 /**
@@ -62,14 +66,14 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
       MIMIR_ENDPOINT: `127.0.0.1:${BACKEND_GRPC_PORT}`,
       LOKI_ENDPOINT: `127.0.0.1:${BACKEND_GRPC_PORT}`,
     };
-    Object.assign(process.env, { KAFKA_BROKERS: brokers });
+    Object.assign(process.env, env);
 
     io.out('\n== topics (the seed\'s partitions and retention; replication capped to the cluster)');
     const topicsExit = await topicsCommand([o.agentConfig, o.gatewayConfig], { dryRun: false }, io);
     if (topicsExit !== 0) throw new Error('creating topics failed');
 
     io.out('\n== backend, gateway and agent');
-    const backend = await startOtlpBackend({ host: '127.0.0.1', grpcPort: BACKEND_GRPC_PORT, httpPort: 0 });
+    const backend = await startOtlpBackend({ host: '127.0.0.1', grpcPort: BACKEND_GRPC_PORT, port: 0 });
     cleanups.push(() => backend.stop());
     io.out(`OTLP backend (counts every item by id) on ${backend.grpcAddress}`);
     const procs: CollectorProcess[] = [];
@@ -89,7 +93,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     const progress = createProgress(io);
     const lagNow = async () => {
       let lag = 0;
-      for (const g of GROUPS) lag += (await groupLag(brokers!.split(','), g).catch(() => [])).reduce((s, r) => s + r.lag, 0);
+      for (const [g, topic] of GROUPS) lag += (await groupLag(brokers!.split(','), g, [topic]).catch(() => [])).reduce((s, r) => s + r.lag, 0);
       return lag;
     };
     const start = Date.now();
@@ -107,7 +111,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
           await backend.restart();
           io.out(`t=${t.toFixed(0)}s backend UP again`);
         }
-        progress.line({ t, sent: acknowledged.size, refused, lag: await lagNow(), delivered: backend.uniqueItems, backend: outage === 'down' ? 'down' : 'up' });
+        progress.line({ t, sent: acknowledged.size, refused, lag: await lagNow(), delivered: backend.sink.uniqueItems, backend: outage === 'down' ? 'down' : 'up' });
       })();
     }, 1000);
     ticker.unref();
@@ -130,7 +134,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     }
     io.out(`\n== load finished: ${acknowledged.size} items acknowledged by the agent; waiting for the gateway to drain`);
     const drainDeadline = Date.now() + 180_000;
-    while (Date.now() < drainDeadline && [...acknowledged].some((id) => backend.count(id) === 0)) {
+    while (Date.now() < drainDeadline && [...acknowledged].some((id) => backend.sink.count(id) === 0)) {
       await new Promise((r) => setTimeout(r, 1000));
     }
     clearInterval(ticker);
@@ -141,7 +145,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     let lost = 0;
     let duplicated = 0;
     for (const id of acknowledged) {
-      const n = backend.count(id);
+      const n = backend.sink.count(id);
       if (n === 0) lost++;
       else delivered++;
       if (n > 1) duplicated++;

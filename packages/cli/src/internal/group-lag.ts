@@ -18,15 +18,16 @@ export async function groupLag(brokers: readonly string[], groupId: string, topi
   await admin.connect();
   try {
     const committed = await admin.fetchOffsets(topics ? { groupId, topics: [...topics] } : { groupId });
+    // Partitions the group never committed are missing from fetchOffsets: list every partition.
+    const names = topics ?? committed.map((t) => t.topic);
     const rows: PartitionLagRow[] = [];
-    for (const t of committed) {
-      const water = await admin.fetchTopicOffsets(t.topic);
-      for (const p of t.partitions) {
-        const w = water.find((x) => x.partition === p.partition);
-        const high = Number(w?.high ?? 0);
-        const low = Number(w?.low ?? 0);
-        const c = Number(p.offset);
-        rows.push({ topic: t.topic, partition: p.partition, committed: c, high, low, lag: Math.max(0, high - (c >= 0 ? c : low)) });
+    for (const topic of names) {
+      const done = committed.find((t) => t.topic === topic)?.partitions ?? [];
+      for (const w of await admin.fetchTopicOffsets(topic)) {
+        const high = Number(w.high);
+        const low = Number(w.low);
+        const c = Number(done.find((p) => p.partition === w.partition)?.offset ?? -1);
+        rows.push({ topic, partition: w.partition, committed: c, high, low, lag: Math.max(0, high - (c >= 0 ? c : low)) });
       }
     }
     return rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
