@@ -64,19 +64,31 @@ export const optionsSchema = z
     const byMib = o.limitMib !== undefined;
     const byPct = o.limitPercentage !== undefined;
     if (byMib === byPct) {
-      ctx.addIssue({ code: 'custom', path: ['limitMib'], message: 'exactly one of limitMib and limitPercentage is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limitMib'],
+        message: 'exactly one of limitMib and limitPercentage is required',
+      });
     }
     if (o.spikeLimitMib !== undefined && !byMib) {
       ctx.addIssue({ code: 'custom', path: ['spikeLimitMib'], message: 'only valid together with limitMib' });
     }
     if (o.spikeLimitPercentage !== undefined && !byPct) {
-      ctx.addIssue({ code: 'custom', path: ['spikeLimitPercentage'], message: 'only valid together with limitPercentage' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spikeLimitPercentage'],
+        message: 'only valid together with limitPercentage',
+      });
     }
     if (byMib && o.spikeLimitMib !== undefined && o.spikeLimitMib >= o.limitMib!) {
       ctx.addIssue({ code: 'custom', path: ['spikeLimitMib'], message: 'must be less than limitMib' });
     }
     if (byPct && o.spikeLimitPercentage !== undefined && o.spikeLimitPercentage >= o.limitPercentage!) {
-      ctx.addIssue({ code: 'custom', path: ['spikeLimitPercentage'], message: 'must be less than limitPercentage' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spikeLimitPercentage'],
+        message: 'must be less than limitPercentage',
+      });
     }
   });
 

@@ -17,7 +17,10 @@ const DEFAULT_PATHS: CgroupPaths = { selfCgroup: '/proc/self/cgroup', root: '/sy
  * memory.limit_in_bytes) when there is one below the machine's memory, else
  * os.totalmem().
  */
-export function totalMemoryBytes(paths: CgroupPaths = DEFAULT_PATHS, machineBytes: number = totalmem()): number {
+export function totalMemoryBytes(
+  paths: CgroupPaths = DEFAULT_PATHS,
+  machineBytes: number = totalmem(),
+): number {
   const limit = cgroupLimitBytes(paths);
   return limit !== undefined && limit < machineBytes ? limit : machineBytes;
 }

@@ -39,12 +39,18 @@ describe('options', () => {
   });
 
   it('rejects a spike limit not below the limit, and mixed units', () => {
-    expect(() => createMemoryLimiter({ limitMib: 10, spikeLimitMib: 10 })).toThrow(/spikeLimitMib: must be less than/);
+    expect(() => createMemoryLimiter({ limitMib: 10, spikeLimitMib: 10 })).toThrow(
+      /spikeLimitMib: must be less than/,
+    );
     expect(() => createMemoryLimiter({ limitPercentage: 50, spikeLimitPercentage: 60 })).toThrow(
       /spikeLimitPercentage: must be less than/,
     );
-    expect(() => createMemoryLimiter({ limitPercentage: 50, spikeLimitMib: 5 })).toThrow(/spikeLimitMib: only valid/);
-    expect(() => createMemoryLimiter({ limitMib: 50, spikeLimitPercentage: 5 })).toThrow(/spikeLimitPercentage: only/);
+    expect(() => createMemoryLimiter({ limitPercentage: 50, spikeLimitMib: 5 })).toThrow(
+      /spikeLimitMib: only valid/,
+    );
+    expect(() => createMemoryLimiter({ limitMib: 50, spikeLimitPercentage: 5 })).toThrow(
+      /spikeLimitPercentage: only/,
+    );
   });
 
   it('rejects unknown and out-of-range options', () => {

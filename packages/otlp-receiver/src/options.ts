@@ -93,7 +93,13 @@ export const DEFAULTS = {
 const endpoint = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
 const ms = z.number().int().positive();
 
-const tls = z.object({ certFile: z.string().min(1), keyFile: z.string().min(1), clientCaFile: z.string().min(1).optional() }).strict();
+const tls = z
+  .object({
+    certFile: z.string().min(1),
+    keyFile: z.string().min(1),
+    clientCaFile: z.string().min(1).optional(),
+  })
+  .strict();
 
 const grpcSchema = z
   .object({
@@ -142,7 +148,8 @@ const httpSchema = z
   .strict()
   .superRefine((h, ctx) => {
     const paths = [h.tracesUrlPath, h.metricsUrlPath, h.logsUrlPath];
-    if (new Set(paths).size !== paths.length) ctx.addIssue({ code: 'custom', message: 'the three url paths must differ' });
+    if (new Set(paths).size !== paths.length)
+      ctx.addIssue({ code: 'custom', message: 'the three url paths must differ' });
   });
 
 // `false` is taken out before validation so a bad protocol object is reported
@@ -175,9 +182,14 @@ export const optionsSchema = z.preprocess(
     .strict()
     .transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
       // A protocol runs when configured, or when left out while the other one is not configured either.
-      const grpc = grpcDisabled ? undefined : (o.grpc ?? (o.http === undefined ? grpcSchema.parse({}) : undefined));
-      const http = httpDisabled ? undefined : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
-      if (!grpc && !http) ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
+      const grpc = grpcDisabled
+        ? undefined
+        : (o.grpc ?? (o.http === undefined ? grpcSchema.parse({}) : undefined));
+      const http = httpDisabled
+        ? undefined
+        : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
+      if (!grpc && !http)
+        ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
       return { ...o, grpc, http };
     }),
 );

@@ -8,13 +8,16 @@ const PATH: Record<Signal, string> = {
 };
 
 export type GrpcReply =
-  | { ok: true; response: Buffer }
-  | { ok: false; code: number; details: string; metadata: grpc.Metadata };
+  { ok: true; response: Buffer } | { ok: false; code: number; details: string; metadata: grpc.Metadata };
 
 const identity = (b: Buffer): Buffer => b;
 
 /** A raw-bytes OTLP/gRPC client for tests. */
-export function grpcClient(address: string, options: grpc.ChannelOptions = {}, creds = grpc.credentials.createInsecure()) {
+export function grpcClient(
+  address: string,
+  options: grpc.ChannelOptions = {},
+  creds = grpc.credentials.createInsecure(),
+) {
   const client = new grpc.Client(address, creds, options);
   return {
     export(signal: Signal, body: Buffer, metadata = new grpc.Metadata()): Promise<GrpcReply> {

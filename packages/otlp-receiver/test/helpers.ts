@@ -31,7 +31,14 @@ export function jsonRequest(signal: Signal, n: number, base = 1): string {
           {
             resource: { attributes: [{ key: 'service.name', value: { stringValue: 'test' } }] },
             scopeSpans: [
-              { spans: ids.map((id) => ({ traceId: hex(id, 16), spanId: hex(id, 8), name: `span-${id}`, kind: 1 })) },
+              {
+                spans: ids.map((id) => ({
+                  traceId: hex(id, 16),
+                  spanId: hex(id, 8),
+                  name: `span-${id}`,
+                  kind: 1,
+                })),
+              },
             ],
           },
         ],
@@ -100,7 +107,9 @@ export function post(
     const req = request(`${url}${path}`, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

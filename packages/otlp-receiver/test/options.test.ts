@@ -35,11 +35,19 @@ describe('options', () => {
   });
 
   it('names bad options', () => {
-    expect(() => createOtlpReceiver({ http: { endpoint: 'localhost' } })).toThrow(/http\.endpoint: must be host:port/);
-    expect(() => createOtlpReceiver({ http: { tracesUrlPath: 'v1/traces' } })).toThrow(/http\.tracesUrlPath: must start with \//);
-    expect(() => createOtlpReceiver({ http: { tracesUrlPath: '/x', logsUrlPath: '/x' } })).toThrow(/url paths must differ/);
+    expect(() => createOtlpReceiver({ http: { endpoint: 'localhost' } })).toThrow(
+      /http\.endpoint: must be host:port/,
+    );
+    expect(() => createOtlpReceiver({ http: { tracesUrlPath: 'v1/traces' } })).toThrow(
+      /http\.tracesUrlPath: must start with \//,
+    );
+    expect(() => createOtlpReceiver({ http: { tracesUrlPath: '/x', logsUrlPath: '/x' } })).toThrow(
+      /url paths must differ/,
+    );
     expect(() => createOtlpReceiver({ grpc: { maxRecvMsgSizeMib: 0 } })).toThrow(/grpc\.maxRecvMsgSizeMib/);
-    expect(() => createOtlpReceiver({ grpc: { tls: { certFile: 'c' } } } as never)).toThrow(/grpc\.tls\.keyFile/);
+    expect(() => createOtlpReceiver({ grpc: { tls: { certFile: 'c' } } } as never)).toThrow(
+      /grpc\.tls\.keyFile/,
+    );
     expect(() => createOtlpReceiver({ http: { maxBodyBytes: 5 } } as never)).toThrow(/http/);
     expect(() => createOtlpReceiver({ grpc: { endpoint: '[::1]:4317' } })).not.toThrow();
     expect(() => createOtlpReceiver({ grpc: { endpoint: ':4317' } })).not.toThrow();

@@ -33,7 +33,9 @@ describe('lifecycle', () => {
     receiver = await startReceiver(sinks);
     const client = grpcClient(receiver.grpcAddress!);
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
-      expect((await post(receiver.httpUrl!, `/v1/${signal}`, protoRequest(signal, 2), PROTO)).status).toBe(200);
+      expect((await post(receiver.httpUrl!, `/v1/${signal}`, protoRequest(signal, 2), PROTO)).status).toBe(
+        200,
+      );
       expect((await client.export(signal, protoRequest(signal, 3))).ok).toBe(true);
     }
     client.close();
@@ -69,7 +71,10 @@ describe('lifecycle', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const r = createOtlpReceiver({ grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: `127.0.0.1:${port}` } });
+    const r = createOtlpReceiver({
+      grpc: { endpoint: '127.0.0.1:0' },
+      http: { endpoint: `127.0.0.1:${port}` },
+    });
     await expect(r.start()).rejects.toThrow(/cannot listen/);
     blocker.close();
     await r.shutdown();
@@ -101,10 +106,14 @@ describe('lifecycle', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = () =>
       new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-        const req = request(`${receiver!.httpUrl}/v1/traces`, { method: 'POST', headers: PROTO, agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
-        });
+        const req = request(
+          `${receiver!.httpUrl}/v1/traces`,
+          { method: 'POST', headers: PROTO, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          },
+        );
         req.on('error', reject);
         req.end(protoRequest('traces', 1));
       });
@@ -126,13 +135,15 @@ describe('lifecycle', () => {
     const h = held();
     receiver = await startReceiver({ traces: h.consumer }, { shutdownTimeoutMs: 200 });
     const client = grpcClient(receiver.grpcAddress!, {});
-    const httpReply = post(receiver.httpUrl!, '/v1/traces', protoRequest('traces', 1), PROTO).catch((e: Error) => e);
+    const httpReply = post(receiver.httpUrl!, '/v1/traces', protoRequest('traces', 1), PROTO).catch(
+      (e: Error) => e,
+    );
     const grpcReply = client.export('traces', protoRequest('traces', 1));
     await h.arrived(2);
     await receiver.shutdown();
     expect(await httpReply).toBeInstanceOf(Error); // connection dropped, never a 200
     expect(await grpcReply).toMatchObject({ ok: false });
-    expect((await grpcReply).ok || (await grpcReply as { code: number }).code).not.toBe(grpc.status.OK);
+    expect((await grpcReply).ok || ((await grpcReply) as { code: number }).code).not.toBe(grpc.status.OK);
     client.close();
   });
 });

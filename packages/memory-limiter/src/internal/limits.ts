@@ -4,7 +4,6 @@ import { DEFAULTS } from '../options.js';
 
 const MIB = 1024 * 1024;
 
-
 /** Resolves MiB or percentage options to bytes; percentages need the total memory. */
 export function computeLimits(o: ParsedOptions, totalMemoryBytes: () => number): MemoryLimits {
   let hard: number;
@@ -16,7 +15,9 @@ export function computeLimits(o: ParsedOptions, totalMemoryBytes: () => number):
     const total = totalMemoryBytes();
     hard = (total * o.limitPercentage!) / 100;
     spike =
-      o.spikeLimitPercentage !== undefined ? (total * o.spikeLimitPercentage) / 100 : hard * DEFAULTS.spikeLimitFraction;
+      o.spikeLimitPercentage !== undefined
+        ? (total * o.spikeLimitPercentage) / 100
+        : hard * DEFAULTS.spikeLimitFraction;
   }
   hard = Math.floor(hard);
   spike = Math.floor(spike);

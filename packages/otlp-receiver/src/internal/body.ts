@@ -61,7 +61,11 @@ export function readBody(source: Readable, encoding: ContentEncoding, maxBytes: 
       resolve(result);
     };
     const tooLarge = (): void =>
-      finish({ ok: false, reason: 'too-large', message: `request body exceeds the limit of ${maxBytes} bytes` });
+      finish({
+        ok: false,
+        reason: 'too-large',
+        message: `request body exceeds the limit of ${maxBytes} bytes`,
+      });
 
     const onRaw = (chunk: Buffer): void => {
       rawBytes += chunk.byteLength;
@@ -70,9 +74,12 @@ export function readBody(source: Readable, encoding: ContentEncoding, maxBytes: 
     };
     source.on('data', onRaw);
     source.once('close', () => {
-      if (!source.readableEnded) finish({ ok: false, reason: 'aborted', message: 'request aborted by the client' });
+      if (!source.readableEnded)
+        finish({ ok: false, reason: 'aborted', message: 'request aborted by the client' });
     });
-    source.once('error', (e) => finish({ ok: false, reason: 'aborted', message: `request stream failed: ${e.message}` }));
+    source.once('error', (e) =>
+      finish({ ok: false, reason: 'aborted', message: `request stream failed: ${e.message}` }),
+    );
 
     if (!decoder) {
       source.once('end', () => finish({ ok: true, bytes: Buffer.concat(chunks, rawBytes) }));
@@ -85,7 +92,11 @@ export function readBody(source: Readable, encoding: ContentEncoding, maxBytes: 
     });
     decoder.once('end', () => finish({ ok: true, bytes: Buffer.concat(chunks, outBytes) }));
     decoder.once('error', (e) =>
-      finish({ ok: false, reason: 'corrupt', message: `cannot decompress the ${encoding} body: ${e.message}` }),
+      finish({
+        ok: false,
+        reason: 'corrupt',
+        message: `cannot decompress the ${encoding} body: ${e.message}`,
+      }),
     );
     source.pipe(decoder);
   });

@@ -13,7 +13,11 @@ export class Cors {
   private readonly headers: Set<string>;
   private readonly maxAgeSec: number | undefined;
 
-  constructor(options: { allowedOrigins: string[]; allowedHeaders: string[]; maxAgeSec?: number | undefined }) {
+  constructor(options: {
+    allowedOrigins: string[];
+    allowedHeaders: string[];
+    maxAgeSec?: number | undefined;
+  }) {
     this.origins = options.allowedOrigins.map(originPattern);
     this.anyHeader = options.allowedHeaders.includes('*');
     this.headers = new Set([...DEFAULT_HEADERS, ...options.allowedHeaders.map((h) => h.toLowerCase())]);
@@ -45,7 +49,8 @@ export class Cors {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Methods', 'POST');
       if (requested.length > 0) res.setHeader('Access-Control-Allow-Headers', requested.join(', '));
-      if (this.maxAgeSec !== undefined && this.maxAgeSec > 0) res.setHeader('Access-Control-Max-Age', String(this.maxAgeSec));
+      if (this.maxAgeSec !== undefined && this.maxAgeSec > 0)
+        res.setHeader('Access-Control-Max-Age', String(this.maxAgeSec));
     }
     res.writeHead(204).end();
   }

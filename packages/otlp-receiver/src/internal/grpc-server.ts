@@ -94,11 +94,16 @@ export class GrpcTransport {
     try {
       if (this.closing) return callback({ code: GrpcCode.UNAVAILABLE, details: 'receiver is shutting down' });
       const result = await this.ingest.handle(signal, 'grpc', call.request, this.metadata(call));
-      if (result.kind === 'no-pipeline') return callback({ code: GrpcCode.UNIMPLEMENTED, details: result.message });
-      if (result.kind === 'invalid') return callback({ code: GrpcCode.INVALID_ARGUMENT, details: result.message });
+      if (result.kind === 'no-pipeline')
+        return callback({ code: GrpcCode.UNIMPLEMENTED, details: result.message });
+      if (result.kind === 'invalid')
+        return callback({ code: GrpcCode.INVALID_ARGUMENT, details: result.message });
       const reply = replyFor(result.outcome);
       if (reply.grpcCode === GrpcCode.OK) {
-        return callback(null, Buffer.from(exportResponse(signal, 'proto', reply.rejectedItems, reply.message) as Uint8Array));
+        return callback(
+          null,
+          Buffer.from(exportResponse(signal, 'proto', reply.rejectedItems, reply.message) as Uint8Array),
+        );
       }
       const trailer = new grpc.Metadata();
       trailer.set(
@@ -137,7 +142,8 @@ export class GrpcTransport {
     const k = this.options.keepalive?.serverParameters;
     if (k?.maxConnectionIdleMs !== undefined) o['grpc.max_connection_idle_ms'] = k.maxConnectionIdleMs;
     if (k?.maxConnectionAgeMs !== undefined) o['grpc.max_connection_age_ms'] = k.maxConnectionAgeMs;
-    if (k?.maxConnectionAgeGraceMs !== undefined) o['grpc.max_connection_age_grace_ms'] = k.maxConnectionAgeGraceMs;
+    if (k?.maxConnectionAgeGraceMs !== undefined)
+      o['grpc.max_connection_age_grace_ms'] = k.maxConnectionAgeGraceMs;
     if (k?.timeMs !== undefined) o['grpc.keepalive_time_ms'] = k.timeMs;
     if (k?.timeoutMs !== undefined) o['grpc.keepalive_timeout_ms'] = k.timeoutMs;
     return o;
@@ -146,7 +152,11 @@ export class GrpcTransport {
   private async credentials(): Promise<grpc.ServerCredentials> {
     if (!this.options.tls) return grpc.ServerCredentials.createInsecure();
     const tls = await loadTls(this.options.tls);
-    return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.ca !== undefined);
+    return grpc.ServerCredentials.createSsl(
+      tls.ca ?? null,
+      [{ private_key: tls.key, cert_chain: tls.cert }],
+      tls.ca !== undefined,
+    );
   }
 }
 

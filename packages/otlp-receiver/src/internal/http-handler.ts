@@ -60,7 +60,11 @@ export class HttpHandler {
     }
     const format = parseContentType(req.headers['content-type']);
     if (!format) {
-      return this.text(res, 415, `415 unsupported media type "${req.headers['content-type'] ?? ''}", supported: [${SUPPORTED_TYPES}]`);
+      return this.text(
+        res,
+        415,
+        `415 unsupported media type "${req.headers['content-type'] ?? ''}", supported: [${SUPPORTED_TYPES}]`,
+      );
     }
     const encoding = parseContentEncoding(req.headers['content-encoding']);
     if (!encoding) {
@@ -77,25 +81,39 @@ export class HttpHandler {
     }
     const max = this.options.maxRequestBodyBytes;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max) return this.tooLarge(res, format, `request body of ${declared} bytes exceeds the limit of ${max} bytes`);
+    if (declared > max)
+      return this.tooLarge(
+        res,
+        format,
+        `request body of ${declared} bytes exceeds the limit of ${max} bytes`,
+      );
 
     const body = await readBody(req, encoding, max);
     if (!body.ok) {
       if (body.reason === 'too-large') return this.tooLarge(res, format, body.message);
-      if (body.reason === 'corrupt') return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, body.message);
+      if (body.reason === 'corrupt')
+        return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, body.message);
       return; // the client went away; nobody to answer
     }
     let bytes: Uint8Array = body.bytes;
     if (format === 'json') {
       const converted = jsonToProto(signal, body.bytes.toString('utf8'));
       if (converted.isErr()) {
-        return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, `invalid OTLP/JSON: ${converted.error.message}`);
+        return this.status(
+          res,
+          format,
+          400,
+          GrpcCode.INVALID_ARGUMENT,
+          `invalid OTLP/JSON: ${converted.error.message}`,
+        );
       }
       bytes = converted.value;
     }
     const result = await this.ingest.handle(signal, 'http', bytes, this.metadata(req));
-    if (result.kind === 'no-pipeline') return this.status(res, format, 404, GrpcCode.UNIMPLEMENTED, result.message);
-    if (result.kind === 'invalid') return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, result.message);
+    if (result.kind === 'no-pipeline')
+      return this.status(res, format, 404, GrpcCode.UNIMPLEMENTED, result.message);
+    if (result.kind === 'invalid')
+      return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, result.message);
     const reply = replyFor(result.outcome);
     if (this.closing) res.setHeader('Connection', 'close');
     if (reply.httpStatus === 200) {
@@ -107,7 +125,9 @@ export class HttpHandler {
 
   private metadata(req: IncomingMessage): BatchMetadata {
     const client = { address: req.socket.remoteAddress ?? '', transport: 'http' };
-    return this.options.includeMetadata ? { headers: req.headersDistinct as Record<string, string[]>, client } : { client };
+    return this.options.includeMetadata
+      ? { headers: req.headersDistinct as Record<string, string[]>, client }
+      : { client };
   }
 
   /** The body is not read further: the connection is closed after the answer. */
@@ -136,7 +156,10 @@ export class HttpHandler {
 
   private text(res: ServerResponse, httpStatus: number, message: string): void {
     if (res.destroyed) return;
-    res.writeHead(httpStatus, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) });
+    res.writeHead(httpStatus, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(message),
+    });
     res.end(message);
   }
 }

@@ -35,7 +35,11 @@ export class HttpTransport {
     const tls = this.options.tls ? await loadTls(this.options.tls) : undefined;
     const server: Server = tls
       ? createTlsServer(
-          { cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) },
+          {
+            cert: tls.cert,
+            key: tls.key,
+            ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+          },
           this.handler.listener,
         )
       : createServer(this.handler.listener);

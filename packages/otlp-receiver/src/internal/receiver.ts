@@ -49,12 +49,14 @@ export class OtlpReceiverImpl implements OtlpReceiver {
 
   connect(signal: Signal, next: Consumer): void {
     if (this.state !== 'new') throw invalidOptions('otlp-receiver', `connect(${signal}) after start`);
-    if (this.ingest.isConnected(signal)) throw invalidOptions('otlp-receiver', `${signal} is already connected`);
+    if (this.ingest.isConnected(signal))
+      throw invalidOptions('otlp-receiver', `${signal} is already connected`);
     this.ingest.connect(signal, next);
   }
 
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new PipelineError('ERR_INTERNAL', `otlp-receiver: start() while ${this.state}`);
+    if (this.state !== 'new')
+      throw new PipelineError('ERR_INTERNAL', `otlp-receiver: start() while ${this.state}`);
     this.state = 'starting';
     try {
       await this.grpc?.listen();
@@ -63,7 +65,9 @@ export class OtlpReceiverImpl implements OtlpReceiver {
       await this.grpc?.close(0);
       await this.http?.close();
       this.state = 'stopped';
-      throw new PipelineError('ERR_UNAVAILABLE', `otlp-receiver: cannot listen: ${(e as Error).message}`, { cause: e });
+      throw new PipelineError('ERR_UNAVAILABLE', `otlp-receiver: cannot listen: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     this.state = 'started';
     this.logger.info({ grpc: this.grpcAddress, http: this.httpAddress }, 'OTLP receiver listening');
@@ -81,7 +85,10 @@ export class OtlpReceiverImpl implements OtlpReceiver {
       const started = Date.now();
       const drained = await this.ingest.inFlight.drain(this.o.shutdownTimeoutMs);
       if (!drained) {
-        this.logger.warn({ inFlight: this.ingest.inFlight.size }, 'shutdown timeout: closing with requests in flight');
+        this.logger.warn(
+          { inFlight: this.ingest.inFlight.size },
+          'shutdown timeout: closing with requests in flight',
+        );
       }
       const left = Math.max(0, this.o.shutdownTimeoutMs - (Date.now() - started));
       await Promise.all([this.grpc?.close(left), this.http?.close()]);

@@ -23,13 +23,25 @@ export function exportResponse(
  * A google.rpc.Status, the body of every OTLP/HTTP failure, with a RetryInfo
  * detail when a delay is known. In JSON, the proto3 JSON mapping of Status.
  */
-export function statusBody(format: BodyFormat, code: number, message: string, retryDelayMs?: number): Uint8Array | string {
+export function statusBody(
+  format: BodyFormat,
+  code: number,
+  message: string,
+  retryDelayMs?: number,
+): Uint8Array | string {
   if (format === 'proto') {
-    return encodeGrpcStatusDetails(retryDelayMs === undefined ? { code, message } : { code, message, retryDelayMs });
+    return encodeGrpcStatusDetails(
+      retryDelayMs === undefined ? { code, message } : { code, message, retryDelayMs },
+    );
   }
   const details =
     retryDelayMs === undefined
       ? []
-      : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${(retryDelayMs / 1000).toFixed(3)}s` }];
+      : [
+          {
+            '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+            retryDelay: `${(retryDelayMs / 1000).toFixed(3)}s`,
+          },
+        ];
   return JSON.stringify(details.length ? { code, message, details } : { code, message });
 }

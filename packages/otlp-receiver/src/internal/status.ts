@@ -46,7 +46,12 @@ export function replyFor(outcome: Outcome): Reply {
     case 'retryable':
       return r.retryAfterMs === undefined
         ? { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, message: r.error.message }
-        : { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, message: r.error.message, retryAfterMs: r.retryAfterMs };
+        : {
+            httpStatus: 503,
+            grpcCode: GrpcCode.UNAVAILABLE,
+            message: r.error.message,
+            retryAfterMs: r.retryAfterMs,
+          };
     case 'permanent':
       return { httpStatus: 400, grpcCode: GrpcCode.INVALID_ARGUMENT, message: r.error.message };
   }

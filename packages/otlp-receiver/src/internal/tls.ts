@@ -14,7 +14,9 @@ export async function loadTls(tls: TlsOptions): Promise<TlsMaterial> {
     try {
       return await readFile(file);
     } catch (e) {
-      throw new PipelineError('ERR_INVALID_OPTIONS', `otlp-receiver: cannot read TLS ${what} ${file}`, { cause: e });
+      throw new PipelineError('ERR_INVALID_OPTIONS', `otlp-receiver: cannot read TLS ${what} ${file}`, {
+        cause: e,
+      });
     }
   };
   return {

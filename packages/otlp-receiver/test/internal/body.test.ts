@@ -88,7 +88,11 @@ describe('readBody', () => {
 
   it('refuses a small compressed body that inflates past the limit', async () => {
     const r = await readBody(chunked(zlib.gzipSync(data)), 'gzip', 5000);
-    expect(r).toMatchObject({ ok: false, reason: 'too-large', message: 'request body exceeds the limit of 5000 bytes' });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'too-large',
+      message: 'request body exceeds the limit of 5000 bytes',
+    });
   });
 
   it('stops reading an endless gzip bomb at the limit', async () => {
@@ -105,8 +109,14 @@ describe('readBody', () => {
     expect(r).toMatchObject({ ok: false, reason: 'corrupt' });
     expect(!r.ok && r.message).toMatch(/cannot decompress the gzip body/);
     const truncated = zlib.gzipSync(data).subarray(0, 20);
-    expect(await readBody(chunked(truncated), 'gzip', 1 << 20)).toMatchObject({ ok: false, reason: 'corrupt' });
-    expect(await readBody(chunked(Buffer.from([0x78])), 'deflate', 1 << 20)).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(await readBody(chunked(truncated), 'gzip', 1 << 20)).toMatchObject({
+      ok: false,
+      reason: 'corrupt',
+    });
+    expect(await readBody(chunked(Buffer.from([0x78])), 'deflate', 1 << 20)).toMatchObject({
+      ok: false,
+      reason: 'corrupt',
+    });
   });
 
   it('reports a stream that fails or closes early', async () => {

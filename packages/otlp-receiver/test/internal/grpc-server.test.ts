@@ -15,7 +15,11 @@ afterEach(async () => {
   receiver = client = undefined;
 });
 
-async function grpcOnly(answer?: () => Outcome | Promise<Outcome>, options: OtlpReceiverOptions = {}, channel = {}) {
+async function grpcOnly(
+  answer?: () => Outcome | Promise<Outcome>,
+  options: OtlpReceiverOptions = {},
+  channel = {},
+) {
   const consumer = fakeConsumer(answer);
   receiver = await startReceiver({ traces: consumer, metrics: consumer }, { http: false, ...options });
   client = grpcClient(receiver.grpcAddress!, channel);
@@ -28,7 +32,10 @@ describe('OTLP/gRPC outcomes', () => {
     const body = protoRequest('traces', 3);
     const reply = await client.export('traces', body);
     expect(reply.ok).toBe(true);
-    expect(reply.ok && decodeExportResponse('traces', reply.response).unwrap()).toEqual({ rejectedItems: 0, errorMessage: '' });
+    expect(reply.ok && decodeExportResponse('traces', reply.response).unwrap()).toEqual({
+      rejectedItems: 0,
+      errorMessage: '',
+    });
     expect(consumer.batches[0]!.itemCount).toBe(3);
     expect(Buffer.from(consumer.batches[0]!.bytes).equals(body)).toBe(true);
     expect(consumer.batches[0]!.metadata.client).toEqual({ address: '127.0.0.1', transport: 'grpc' });
@@ -62,7 +69,9 @@ describe('OTLP/gRPC outcomes', () => {
   it('backpressure without a hint still carries RetryInfo, so OTLP clients retry', async () => {
     const { client } = await grpcOnly(() => backpressure('full'));
     const reply = await client.export('traces', protoRequest('traces', 1));
-    expect(!reply.ok && decodeGrpcRetryDelayMs(reply.metadata.get('grpc-status-details-bin')[0] as Buffer)).toBe(1000);
+    expect(
+      !reply.ok && decodeGrpcRetryDelayMs(reply.metadata.get('grpc-status-details-bin')[0] as Buffer),
+    ).toBe(1000);
   });
 
   it('retryable: UNAVAILABLE, with RetryInfo only when known', async () => {
@@ -70,10 +79,14 @@ describe('OTLP/gRPC outcomes', () => {
     const { client } = await grpcOnly(() => retryable('kafka down', hint));
     const withHint = await client.export('traces', protoRequest('traces', 1));
     expect(withHint).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE, details: 'kafka down' });
-    expect(!withHint.ok && decodeGrpcRetryDelayMs(withHint.metadata.get('grpc-status-details-bin')[0] as Buffer)).toBe(3000);
+    expect(
+      !withHint.ok && decodeGrpcRetryDelayMs(withHint.metadata.get('grpc-status-details-bin')[0] as Buffer),
+    ).toBe(3000);
     hint = undefined;
     const without = await client.export('traces', protoRequest('traces', 1));
-    expect(!without.ok && decodeGrpcRetryDelayMs(without.metadata.get('grpc-status-details-bin')[0] as Buffer)).toBeUndefined();
+    expect(
+      !without.ok && decodeGrpcRetryDelayMs(without.metadata.get('grpc-status-details-bin')[0] as Buffer),
+    ).toBeUndefined();
   });
 
   it('permanent and malformed data: INVALID_ARGUMENT naming the problem', async () => {
@@ -100,16 +113,24 @@ describe('OTLP/gRPC outcomes', () => {
 
   it('a consumer that rejects its promise: UNAVAILABLE', async () => {
     const { client } = await grpcOnly(() => Promise.reject(new Error('bug')));
-    expect(await client.export('traces', protoRequest('traces', 1))).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });
+    expect(await client.export('traces', protoRequest('traces', 1))).toMatchObject({
+      ok: false,
+      code: grpc.status.UNAVAILABLE,
+    });
   });
 });
 
 describe('OTLP/gRPC limits, compression, metadata', () => {
   it('RESOURCE_EXHAUSTED above maxRecvMsgSizeMib, without reaching the pipeline', async () => {
-    const { client, consumer } = await grpcOnly(undefined, { grpc: { endpoint: '127.0.0.1:0', maxRecvMsgSizeMib: 0.01 } });
+    const { client, consumer } = await grpcOnly(undefined, {
+      grpc: { endpoint: '127.0.0.1:0', maxRecvMsgSizeMib: 0.01 },
+    });
     const big = protoRequest('traces', 400);
     expect(big.length).toBeGreaterThan(0.01 * 1024 * 1024);
-    expect(await client.export('traces', big)).toMatchObject({ ok: false, code: grpc.status.RESOURCE_EXHAUSTED });
+    expect(await client.export('traces', big)).toMatchObject({
+      ok: false,
+      code: grpc.status.RESOURCE_EXHAUSTED,
+    });
     expect((await client.export('traces', protoRequest('traces', 2))).ok).toBe(true);
     expect(consumer.batches).toHaveLength(1);
   });
@@ -123,12 +144,21 @@ describe('OTLP/gRPC limits, compression, metadata', () => {
     expect((await client.export('traces', protoRequest('traces', 10))).ok).toBe(true);
     expect(consumer.batches[0]!.itemCount).toBe(10);
     // Very compressible: small on the wire, over the limit once inflated.
-    const padded = Buffer.concat([protoRequest('traces', 1), Buffer.from([0x12, 0x80, 0x80, 0x04]), Buffer.alloc(65536)]); // field 2, 64 KiB of zeros
-    expect(await client.export('traces', padded)).toMatchObject({ ok: false, code: grpc.status.RESOURCE_EXHAUSTED });
+    const padded = Buffer.concat([
+      protoRequest('traces', 1),
+      Buffer.from([0x12, 0x80, 0x80, 0x04]),
+      Buffer.alloc(65536),
+    ]); // field 2, 64 KiB of zeros
+    expect(await client.export('traces', padded)).toMatchObject({
+      ok: false,
+      code: grpc.status.RESOURCE_EXHAUSTED,
+    });
   });
 
   it('copies request metadata into the batch when includeMetadata is on', async () => {
-    const { client, consumer } = await grpcOnly(undefined, { grpc: { endpoint: '127.0.0.1:0', includeMetadata: true } });
+    const { client, consumer } = await grpcOnly(undefined, {
+      grpc: { endpoint: '127.0.0.1:0', includeMetadata: true },
+    });
     const md = new grpc.Metadata();
     md.set('x-tenant', 'acme');
     md.set('X-Upper', 'kept lower-case');
@@ -145,7 +175,9 @@ describe('OTLP/gRPC limits, compression, metadata', () => {
     const { client } = await grpcOnly(() => ok(), { meterProvider: telemetry.meterProvider });
     await client.export('traces', protoRequest('traces', 7));
     await client.export('metrics', protoRequest('metrics', 2));
-    expect(await telemetry.sum('otelcol_receiver_accepted_spans', { receiver: 'otlp', transport: 'grpc' })).toBe(7);
+    expect(
+      await telemetry.sum('otelcol_receiver_accepted_spans', { receiver: 'otlp', transport: 'grpc' }),
+    ).toBe(7);
     expect(await telemetry.sum('otelcol_receiver_accepted_metric_points', { transport: 'grpc' })).toBe(2);
   });
 });

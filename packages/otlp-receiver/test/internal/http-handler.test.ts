@@ -1,14 +1,12 @@
 import { request } from 'node:http';
 import * as zlib from 'node:zlib';
+import { backpressure, ok, partial, permanent, retryable, type Outcome } from '@otlp-kafka/core';
 import {
-  backpressure,
-  ok,
-  partial,
-  permanent,
-  retryable,
-  type Outcome,
-} from '@otlp-kafka/core';
-import { decodeExportResponse, decodeGrpcRetryDelayMs, exportResponseFromJson, jsonToProto } from '@otlp-kafka/pdata';
+  decodeExportResponse,
+  decodeGrpcRetryDelayMs,
+  exportResponseFromJson,
+  jsonToProto,
+} from '@otlp-kafka/pdata';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpReceiver, OtlpReceiverOptions } from '../../src/index.js';
 import { fakeConsumer, jsonRequest, post, protoRequest, startReceiver, testMeter } from '../helpers.js';
@@ -76,14 +74,19 @@ describe('OTLP/HTTP outcomes', () => {
     expect(res.headers['content-type']).toBe('application/json');
     expect(JSON.parse(res.body.toString())).toEqual({});
     expect(consumer.batches[0]!.itemCount).toBe(4);
-    expect(Buffer.from(consumer.batches[0]!.bytes).equals(Buffer.from(jsonToProto('traces', json).unwrap()))).toBe(true);
+    expect(
+      Buffer.from(consumer.batches[0]!.bytes).equals(Buffer.from(jsonToProto('traces', json).unwrap())),
+    ).toBe(true);
   });
 
   it('partial: 200 with partial_success, in both formats', async () => {
     const { url } = await httpOnly(() => partial(2, 'two spans too old'));
     const proto = await post(url, '/v1/traces', protoRequest('traces', 5), PROTO);
     expect(proto.status).toBe(200);
-    expect(decodeExportResponse('traces', proto.body).unwrap()).toEqual({ rejectedItems: 2, errorMessage: 'two spans too old' });
+    expect(decodeExportResponse('traces', proto.body).unwrap()).toEqual({
+      rejectedItems: 2,
+      errorMessage: 'two spans too old',
+    });
     const json = await post(url, '/v1/traces', jsonRequest('traces', 5), JSON_CT);
     expect(exportResponseFromJson('traces', json.body.toString()).unwrap()).toEqual({
       rejectedItems: 2,
@@ -156,7 +159,12 @@ describe('OTLP/HTTP bad requests', () => {
     const status = decodeStatus(bad.body);
     expect(status.code).toBe(3);
     expect(status.message).toMatch(/^invalid ExportTraceServiceRequest: /);
-    const badJson = await post(url, '/v1/traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}', JSON_CT);
+    const badJson = await post(
+      url,
+      '/v1/traces',
+      '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}',
+      JSON_CT,
+    );
     expect(badJson.status).toBe(400);
     expect(JSON.parse(badJson.body.toString()).message).toMatch(/invalid OTLP\/JSON: .*traceId/);
     const notJson = await post(url, '/v1/traces', '{', JSON_CT);
@@ -171,7 +179,10 @@ describe('OTLP/HTTP bad requests', () => {
     expect(type.body.toString()).toMatch(/unsupported media type "text\/plain"/);
     const none = await post(url, '/v1/traces', 'x', {});
     expect(none.status).toBe(415);
-    const enc = await post(url, '/v1/traces', protoRequest('traces', 1), { ...PROTO, 'content-encoding': 'br' });
+    const enc = await post(url, '/v1/traces', protoRequest('traces', 1), {
+      ...PROTO,
+      'content-encoding': 'br',
+    });
     expect(enc.status).toBe(415);
     expect(enc.body.toString()).toMatch(/unsupported content encoding "br"/);
   });
@@ -211,12 +222,17 @@ describe('OTLP/HTTP compression and size limits', () => {
   it('accepts gzip and deflate bodies', async () => {
     const { consumer, url } = await httpOnly();
     const body = protoRequest('traces', 2);
-    expect((await post(url, '/v1/traces', zlib.gzipSync(body), { ...PROTO, 'content-encoding': 'gzip' })).status).toBe(200);
-    expect((await post(url, '/v1/traces', zlib.deflateSync(body), { ...PROTO, 'content-encoding': 'deflate' })).status).toBe(
+    expect(
+      (await post(url, '/v1/traces', zlib.gzipSync(body), { ...PROTO, 'content-encoding': 'gzip' })).status,
+    ).toBe(200);
+    expect(
+      (await post(url, '/v1/traces', zlib.deflateSync(body), { ...PROTO, 'content-encoding': 'deflate' }))
+        .status,
+    ).toBe(200);
+    const json = zlib.gzipSync(jsonRequest('traces', 3));
+    expect((await post(url, '/v1/traces', json, { ...JSON_CT, 'content-encoding': 'gzip' })).status).toBe(
       200,
     );
-    const json = zlib.gzipSync(jsonRequest('traces', 3));
-    expect((await post(url, '/v1/traces', json, { ...JSON_CT, 'content-encoding': 'gzip' })).status).toBe(200);
     expect(consumer.batches.map((b) => b.itemCount)).toEqual([2, 2, 3]);
     for (const b of consumer.batches.slice(0, 2)) expect(Buffer.from(b.bytes).equals(body)).toBe(true);
   });
@@ -229,20 +245,30 @@ describe('OTLP/HTTP compression and size limits', () => {
   });
 
   it('413 when Content-Length is over the limit, before reading the body', async () => {
-    const { consumer, url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1000 } });
+    const { consumer, url } = await httpOnly(undefined, {
+      http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1000 },
+    });
     const res = await post(url, '/v1/traces', Buffer.alloc(1001), PROTO);
     expect(res.status).toBe(413);
-    expect(decodeStatus(res.body)).toEqual({ code: 8, message: 'request body of 1001 bytes exceeds the limit of 1000 bytes' });
+    expect(decodeStatus(res.body)).toEqual({
+      code: 8,
+      message: 'request body of 1001 bytes exceeds the limit of 1000 bytes',
+    });
     expect(consumer.batches).toHaveLength(0);
   });
 
   it('413 for a chunked body or a decompressed body over the limit', async () => {
-    const { url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1000 } });
+    const { url } = await httpOnly(undefined, {
+      http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1000 },
+    });
     const chunked = await streamPost(url, PROTO, (write) => {
       for (let i = 0; i < 5; i++) write(Buffer.alloc(300));
     });
     expect(chunked.status).toBe(413);
-    const inflated = await post(url, '/v1/traces', zlib.gzipSync(Buffer.alloc(5000)), { ...PROTO, 'content-encoding': 'gzip' });
+    const inflated = await post(url, '/v1/traces', zlib.gzipSync(Buffer.alloc(5000)), {
+      ...PROTO,
+      'content-encoding': 'gzip',
+    });
     expect(inflated.status).toBe(413);
     expect(decodeStatus(inflated.body).message).toBe('request body exceeds the limit of 1000 bytes');
     // The server still works afterwards.
@@ -250,7 +276,9 @@ describe('OTLP/HTTP compression and size limits', () => {
   });
 
   it('an endless gzip bomb gets 413, and the server stops reading it', async () => {
-    const { url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1024 * 1024 } });
+    const { url } = await httpOnly(undefined, {
+      http: { endpoint: '127.0.0.1:0', maxRequestBodyBytes: 1024 * 1024 },
+    });
     const gzip = zlib.createGzip({ level: 9 });
     const zeros = Buffer.alloc(256 * 1024);
     let sent = 0;
@@ -273,7 +301,10 @@ describe('OTLP/HTTP compression and size limits', () => {
       });
       // Writes until the server answers; it never ends on its own.
       const feed = (): void => {
-        if (stop) return gzip.destroy();
+        if (stop) {
+          gzip.destroy();
+          return;
+        }
         gzip.write(zeros, () => gzip.flush(zlib.constants.Z_SYNC_FLUSH, () => setImmediate(feed)));
       };
       feed();
@@ -286,8 +317,14 @@ describe('OTLP/HTTP compression and size limits', () => {
 
 describe('OTLP/HTTP metadata', () => {
   it('puts lower-case headers into the batch metadata when includeMetadata is on', async () => {
-    const { consumer, url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', includeMetadata: true } });
-    await post(url, '/v1/traces', protoRequest('traces', 1), { ...PROTO, 'X-Tenant': 'acme', Authorization: 'Bearer t' });
+    const { consumer, url } = await httpOnly(undefined, {
+      http: { endpoint: '127.0.0.1:0', includeMetadata: true },
+    });
+    await post(url, '/v1/traces', protoRequest('traces', 1), {
+      ...PROTO,
+      'X-Tenant': 'acme',
+      Authorization: 'Bearer t',
+    });
     const md = consumer.batches[0]!.metadata;
     expect(md.headers?.['x-tenant']).toEqual(['acme']);
     expect(md.headers?.authorization).toEqual(['Bearer t']);
@@ -302,15 +339,25 @@ describe('OTLP/HTTP metadata', () => {
 });
 
 describe('CORS', () => {
-  const cors = { allowedOrigins: ['https://app.example.com', 'https://*.test.io'], allowedHeaders: ['X-Tenant'], maxAgeSec: 600 };
+  const cors = {
+    allowedOrigins: ['https://app.example.com', 'https://*.test.io'],
+    allowedHeaders: ['X-Tenant'],
+    maxAgeSec: 600,
+  };
 
   it('answers a preflight from an allowed origin', async () => {
     const { url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', cors } });
-    const res = await post(url, '/v1/traces', undefined, {
-      origin: 'https://web.test.io',
-      'access-control-request-method': 'POST',
-      'access-control-request-headers': 'content-type, x-tenant',
-    }, 'OPTIONS');
+    const res = await post(
+      url,
+      '/v1/traces',
+      undefined,
+      {
+        origin: 'https://web.test.io',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-tenant',
+      },
+      'OPTIONS',
+    );
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('https://web.test.io');
     expect(res.headers['access-control-allow-methods']).toBe('POST');
@@ -320,12 +367,18 @@ describe('CORS', () => {
 
   it('gives no CORS headers to other origins, methods or headers', async () => {
     const { url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', cors } });
-    const preflight = (headers: Record<string, string>) => post(url, '/v1/traces', undefined, headers, 'OPTIONS');
-    for (const headers of [
+    const preflight = (headers: Record<string, string>) =>
+      post(url, '/v1/traces', undefined, headers, 'OPTIONS');
+    const cases: Record<string, string>[] = [
       { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
       { origin: 'https://app.example.com', 'access-control-request-method': 'DELETE' },
-      { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-other' },
-    ]) {
+      {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-other',
+      },
+    ];
+    for (const headers of cases) {
       const res = await preflight(headers);
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -334,17 +387,29 @@ describe('CORS', () => {
 
   it('marks actual responses for allowed origins only', async () => {
     const { url } = await httpOnly(undefined, { http: { endpoint: '127.0.0.1:0', cors } });
-    const allowed = await post(url, '/v1/traces', protoRequest('traces', 1), { ...PROTO, origin: 'https://app.example.com' });
+    const allowed = await post(url, '/v1/traces', protoRequest('traces', 1), {
+      ...PROTO,
+      origin: 'https://app.example.com',
+    });
     expect(allowed.status).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(allowed.headers.vary).toMatch(/Origin/);
-    const other = await post(url, '/v1/traces', protoRequest('traces', 1), { ...PROTO, origin: 'https://x.example.com' });
+    const other = await post(url, '/v1/traces', protoRequest('traces', 1), {
+      ...PROTO,
+      origin: 'https://x.example.com',
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('without CORS configured, OPTIONS is a wrong method', async () => {
     const { url } = await httpOnly();
-    const res = await post(url, '/v1/traces', undefined, { origin: 'https://a.b', 'access-control-request-method': 'POST' }, 'OPTIONS');
+    const res = await post(
+      url,
+      '/v1/traces',
+      undefined,
+      { origin: 'https://a.b', 'access-control-request-method': 'POST' },
+      'OPTIONS',
+    );
     expect(res.status).toBe(405);
   });
 });
@@ -358,7 +423,10 @@ describe('OTLP/HTTP metrics', () => {
       () => backpressure('full'),
       () => Promise.reject(new Error('bug')),
     ];
-    const { url } = await httpOnly(() => outcomes.shift()!(), { meterProvider: telemetry.meterProvider, name: 'otlp/in' });
+    const { url } = await httpOnly(() => outcomes.shift()!(), {
+      meterProvider: telemetry.meterProvider,
+      name: 'otlp/in',
+    });
     for (const n of [3, 4, 5, 6]) await post(url, '/v1/traces', protoRequest('traces', n), PROTO);
     const attrs = { receiver: 'otlp/in', transport: 'http' };
     expect(await telemetry.sum('otelcol_receiver_accepted_spans', attrs)).toBe(3 + 3);
