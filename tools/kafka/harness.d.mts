@@ -39,7 +39,11 @@ export interface StartedCluster {
 }
 
 export declare function clusterStatus(options?: { basePort?: number }): ClusterStatus;
-export declare function waitForCluster(options?: { basePort?: number; nodeIds?: number[]; timeoutMs?: number }): Promise<number[]>;
+export declare function waitForCluster(options?: {
+  basePort?: number;
+  nodeIds?: number[];
+  timeoutMs?: number;
+}): Promise<number[]>;
 export declare function startCluster(options?: {
   nodes?: number;
   basePort?: number;
@@ -53,12 +57,22 @@ export declare function startCluster(options?: {
   lease?: boolean;
   log?: (message: string) => void;
 }): Promise<StartedCluster>;
-export declare function stopCluster(options?: { basePort?: number; graceMs?: number }): Promise<{ stopped: number[] }>;
+export declare function stopCluster(options?: {
+  basePort?: number;
+  graceMs?: number;
+}): Promise<{ stopped: number[] }>;
 export declare function resetCluster(options?: { basePort?: number }): Promise<{ stopped: number[] }>;
 export declare function killNode(options: { basePort?: number; id: number }): Promise<void>;
 export declare function stopNode(options: { basePort?: number; id: number; graceMs?: number }): Promise<void>;
-export declare function restartNode(options: { basePort?: number; id: number; timeoutMs?: number; graceMs?: number }): Promise<void>;
+export declare function restartNode(options: {
+  basePort?: number;
+  id: number;
+  timeoutMs?: number;
+  graceMs?: number;
+}): Promise<void>;
 export declare function addLease(basePort?: number): void;
 export declare function releaseLease(basePort?: number): Promise<{ stopped: boolean }>;
 /** Synchronously SIGKILLs every running node of the cluster (for process-exit cleanup). */
 export declare function killClusterSync(basePort: number): void;
+/** Stops and deletes private (exclusive) clusters whose owning process died; returns their base ports. */
+export declare function reapOrphans(options?: { log?: (message: string) => void }): Promise<number[]>;

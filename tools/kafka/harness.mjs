@@ -18,7 +18,18 @@ import {
   nodeDir,
 } from './lib/paths.mjs';
 import { metadataBrokerIds, portOpen } from './lib/probe.mjs';
-import { isAlive, nodePid, propsFile, runJava, serverLog, spawnNode, stdoutFile, tail, terminate, withLock } from './lib/proc.mjs';
+import {
+  isAlive,
+  nodePid,
+  propsFile,
+  runJava,
+  serverLog,
+  spawnNode,
+  stdoutFile,
+  tail,
+  terminate,
+  withLock,
+} from './lib/proc.mjs';
 
 export { HarnessError, DEFAULT_BASE_PORT, kafkaVersion };
 
@@ -43,7 +54,8 @@ function readState(basePort) {
     return undefined;
   }
 }
-const writeState = (basePort, state) => writeFileSync(stateFile(basePort), JSON.stringify(state, null, 2) + '\n');
+const writeState = (basePort, state) =>
+  writeFileSync(stateFile(basePort), JSON.stringify(state, null, 2) + '\n');
 
 /** Kafka cluster ids are 16 random bytes, base64url without padding, not starting with '-'. */
 function newClusterId() {
@@ -54,8 +66,10 @@ function newClusterId() {
 }
 
 function validate(basePort, nodes) {
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) throw new HarnessError(`nodes must be 1..${MAX_NODES}, got ${nodes}`);
-  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + 100 + MAX_NODES > 65535) throw new HarnessError(`invalid basePort ${basePort}`);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES)
+    throw new HarnessError(`nodes must be 1..${MAX_NODES}, got ${nodes}`);
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + 100 + MAX_NODES > 65535)
+    throw new HarnessError(`invalid basePort ${basePort}`);
 }
 
 /** The cluster at basePort: per node its pid (when running) and ports. */
@@ -84,7 +98,11 @@ export function clusterStatus({ basePort = DEFAULT_BASE_PORT } = {}) {
 }
 
 /** Waits until the cluster's Metadata response lists exactly the given node ids. */
-export async function waitForCluster({ basePort = DEFAULT_BASE_PORT, nodeIds, timeoutMs = DEFAULT_START_TIMEOUT_MS } = {}) {
+export async function waitForCluster({
+  basePort = DEFAULT_BASE_PORT,
+  nodeIds,
+  timeoutMs = DEFAULT_START_TIMEOUT_MS,
+} = {}) {
   const state = readState(basePort);
   if (!state) throw new HarnessError(`no cluster at base port ${basePort}`);
   const expected = nodeIds ?? Array.from({ length: state.nodes }, (_, i) => i);
@@ -94,7 +112,12 @@ export async function waitForCluster({ basePort = DEFAULT_BASE_PORT, nodeIds, ti
   while (Date.now() < deadline) {
     for (const id of expected) {
       if (nodePid(basePort, id) === undefined) {
-        throw new HarnessError(`Kafka node ${id} exited during start-up. stdout:\n${tail(stdoutFile(basePort, id), 1500)}\nserver.log:\n${tail(serverLog(basePort, id))}`);
+        const output = `stdout:\n${tail(stdoutFile(basePort, id), 1500)}\nserver.log:\n${tail(serverLog(basePort, id))}`;
+        const err = new HarnessError(`Kafka node ${id} exited during start-up. ${output}`);
+        err.exitedNode = id;
+        // Our ports lie in Linux's ephemeral range: a client socket can briefly hold one.
+        err.bindFailure = /Address already in use|BindException/.test(output);
+        throw err;
       }
     }
     const open = await Promise.all(expected.map((id) => portOpen(brokerPort(basePort, id))));
@@ -107,18 +130,26 @@ export async function waitForCluster({ basePort = DEFAULT_BASE_PORT, nodeIds, ti
         last = `metadata request failed: ${err.message}`;
       }
     } else {
-      last = `broker ports not yet open: ${expected.filter((_, i) => !open[i]).map((id) => brokerPort(basePort, id)).join(',')}`;
+      last = `broker ports not yet open: ${expected
+        .filter((_, i) => !open[i])
+        .map((id) => brokerPort(basePort, id))
+        .join(',')}`;
     }
     await sleep(250);
   }
-  throw new HarnessError(`Kafka at ${bootstrap} not ready after ${timeoutMs} ms (${last}). Logs: ${expected.map((id) => serverLog(basePort, id)).join(' ')}`);
+  throw new HarnessError(
+    `Kafka at ${bootstrap} not ready after ${timeoutMs} ms (${last}). Logs: ${expected.map((id) => serverLog(basePort, id)).join(' ')}`,
+  );
 }
 
 async function assertPortsFree(basePort, ids) {
   for (const id of ids) {
     for (const port of [brokerPort(basePort, id), controllerPort(basePort, id)]) {
       if (await portOpen(port, 500)) {
-        throw new HarnessError(`port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`, 'PORT_IN_USE');
+        throw new HarnessError(
+          `port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`,
+          'PORT_IN_USE',
+        );
       }
     }
   }
@@ -132,9 +163,39 @@ async function prepare(classpath, basePort, state) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(propsFile(basePort, id), serverProperties({ basePort, nodes: state.nodes, id }));
       if (existsSync(join(dir, 'metadata', 'meta.properties'))) return;
-      await runJava(classpath, ['kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', propsFile(basePort, id), '--ignore-formatted']);
+      await runJava(classpath, [
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        state.clusterId,
+        '-c',
+        propsFile(basePort, id),
+        '--ignore-formatted',
+      ]);
     }),
   );
+}
+
+/**
+ * Spawns the nodes and waits for the cluster; a node that dies because its port was
+ * momentarily taken is spawned again (a few times) before giving up.
+ */
+async function spawnAndWait(classpath, basePort, ids, waitIds, deadline) {
+  for (const id of ids) spawnNode(classpath, basePort, id);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await waitForCluster({
+        basePort,
+        nodeIds: waitIds,
+        timeoutMs: Math.max(5000, deadline - Date.now()),
+      });
+    } catch (err) {
+      if (!err.bindFailure || attempt >= 4 || Date.now() > deadline) throw err;
+      await sleep(1000 * attempt);
+      await assertPortsFree(basePort, [err.exitedNode]);
+      spawnNode(classpath, basePort, err.exitedNode);
+    }
+  }
 }
 
 async function stopNodes(basePort, ids, graceMs) {
@@ -172,23 +233,31 @@ export async function startCluster({
       const state = readState(basePort);
       if (state?.ownerPid !== undefined && state.ownerPid !== process.pid && !isAlive(state.ownerPid)) {
         log(`stopping the cluster at base port ${basePort} left behind by dead process ${state.ownerPid}`);
-        await stopNodes(basePort, status.nodes.map((n) => n.id), 5000);
+        await stopNodes(
+          basePort,
+          status.nodes.map((n) => n.id),
+          5000,
+        );
         status = clusterStatus({ basePort });
       } else {
         throw new HarnessError(`a cluster is already running at base port ${basePort}`, 'BUSY');
       }
     }
     if (exclusive) rmSync(clusterDir(basePort), { recursive: true, force: true });
+    // Tests take the development cluster as it is: running or stopped, of any size.
+    if (acceptRunning && status.exists && (status.allRunning || !status.running)) nodes = status.nodes.length;
     if (status.running) {
-      if (acceptRunning && status.allRunning) nodes = status.nodes.length;
       if (status.nodes.length !== nodes) {
-        throw new HarnessError(`a ${status.nodes.length}-node cluster is already running at ${status.brokers}; stop it first (npm run kafka -- stop)`);
+        throw new HarnessError(
+          `a ${status.nodes.length}-node cluster is already running at ${status.brokers}; stop it first (npm run kafka -- stop)`,
+        );
       }
       const down = status.nodes.filter((n) => n.pid === undefined).map((n) => n.id);
       if (down.length === 0) {
         await waitForCluster({ basePort, timeoutMs });
         // `npm run kafka -- start` adopts a cluster tests started, so their teardown leaves it up.
-        if (owner === 'cli' && status.owner !== 'cli') writeState(basePort, { ...readState(basePort), owner, ownerPid: undefined });
+        if (owner === 'cli' && status.owner !== 'cli')
+          writeState(basePort, { ...readState(basePort), owner, ownerPid: undefined });
         if (lease) addLease(basePort);
         return { brokers: status.brokers, basePort, nodes, reused: true, startupMs: Date.now() - began };
       }
@@ -199,7 +268,11 @@ export async function startCluster({
     let state = readState(basePort);
     if (state && (state.nodes !== nodes || state.kafkaVersion !== kafkaVersion())) {
       log(`re-formatting ${clusterDir(basePort)} (was ${state.nodes} node(s), Kafka ${state.kafkaVersion})`);
-      await stopNodes(basePort, status.nodes.map((n) => n.id), DEFAULT_STOP_GRACE_MS);
+      await stopNodes(
+        basePort,
+        status.nodes.map((n) => n.id),
+        DEFAULT_STOP_GRACE_MS,
+      );
       rmSync(clusterDir(basePort), { recursive: true, force: true });
       state = undefined;
     }
@@ -207,20 +280,34 @@ export async function startCluster({
     mkdirSync(clusterDir(basePort), { recursive: true });
     // A CLI cluster with some nodes still up stays the CLI's (tests must not stop it at teardown).
     const keepCli = status.running && status.owner === 'cli';
-    writeState(basePort, { ...state, basePort, owner: keepCli ? 'cli' : owner, ownerPid: owner === 'cli' || keepCli ? undefined : process.pid });
-    const toStart = Array.from({ length: nodes }, (_, id) => id).filter((id) => nodePid(basePort, id) === undefined);
+    writeState(basePort, {
+      ...state,
+      basePort,
+      owner: keepCli ? 'cli' : owner,
+      ownerPid: owner === 'cli' || keepCli ? undefined : process.pid,
+      exclusive,
+    });
+    const toStart = Array.from({ length: nodes }, (_, id) => id).filter(
+      (id) => nodePid(basePort, id) === undefined,
+    );
     await assertPortsFree(basePort, toStart);
     await prepare(classpath, basePort, state);
     log(`starting ${nodes} Kafka ${state.kafkaVersion} node(s) ...`);
-    for (const id of toStart) spawnNode(classpath, basePort, id);
     try {
-      await waitForCluster({ basePort, timeoutMs: Math.max(5000, timeoutMs - (Date.now() - startBegan)) });
+      const all = Array.from({ length: nodes }, (_, id) => id);
+      await spawnAndWait(classpath, basePort, toStart, all, startBegan + timeoutMs);
     } catch (err) {
       await stopNodes(basePort, toStart, 5000);
       throw err;
     }
     if (lease) addLease(basePort);
-    return { brokers: bootstrapServers(basePort, nodes), basePort, nodes, reused: false, startupMs: Date.now() - began };
+    return {
+      brokers: bootstrapServers(basePort, nodes),
+      basePort,
+      nodes,
+      reused: false,
+      startupMs: Date.now() - began,
+    };
   });
 }
 
@@ -246,7 +333,8 @@ export async function resetCluster({ basePort = DEFAULT_BASE_PORT } = {}) {
 /** SIGKILLs one node (a crash, no clean shutdown). */
 export async function killNode({ basePort = DEFAULT_BASE_PORT, id }) {
   const pid = nodePid(basePort, id);
-  if (pid === undefined) throw new HarnessError(`node ${id} of the cluster at base port ${basePort} is not running`);
+  if (pid === undefined)
+    throw new HarnessError(`node ${id} of the cluster at base port ${basePort} is not running`);
   await terminate(pid, { signal: 'SIGKILL', graceMs: 10_000 });
 }
 
@@ -256,16 +344,28 @@ export async function stopNode({ basePort = DEFAULT_BASE_PORT, id, graceMs = DEF
 }
 
 /** (Re)starts one node (stopping it first if running) and waits until all running nodes are registered. */
-export async function restartNode({ basePort = DEFAULT_BASE_PORT, id, timeoutMs = DEFAULT_START_TIMEOUT_MS, graceMs = DEFAULT_STOP_GRACE_MS }) {
+export async function restartNode({
+  basePort = DEFAULT_BASE_PORT,
+  id,
+  timeoutMs = DEFAULT_START_TIMEOUT_MS,
+  graceMs = DEFAULT_STOP_GRACE_MS,
+}) {
   const state = readState(basePort);
   if (!state) throw new HarnessError(`no cluster at base port ${basePort}`);
-  if (!Number.isInteger(id) || id < 0 || id >= state.nodes) throw new HarnessError(`node id must be 0..${state.nodes - 1}, got ${id}`);
+  if (!Number.isInteger(id) || id < 0 || id >= state.nodes)
+    throw new HarnessError(`node id must be 0..${state.nodes - 1}, got ${id}`);
   await stopNodes(basePort, [id], graceMs);
   const classpath = await prerequisites(() => {});
   await assertPortsFree(basePort, [id]);
-  spawnNode(classpath, basePort, id);
-  const running = Array.from({ length: state.nodes }, (_, i) => i).filter((i) => nodePid(basePort, i) !== undefined);
-  await waitForCluster({ basePort, nodeIds: running, timeoutMs });
+  const running = Array.from({ length: state.nodes }, (_, i) => i).filter(
+    (i) => i === id || nodePid(basePort, i) !== undefined,
+  );
+  try {
+    await spawnAndWait(classpath, basePort, [id], running, Date.now() + timeoutMs);
+  } catch (err) {
+    await stopNodes(basePort, [id], 5000);
+    throw err;
+  }
 }
 
 // ---- Leases: test runs sharing one cluster; the last one out stops a cluster tests started.
@@ -286,14 +386,20 @@ export async function releaseLease(basePort = DEFAULT_BASE_PORT) {
     rmSync(join(leaseDir(basePort), String(process.pid)), { force: true });
     let others = [];
     try {
-      others = readdirSync(leaseDir(basePort)).map(Number).filter((pid) => pid !== process.pid && isAlive(pid));
+      others = readdirSync(leaseDir(basePort))
+        .map(Number)
+        .filter((pid) => pid !== process.pid && isAlive(pid));
     } catch {
       /* no leases */
     }
     const state = readState(basePort);
     if (state?.owner === 'cli' || others.length > 0) return { stopped: false };
     const status = clusterStatus({ basePort });
-    await stopNodes(basePort, status.nodes.filter((n) => n.pid !== undefined).map((n) => n.id), DEFAULT_STOP_GRACE_MS);
+    await stopNodes(
+      basePort,
+      status.nodes.filter((n) => n.pid !== undefined).map((n) => n.id),
+      DEFAULT_STOP_GRACE_MS,
+    );
     return { stopped: true };
   });
 }
@@ -308,4 +414,40 @@ export function killClusterSync(basePort) {
       /* already gone */
     }
   }
+}
+
+/**
+ * Stops and deletes private clusters (startCluster({ exclusive: true })) whose owning
+ * process died without stopping them, e.g. a SIGKILLed test worker.
+ * @returns {Promise<number[]>} base ports reaped
+ */
+export async function reapOrphans({ log = () => {} } = {}) {
+  let entries = [];
+  try {
+    entries = readdirSync(CLUSTERS_DIR, { withFileTypes: true }).filter(
+      (e) => e.isDirectory() && /^\d+$/.test(e.name),
+    );
+  } catch {
+    return [];
+  }
+  const reaped = [];
+  for (const entry of entries) {
+    const basePort = Number(entry.name);
+    const state = readState(basePort);
+    if (!state?.exclusive || state.ownerPid === undefined || isAlive(state.ownerPid)) continue;
+    await withLock(lockFile(basePort), async () => {
+      const again = readState(basePort);
+      if (!again?.exclusive || again.ownerPid === undefined || isAlive(again.ownerPid)) return;
+      const status = clusterStatus({ basePort });
+      await stopNodes(
+        basePort,
+        status.nodes.filter((n) => n.pid !== undefined).map((n) => n.id),
+        5000,
+      );
+      rmSync(clusterDir(basePort), { recursive: true, force: true });
+      log(`reaped cluster at base port ${basePort} left by dead process ${again.ownerPid}`);
+      reaped.push(basePort);
+    });
+  }
+  return reaped;
 }

@@ -48,7 +48,8 @@ async function main() {
   const log = (msg) => console.error(`kafka: ${msg}`);
   const nodeId = () => {
     const id = Number(arg);
-    if (arg === undefined || !Number.isInteger(id)) throw new HarnessError(`${command} needs a node id\n\n${USAGE}`);
+    if (arg === undefined || !Number.isInteger(id))
+      throw new HarnessError(`${command} needs a node id\n\n${USAGE}`);
     return id;
   };
   if (values.help || !command) {
@@ -57,8 +58,16 @@ async function main() {
   }
   switch (command) {
     case 'start': {
-      const res = await startCluster({ nodes: Number(values.brokers), basePort, timeoutMs, owner: 'cli', log });
-      log(`${res.reused ? 'already running' : `started ${res.nodes} node(s) in ${(res.startupMs / 1000).toFixed(1)} s`}; bootstrap servers:`);
+      const res = await startCluster({
+        nodes: Number(values.brokers),
+        basePort,
+        timeoutMs,
+        owner: 'cli',
+        log,
+      });
+      log(
+        `${res.reused ? 'already running' : `started ${res.nodes} node(s) in ${(res.startupMs / 1000).toFixed(1)} s`}; bootstrap servers:`,
+      );
       console.log(res.brokers);
       return;
     }
@@ -79,13 +88,23 @@ async function main() {
         process.exitCode = 3;
         return;
       }
-      console.log(`cluster ${s.clusterId} (Kafka ${s.kafkaVersion}, started by ${s.owner}) bootstrap ${s.brokers}`);
+      console.log(
+        `cluster ${s.clusterId} (Kafka ${s.kafkaVersion}, started by ${s.owner}) bootstrap ${s.brokers}`,
+      );
       for (const n of s.nodes) {
-        console.log(`  node ${n.id}: ${n.pid ? `running pid ${n.pid}` : 'stopped'}  broker 127.0.0.1:${n.brokerPort}  controller 127.0.0.1:${n.controllerPort}  log ${n.log}`);
+        console.log(
+          `  node ${n.id}: ${n.pid ? `running pid ${n.pid}` : 'stopped'}  broker 127.0.0.1:${n.brokerPort}  controller 127.0.0.1:${n.controllerPort}  log ${n.log}`,
+        );
       }
       if (s.running) {
         try {
-          const ids = await metadataBrokerIds(s.nodes.filter((n) => n.pid).map((n) => `127.0.0.1:${n.brokerPort}`).join(','), 5000);
+          const ids = await metadataBrokerIds(
+            s.nodes
+              .filter((n) => n.pid)
+              .map((n) => `127.0.0.1:${n.brokerPort}`)
+              .join(','),
+            5000,
+          );
           console.log(`  registered brokers: [${ids.join(', ')}]`);
         } catch (err) {
           console.log(`  metadata request failed: ${err.message}`);

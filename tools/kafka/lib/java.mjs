@@ -59,11 +59,23 @@ export function ensureJars({ log = () => {} } = {}) {
     log(`resolving Apache Kafka ${version} jars from Maven Central into ${LIB_DIR} ...`);
     // Jars of another version on the wildcard classpath would clash.
     rmSync(LIB_DIR, { recursive: true, force: true });
-    const res = spawnSync('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies'], {
-      cwd: TOOLS_DIR,
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const res = spawnSync(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-Dstyle.color=never',
+        '-f',
+        POM,
+        `-Dkafka.lib.dir=${LIB_DIR}`,
+        'dependency:copy-dependencies',
+      ],
+      {
+        cwd: TOOLS_DIR,
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
     if (res.error || res.status !== 0 || !existsSync(join(LIB_DIR, `kafka_2.13-${version}.jar`))) {
       throw new HarnessError(
         `mvn dependency:copy-dependencies failed for Kafka ${version}:\n${(res.stdout + res.stderr).trim().slice(-4000) || res.error?.message}`,

@@ -11,8 +11,11 @@ export const CLUSTERS_DIR = join(STATE_DIR, 'clusters');
 export const POM = join(TOOLS_DIR, 'pom.xml');
 export const LOG4J_CONFIG = join(TOOLS_DIR, 'log4j2.properties');
 
-/** Uncommon fixed base so the harness never collides with a user's own Kafka on 9092. */
-export const DEFAULT_BASE_PORT = 39092;
+/**
+ * Uncommon fixed base so the harness never collides with a user's own Kafka on 9092;
+ * OTLP_KAFKA_BASE_PORT moves the default cluster (CLI and test global setup).
+ */
+export const DEFAULT_BASE_PORT = Number(process.env.OTLP_KAFKA_BASE_PORT ?? 39092);
 /** Controller listeners sit this far above the broker listeners. */
 export const CONTROLLER_PORT_OFFSET = 100;
 export const MAX_NODES = 9;

@@ -55,7 +55,9 @@ export function metadataBrokerIds(bootstrap, timeoutMs = 5000) {
         return;
       }
       producer.getMetadata({ timeout: timeoutMs, allTopics: false }, (mdErr, md) => {
-        void close().then(() => (mdErr ? reject(mdErr) : resolve(md.brokers.map((b) => b.id).sort((a, b) => a - b))));
+        void close().then(() =>
+          mdErr ? reject(mdErr) : resolve(md.brokers.map((b) => b.id).sort((a, b) => a - b)),
+        );
       });
     });
   });

@@ -1,13 +1,23 @@
 // JVM processes of the nodes: spawn detached, pid files, liveness, signals; plus a
 // cross-process lock so concurrent test runs do not start the same cluster twice.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError, javaBin } from './java.mjs';
 import { LOG4J_CONFIG, nodeDir } from './paths.mjs';
 
-export const heapOpts = () => (process.env.KAFKA_HEAP_OPTS ?? '-Xms64m -Xmx384m').split(/\s+/).filter(Boolean);
+export const heapOpts = () =>
+  (process.env.KAFKA_HEAP_OPTS ?? '-Xms64m -Xmx384m').split(/\s+/).filter(Boolean);
 
 const jvmOpts = (logsDir) => [
   ...heapOpts(),
@@ -42,22 +52,35 @@ export function nodePid(basePort, id) {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  let cmdline;
   try {
-    // Guard against pid reuse: the command line must name this node's config.
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes(propsFile(basePort, id))) return undefined;
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    // No /proc (macOS): trust the live pid.
+    return existsSync('/proc/self') ? undefined : pid; // no /proc (macOS): trust the live pid
   }
-  return pid;
+  // An exited child not reaped yet (zombie) has an empty command line.
+  if (cmdline === '') return undefined;
+  // Guard against pid reuse: the command line must name this node's config.
+  return cmdline.includes(propsFile(basePort, id)) ? pid : undefined;
 }
 
 /** Runs a Java main class to completion (storage format); rejects with its output on failure. */
 export function runJava(classpath, args, { timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(javaBin(), ['-Xmx256m', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, '-Dkafka.logs.dir=/tmp', '-cp', classpath, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      javaBin(),
+      [
+        '-Xmx256m',
+        `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+        '-Dkafka.logs.dir=/tmp',
+        '-cp',
+        classpath,
+        ...args,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -70,7 +93,12 @@ export function runJava(classpath, args, { timeoutMs = 60_000 } = {}) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
-      else reject(new HarnessError(`java ${args.slice(0, 2).join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.trim().slice(-3000)}`));
+      else
+        reject(
+          new HarnessError(
+            `java ${args.slice(0, 2).join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.trim().slice(-3000)}`,
+          ),
+        );
     });
   });
 }
@@ -82,11 +110,15 @@ export function spawnNode(classpath, basePort, id) {
   mkdirSync(logsDir, { recursive: true });
   const out = openSync(stdoutFile(basePort, id), 'a');
   try {
-    const child = spawn(javaBin(), [...jvmOpts(logsDir), '-cp', classpath, 'kafka.Kafka', propsFile(basePort, id)], {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(
+      javaBin(),
+      [...jvmOpts(logsDir), '-cp', classpath, 'kafka.Kafka', propsFile(basePort, id)],
+      {
+        cwd: dir,
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
+    );
     child.on('error', () => {}); // surfaced as "node exited" by the readiness wait
     child.unref();
     if (child.pid === undefined) throw new HarnessError(`cannot spawn ${javaBin()} for node ${id}`);
@@ -155,7 +187,8 @@ export async function withLock(lockPath, fn, { timeoutMs = 180_000 } = {}) {
         rmSync(lockPath, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new HarnessError(`timed out waiting for lock ${lockPath} held by pid ${holder}`);
+      if (Date.now() > deadline)
+        throw new HarnessError(`timed out waiting for lock ${lockPath} held by pid ${holder}`);
       await sleep(200);
     }
   }

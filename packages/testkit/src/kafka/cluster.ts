@@ -1,11 +1,21 @@
 // A private Kafka cluster for one test (fault tests: kill / restart nodes), on its own
 // ports so the shared development node is never disturbed.
-import { DEFAULT_BASE_PORT, HarnessError, clusterStatus, killClusterSync, killNode, resetCluster, restartNode, startCluster, stopNode } from './harness.js';
+import {
+  HarnessError,
+  clusterStatus,
+  killClusterSync,
+  killNode,
+  reapOrphans,
+  resetCluster,
+  restartNode,
+  startCluster,
+  stopNode,
+} from './harness.js';
 
 export interface StartKafkaClusterOptions {
   /** Combined broker+controller nodes; default 1. 3+ nodes get replication 3, min.insync.replicas 2. */
   readonly nodes?: number;
-  /** Broker port of node 0 (node i: basePort+i, controller basePort+100+i); default: the first free slot from 39300 in steps of 10. */
+  /** Broker port of node 0 (node i: basePort+i, controller basePort+100+i); default: the first free slot of 31092, 31102, ... 31182. */
   readonly basePort?: number;
   /** How long start and restart wait for all nodes to register; default 60000. */
   readonly timeoutMs?: number;
@@ -30,9 +40,12 @@ export interface KafkaCluster {
   stop(): Promise<void>;
 }
 
-const SLOT_BASE = DEFAULT_BASE_PORT + 208; // 39300: clear of the shared cluster's 39092..39201
+// Private clusters live below Linux's ephemeral port range (32768+), so a client
+// socket's local port can never take a node's port across a restart. Slot k: brokers
+// 31092+10k+i, controllers 31192+10k+i; ten slots keep the two ranges apart.
+const SLOT_BASE = 31092;
 const SLOT_STEP = 10;
-const SLOTS = 20;
+const SLOTS = 10;
 
 /**
  * Starts a fresh cluster owned by this process. Its nodes are SIGKILLed if the process
@@ -40,12 +53,21 @@ const SLOTS = 20;
  */
 export async function startKafkaCluster(options: StartKafkaClusterOptions = {}): Promise<KafkaCluster> {
   const nodes = options.nodes ?? 1;
-  if (nodes > SLOT_STEP && options.basePort === undefined) throw new RangeError(`at most ${SLOT_STEP} nodes per cluster`);
-  const candidates = options.basePort !== undefined ? [options.basePort] : Array.from({ length: SLOTS }, (_, i) => SLOT_BASE + i * SLOT_STEP);
+  const candidates =
+    options.basePort !== undefined
+      ? [options.basePort]
+      : Array.from({ length: SLOTS }, (_, i) => SLOT_BASE + i * SLOT_STEP);
+  await reapOrphans();
   let lastError: unknown;
   for (const basePort of candidates) {
     try {
-      const started = await startCluster({ nodes, basePort, owner: 'testkit', exclusive: true, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      const started = await startCluster({
+        nodes,
+        basePort,
+        owner: 'testkit',
+        exclusive: true,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
       return track(started.brokers, nodes, basePort, options.timeoutMs);
     } catch (err) {
       lastError = err;
@@ -53,16 +75,24 @@ export async function startKafkaCluster(options: StartKafkaClusterOptions = {}):
       if (!busy || options.basePort !== undefined) throw err;
     }
   }
-  throw new Error(`no free port slot for a Kafka cluster in ${SLOT_BASE}..${SLOT_BASE + SLOTS * SLOT_STEP}`, { cause: lastError });
+  throw new Error(`no free port slot for a Kafka cluster in ${SLOT_BASE}..${SLOT_BASE + SLOTS * SLOT_STEP}`, {
+    cause: lastError,
+  });
 }
 
-function track(brokers: string, nodes: number, basePort: number, timeoutMs: number | undefined): KafkaCluster {
+function track(
+  brokers: string,
+  nodes: number,
+  basePort: number,
+  timeoutMs: number | undefined,
+): KafkaCluster {
   // Last resort if the test process exits without stop(): no JVM outlives it.
   const onExit = (): void => killClusterSync(basePort);
   process.on('exit', onExit);
   let stopped: Promise<void> | undefined;
   const checkId = (id: number): void => {
-    if (!Number.isInteger(id) || id < 0 || id >= nodes) throw new RangeError(`node id must be 0..${nodes - 1}, got ${id}`);
+    if (!Number.isInteger(id) || id < 0 || id >= nodes)
+      throw new RangeError(`node id must be 0..${nodes - 1}, got ${id}`);
   };
   return {
     brokers,

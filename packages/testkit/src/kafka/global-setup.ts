@@ -19,7 +19,8 @@ export default async function setup(_project: TestProject): Promise<() => Promis
     lease: true,
     log: (message) => console.error(`[kafka] ${message}`),
   });
-  if (!started.reused) console.error(`[kafka] single node ready at ${started.brokers} in ${started.startupMs} ms`);
+  if (!started.reused)
+    console.error(`[kafka] single node ready at ${started.brokers} in ${started.startupMs} ms`);
   // Workers are forked after global setup and inherit this environment.
   process.env[KAFKA_BROKERS_ENV] = started.brokers;
   return async () => {

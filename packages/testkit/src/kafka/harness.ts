@@ -6,6 +6,7 @@ export {
   clusterStatus,
   killClusterSync,
   killNode,
+  reapOrphans,
   releaseLease,
   resetCluster,
   restartNode,

@@ -47,7 +47,11 @@ const toBuffer = (v: string | Buffer | null | undefined): Buffer | null | undefi
  * partition and offset, in input order, once all are acknowledged. Rejects on the first
  * delivery error.
  */
-export async function produceRaw(topic: string, messages: readonly RawMessage[], options: KafkaTarget & { timeoutMs?: number } = {}): Promise<ProducedRecord[]> {
+export async function produceRaw(
+  topic: string,
+  messages: readonly RawMessage[],
+  options: KafkaTarget & { timeoutMs?: number } = {},
+): Promise<ProducedRecord[]> {
   const producer = new RdKafka.Producer({
     'bootstrap.servers': options.brokers ?? kafkaBrokers(),
     'client.id': 'otlp-kafka-testkit-producer',
@@ -58,7 +62,9 @@ export async function produceRaw(topic: string, messages: readonly RawMessage[],
     dr_cb: true,
     log_level: 3,
   });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+  );
   try {
     const results = new Array<ProducedRecord | undefined>(messages.length);
     let pending = messages.length;
@@ -67,8 +73,8 @@ export async function produceRaw(topic: string, messages: readonly RawMessage[],
       if (pending === 0) resolve();
       producer.on('delivery-report', (err, report) => {
         if (err) {
-          failure ??= Object.assign(new Error(err.message), { code: err.code });
-          reject(err);
+          failure ??= new Error(`delivery to ${topic} failed: ${err.message}`, { cause: err });
+          reject(failure);
           return;
         }
         results[report.opaque as number] = { partition: report.partition, offset: report.offset };
@@ -82,7 +88,15 @@ export async function produceRaw(topic: string, messages: readonly RawMessage[],
       const headers = m.headers ? Object.entries(m.headers).map(([k, v]) => ({ [k]: v })) : undefined;
       for (;;) {
         try {
-          producer.produce(topic, m.partition ?? -1, toBuffer(m.value) ?? null, toBuffer(m.key) ?? undefined, undefined, i, headers);
+          producer.produce(
+            topic,
+            m.partition ?? -1,
+            toBuffer(m.value) ?? null,
+            toBuffer(m.key) ?? undefined,
+            undefined,
+            i,
+            headers,
+          );
           break;
         } catch (err) {
           // Local queue full: let delivery reports drain it.
@@ -119,7 +133,9 @@ export async function consumeRaw(topic: string, options: ConsumeRawOptions): Pro
     },
     { 'auto.offset.reset': options.fromBeginning === false ? 'latest' : 'earliest' },
   );
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+  );
   const out: ConsumedRecord[] = [];
   try {
     consumer.setDefaultConsumeTimeout(200);
@@ -127,23 +143,33 @@ export async function consumeRaw(topic: string, options: ConsumeRawOptions): Pro
     const deadline = Date.now() + timeoutMs;
     while (out.length < options.count && Date.now() < deadline) {
       const batch = await new Promise<RdKafka.Message[]>((resolve, reject) =>
-        consumer.consume(Math.min(1000, options.count - out.length), (err, msgs) => (err ? reject(err) : resolve(msgs))),
+        consumer.consume(Math.min(1000, options.count - out.length), (err, msgs) =>
+          err ? reject(err) : resolve(msgs),
+        ),
       );
       for (const m of batch) {
         out.push({
           topic: m.topic,
           partition: m.partition,
           offset: m.offset,
-          key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(String(m.key)),
+          key:
+            m.key === undefined || m.key === null
+              ? null
+              : Buffer.isBuffer(m.key)
+                ? m.key
+                : Buffer.from(String(m.key)),
           value: m.value,
-          headers: (m.headers ?? []).flatMap((h) => Object.entries(h).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)] as const)),
+          headers: (m.headers ?? []).flatMap((h) =>
+            Object.entries(h).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)] as const),
+          ),
           timestamp: m.timestamp,
         });
       }
     }
     const next = new Map<number, number>();
     for (const r of out) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-    if (next.size > 0) consumer.commitSync([...next].map(([partition, offset]) => ({ topic, partition, offset })));
+    if (next.size > 0)
+      consumer.commitSync([...next].map(([partition, offset]) => ({ topic, partition, offset })));
     return out;
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));

@@ -35,7 +35,10 @@ function kafka(brokers: string): KafkaJS.Kafka {
 }
 
 /** Runs fn with a connected admin client, disconnecting afterwards. */
-export async function withAdmin<T>(brokers: string | undefined, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  brokers: string | undefined,
+  fn: (admin: KafkaJS.Admin) => Promise<T>,
+): Promise<T> {
   const admin = kafka(brokers ?? kafkaBrokers()).admin();
   await admin.connect();
   try {
@@ -60,7 +63,9 @@ export async function freshTopic(prefix = 'test', options: FreshTopicOptions = {
         {
           topic,
           numPartitions: partitions,
-          ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+          ...(options.replicationFactor !== undefined
+            ? { replicationFactor: options.replicationFactor }
+            : {}),
           configEntries: Object.entries(options.config ?? {}).map(([name, value]) => ({ name, value })),
         },
       ],
@@ -69,7 +74,8 @@ export async function freshTopic(prefix = 'test', options: FreshTopicOptions = {
     for (;;) {
       try {
         const [meta] = await admin.fetchTopicMetadata({ topics: [topic], timeout: 5000 });
-        if (meta && meta.partitions.length === partitions && meta.partitions.every((p) => p.leader >= 0)) return;
+        if (meta && meta.partitions.length === partitions && meta.partitions.every((p) => p.leader >= 0))
+          return;
       } catch {
         // Unknown topic until the controller's metadata reaches the broker: retry.
       }
@@ -86,20 +92,28 @@ export function freshGroup(prefix = 'test-group'): string {
 }
 
 /** Deletes a topic and waits until metadata no longer lists it. */
-export async function deleteTopic(topic: string, options: KafkaTarget & { timeoutMs?: number } = {}): Promise<void> {
+export async function deleteTopic(
+  topic: string,
+  options: KafkaTarget & { timeoutMs?: number } = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await withAdmin(options.brokers, async (admin) => {
     await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     while ((await admin.listTopics({ timeout: 5000 })).includes(topic)) {
-      if (Date.now() > deadline) throw new Error(`topic ${topic} still listed ${timeoutMs} ms after deletion`);
+      if (Date.now() > deadline)
+        throw new Error(`topic ${topic} still listed ${timeoutMs} ms after deletion`);
       await sleep(100);
     }
   });
 }
 
 /** Committed offsets of a group on a topic: partition -> next offset to read (-1: none). */
-export async function committedOffsets(groupId: string, topic: string, options: KafkaTarget = {}): Promise<Map<number, number>> {
+export async function committedOffsets(
+  groupId: string,
+  topic: string,
+  options: KafkaTarget = {},
+): Promise<Map<number, number>> {
   return withAdmin(options.brokers, async (admin) => {
     const res = await admin.fetchOffsets({ groupId, topics: [topic], timeout: 10_000 });
     const out = new Map<number, number>();

@@ -14,8 +14,13 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-async function topicReplicas(brokers: string, topic: string): Promise<{ replicas: number[]; isr: number[] }[]> {
-  const admin = new KafkaJS.Kafka({ kafkaJS: { brokers: brokers.split(','), logLevel: KafkaJS.logLevel.NOTHING } }).admin();
+async function topicReplicas(
+  brokers: string,
+  topic: string,
+): Promise<{ replicas: number[]; isr: number[] }[]> {
+  const admin = new KafkaJS.Kafka({
+    kafkaJS: { brokers: brokers.split(','), logLevel: KafkaJS.logLevel.NOTHING },
+  }).admin();
   await admin.connect();
   try {
     const [meta] = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -25,7 +30,8 @@ async function topicReplicas(brokers: string, topic: string): Promise<{ replicas
   }
 }
 
-const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, value: `v${from + i}` }));
+const batch = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, value: `v${from + i}` }));
 
 describe('three-node cluster', () => {
   let cluster: KafkaCluster;

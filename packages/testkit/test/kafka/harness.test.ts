@@ -11,7 +11,12 @@ import { checkJava, kafkaVersion } from '../../../../tools/kafka/lib/java.mjs';
 const KAFKA_MJS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../tools/kafka/kafka.mjs');
 
 const parse = (text: string): Map<string, string> =>
-  new Map(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
+  new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+  );
 
 describe('serverProperties', () => {
   test('one node: replication 1, its own single voter, distinct broker and controller ports', () => {
@@ -21,7 +26,13 @@ describe('serverProperties', () => {
     expect(p.get('controller.quorum.voters')).toBe('0@127.0.0.1:40100');
     expect(p.get('listeners')).toBe('PLAINTEXT://127.0.0.1:40000,CONTROLLER://127.0.0.1:40100');
     expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:40000');
-    for (const key of ['default.replication.factor', 'offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'min.insync.replicas', 'transaction.state.log.min.isr']) {
+    for (const key of [
+      'default.replication.factor',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'min.insync.replicas',
+      'transaction.state.log.min.isr',
+    ]) {
       expect(p.get(key), key).toBe('1');
     }
     expect(p.get('group.initial.rebalance.delay.ms')).toBe('0');
@@ -93,7 +104,12 @@ describe('prerequisites', () => {
       encoding: 'utf8',
       timeout: 30_000,
       // A real Java 17+ but a PATH without mvn and an empty jar cache.
-      env: { ...process.env, OTLP_KAFKA_DIR: state, PATH: bin, JAVA_HOME: fakeJavaHome('openjdk version "17.0.15" 2025-04-15') },
+      env: {
+        ...process.env,
+        OTLP_KAFKA_DIR: state,
+        PATH: bin,
+        JAVA_HOME: fakeJavaHome('openjdk version "17.0.15" 2025-04-15'),
+      },
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/Maven is required once to download the Kafka 4\.\d+\.\d+ jars/);

@@ -17,7 +17,8 @@ const TOTAL = 10_000;
 const PARTITIONS = 3;
 const FIRST_READ = 6_000;
 
-const ids = (records: readonly ConsumedRecord[]): number[] => records.map((r) => Number(r.value!.toString().slice('record-'.length)));
+const ids = (records: readonly ConsumedRecord[]): number[] =>
+  records.map((r) => Number(r.value!.toString().slice('record-'.length)));
 
 describe('shared cluster helpers', () => {
   test('freshTopic, produceRaw and consumeRaw round-trip keys, values, headers and partitions', async () => {
@@ -36,7 +37,11 @@ describe('shared cluster helpers', () => {
     ]);
     const got = await consumeRaw(topic, { count: 3, timeoutMs: 60_000 });
     const byPos = new Map(got.map((r) => [`${r.partition}/${r.offset}`, r]));
-    expect(byPos.get('0/0')).toMatchObject({ key: Buffer.from('a'), value: Buffer.from('one'), headers: [['h1', Buffer.from('x')]] });
+    expect(byPos.get('0/0')).toMatchObject({
+      key: Buffer.from('a'),
+      value: Buffer.from('one'),
+      headers: [['h1', Buffer.from('x')]],
+    });
     expect(byPos.get('1/0')).toMatchObject({ key: Buffer.from([0, 1]), value: Buffer.from([2, 3]) });
     expect(byPos.get('1/1')).toMatchObject({ key: null, value: null });
     // Resolves only once metadata no longer lists the topic (throws after its timeout).
@@ -72,7 +77,10 @@ describe('durability across a broker restart (own single-node cluster)', () => {
     expect(produced).toHaveLength(TOTAL);
     // Offsets per partition are dense 0..n-1: every record acknowledged exactly once.
     for (let p = 0; p < PARTITIONS; p++) {
-      const offsets = produced.filter((r) => r.partition === p).map((r) => r.offset).sort((a, b) => a - b);
+      const offsets = produced
+        .filter((r) => r.partition === p)
+        .map((r) => r.offset)
+        .sort((a, b) => a - b);
       expect(offsets).toEqual(offsets.map((_, i) => i));
     }
 
@@ -90,7 +98,12 @@ describe('durability across a broker restart (own single-node cluster)', () => {
 
     await cluster.restart(0);
 
-    const rest = await consumeRaw(topic, { brokers, groupId: group, count: TOTAL - FIRST_READ, timeoutMs: 90_000 });
+    const rest = await consumeRaw(topic, {
+      brokers,
+      groupId: group,
+      count: TOTAL - FIRST_READ,
+      timeoutMs: 90_000,
+    });
     expect(rest).toHaveLength(TOTAL - FIRST_READ);
     for (const r of rest) expect(r.offset).toBeGreaterThanOrEqual(committed.get(r.partition) ?? 0);
     const firstIds = new Set(ids(first));
@@ -99,11 +112,23 @@ describe('durability across a broker restart (own single-node cluster)', () => {
 
     // Nothing is redelivered past the committed offsets: a marker appended to every
     // partition must be the very next record the group sees there.
-    await produceRaw(topic, Array.from({ length: PARTITIONS }, (_, p) => ({ value: `marker-${p}`, partition: p })), { brokers });
+    await produceRaw(
+      topic,
+      Array.from({ length: PARTITIONS }, (_, p) => ({ value: `marker-${p}`, partition: p })),
+      { brokers },
+    );
     const after = await consumeRaw(topic, { brokers, groupId: group, count: PARTITIONS, timeoutMs: 90_000 });
-    expect(after.map((r) => r.value!.toString()).sort()).toEqual(Array.from({ length: PARTITIONS }, (_, p) => `marker-${p}`));
+    expect(after.map((r) => r.value!.toString()).sort()).toEqual(
+      Array.from({ length: PARTITIONS }, (_, p) => `marker-${p}`),
+    );
 
-    const all = await consumeRaw(topic, { brokers, groupId: freshGroup('from-beginning'), fromBeginning: true, count: TOTAL + PARTITIONS, timeoutMs: 90_000 });
+    const all = await consumeRaw(topic, {
+      brokers,
+      groupId: freshGroup('from-beginning'),
+      fromBeginning: true,
+      count: TOTAL + PARTITIONS,
+      timeoutMs: 90_000,
+    });
     const recordIds = ids(all.filter((r) => r.value!.toString().startsWith('record-')));
     expect(recordIds).toHaveLength(TOTAL);
     expect(new Set(recordIds).size).toBe(TOTAL);
