@@ -114,8 +114,7 @@ function buildReceiver(c: ComponentConfig, signals: Signal[], telemetry: Telemet
       const bySignal = Object.fromEntries(
         signals.map((s) => [s, { topics: mapped.topics ?? [DEFAULT_KAFKA_TOPICS[s]] }]),
       );
-      const { topics: _topics, ...rest } = mapped;
-      return createKafkaReceiver({ ...rest, ...bySignal, ...telemetry });
+      return createKafkaReceiver({ ...mapped, topics: undefined, ...bySignal, ...telemetry });
     }
     default:
       throw new Error(`unsupported receiver type ${c.type}`);
