@@ -25,7 +25,8 @@ export interface CollectorProcessOptions {
   readyTimeoutMs?: number;
 }
 
-const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
+// The built CLI, whether this module runs from src/ (tests) or dist/.
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 export function startCollectorProcess(options: CollectorProcessOptions): CollectorProcess {
   const args = [BIN, ...options.configs.flatMap((c) => ['--config', c])];
