@@ -89,6 +89,12 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     expect(report.sent).toBe(600);
     expect(report.lost).toBe(0);
 
+    // Each process serves its own metrics; the gateway's include the seed's lag metric.
+    const agentMetrics = await (await fetch(`http://127.0.0.1:${m1}/metrics`)).text();
+    expect(agentMetrics).toMatch(/otelcol_receiver_accepted_spans\S*\{[^}]*\} \d+/);
+    const gatewayMetrics = await (await fetch(`http://127.0.0.1:${m2}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(new RegExp(`kafka_consumer_group_lag\\{[^}]*group="otel-gateway-traces-${suffix}"`));
+
     // Graceful shutdown commits what was delivered: the groups end with no lag.
     for (const p of procs.splice(0).reverse()) expect(await p.stop(20_000)).toBe(0);
     const lag: string[] = [];

@@ -1,4 +1,5 @@
 import { buildService } from '@otlp-kafka/config';
+import { registerGroupLagMetric } from '../internal/lag-metric.js';
 import { createCliLogger } from '../internal/logger.js';
 import { loadConfigFiles } from '../internal/config-files.js';
 import { startTelemetry } from '../internal/telemetry.js';
@@ -31,6 +32,7 @@ export async function runCommand(configPaths: readonly string[], io: CliIo): Pro
     return EXIT.config;
   }
   const service = built.value;
+  registerGroupLagMetric(telemetry.meterProvider, config, service);
   const stop = new Promise<string>((resolve) => {
     const onSignal = (signal: string) => {
       process.once(signal, () => {
