@@ -28,7 +28,12 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): MemoryLimite
     limits,
     checkIntervalMs: o.checkIntervalMs,
     readMemoryBytes: o.readMemoryBytes ?? (() => process.memoryUsage.rss()),
-    gc: o.gcAboveHardLimit && typeof exposedGc === 'function' ? () => exposedGc() : undefined,
+    gc:
+      o.gc === false
+        ? undefined
+        : (o.gc ?? (typeof exposedGc === 'function' ? () => exposedGc() : undefined)),
+    minGcIntervalWhenSoftLimitedMs: o.minGcIntervalWhenSoftLimitedMs,
+    minGcIntervalWhenHardLimitedMs: o.minGcIntervalWhenHardLimitedMs,
     logger: getLogger(options, 'memory-limiter'),
   });
   const metrics = new LimiterMetrics(getMeter(options, 'memory-limiter'));

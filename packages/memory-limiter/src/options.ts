@@ -28,8 +28,17 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
   readMemoryBytes?: () => number;
   /** Total memory for the percentage limits. Default: the cgroup limit, else os.totalmem(). */
   totalMemoryBytes?: () => number;
-  /** Above the hard limit, call global.gc() when node runs with --expose-gc. Default true. */
-  gcAboveHardLimit?: boolean;
+  /**
+   * Forces a full garbage collection when memory is over a limit, so garbage
+   * that keeps the reading high (refused request bodies) does not keep the
+   * limiter refusing. Default: `globalThis.gc` when node runs with
+   * --expose-gc, else none. `false`: never.
+   */
+  gc?: (() => void) | false;
+  /** Least time between forced GCs while above the soft limit. Default 10000 (as the Collector). */
+  minGcIntervalWhenSoftLimitedMs?: number;
+  /** Least time between forced GCs while above the hard limit. Default 0. */
+  minGcIntervalWhenHardLimitedMs?: number;
   /** Bound on waiting for in-flight batches at shutdown. Default 10000. */
   shutdownTimeoutMs?: number;
 }
@@ -37,7 +46,8 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
 export const DEFAULTS = {
   checkIntervalMs: 1000,
   spikeLimitFraction: 0.2,
-  gcAboveHardLimit: true,
+  minGcIntervalWhenSoftLimitedMs: 10_000,
+  minGcIntervalWhenHardLimitedMs: 0,
   shutdownTimeoutMs: 10_000,
 } as const;
 
@@ -54,7 +64,19 @@ export const optionsSchema = z
     retryAfterMs: z.number().int().nonnegative().optional(),
     readMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
     totalMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
-    gcAboveHardLimit: z.boolean().default(DEFAULTS.gcAboveHardLimit),
+    gc: z
+      .union([z.custom<() => void>((v) => typeof v === 'function', 'must be a function'), z.literal(false)])
+      .optional(),
+    minGcIntervalWhenSoftLimitedMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(DEFAULTS.minGcIntervalWhenSoftLimitedMs),
+    minGcIntervalWhenHardLimitedMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(DEFAULTS.minGcIntervalWhenHardLimitedMs),
     shutdownTimeoutMs: positiveMs.default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
     logger: z.any().optional(),

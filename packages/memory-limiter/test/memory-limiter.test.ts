@@ -137,31 +137,55 @@ describe('memory readings', () => {
     await p.shutdown();
   });
 
-  it('triggers a GC above the hard limit when one is exposed, and decides on the reading after it', async () => {
+  it('forces a GC above the hard limit and decides on the reading after it', async () => {
     const mem = fakeMemory(120);
     const gc = vi.fn(() => mem.setMib(50));
-    (globalThis as { gc?: () => void }).gc = gc;
-    const { ml } = limiter({}, mem);
+    const { ml } = limiter({ gc }, mem);
     const p = ml(okConsumer());
     await p.start();
     expect(gc).toHaveBeenCalledTimes(1);
     expect(ml.state.memoryBytes).toBe(50 * MIB);
     expect(outcomeKind(await p.consume(batchOf(1)))).toBe('ok');
-    mem.setMib(90); // above soft, below hard: no GC
-    vi.advanceTimersByTime(1000);
-    expect(gc).toHaveBeenCalledTimes(1);
-    expect(outcomeKind(await p.consume(batchOf(1)))).toBe('backpressure');
+    mem.setMib(120);
+    vi.advanceTimersByTime(1000); // hard limit: no minimum interval by default
+    expect(gc).toHaveBeenCalledTimes(2);
     await p.shutdown();
   });
 
-  it('does not GC when told not to', async () => {
+  it('forces a GC above the soft limit at most every minGcIntervalWhenSoftLimitedMs', async () => {
+    const mem = fakeMemory(90); // soft 80, hard 100
     const gc = vi.fn();
-    (globalThis as { gc?: () => void }).gc = gc;
-    const { ml } = limiter({ gcAboveHardLimit: false }, fakeMemory(200));
+    const { ml } = limiter({ gc, minGcIntervalWhenSoftLimitedMs: 5000 }, mem);
     const p = ml(okConsumer());
     await p.start();
-    expect(gc).not.toHaveBeenCalled();
+    expect(gc).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(4000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    expect(outcomeKind(await p.consume(batchOf(1)))).toBe('backpressure');
+    vi.advanceTimersByTime(1000);
+    expect(gc).toHaveBeenCalledTimes(2);
+    gc.mockImplementation(() => mem.setMib(60)); // the garbage was what kept it high
+    vi.advanceTimersByTime(5000);
+    expect(gc).toHaveBeenCalledTimes(3);
+    expect(outcomeKind(await p.consume(batchOf(1)))).toBe('ok');
+    mem.setMib(70);
+    vi.advanceTimersByTime(10_000);
+    expect(gc).toHaveBeenCalledTimes(3); // below the soft limit: never
     await p.shutdown();
+  });
+
+  it('uses globalThis.gc when node exposes it, unless gc is false', async () => {
+    const exposed = vi.fn();
+    (globalThis as { gc?: () => void }).gc = exposed;
+    const { ml } = limiter({}, fakeMemory(200));
+    const p = ml(okConsumer());
+    await p.start();
+    expect(exposed).toHaveBeenCalledTimes(1);
+    await p.shutdown();
+    const off = limiter({ gc: false }, fakeMemory(200)).ml(okConsumer());
+    await off.start();
+    expect(exposed).toHaveBeenCalledTimes(1);
+    await off.shutdown();
   });
 
   it('keeps its last decision when a reading throws', async () => {

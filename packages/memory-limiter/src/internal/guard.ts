@@ -7,6 +7,8 @@ export interface GuardConfig {
   checkIntervalMs: number;
   readMemoryBytes: () => number;
   gc: (() => void) | undefined;
+  minGcIntervalWhenSoftLimitedMs: number;
+  minGcIntervalWhenHardLimitedMs: number;
   logger: Logger;
 }
 
@@ -20,6 +22,7 @@ export class MemoryGuard {
   private inFlightBytes = 0;
   private users = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lastGcAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly config: GuardConfig) {}
 
@@ -55,8 +58,9 @@ export class MemoryGuard {
     let used: number;
     try {
       used = this.config.readMemoryBytes();
-      if (used >= limits.hardLimitBytes && this.config.gc) {
-        this.config.gc();
+      if (this.shouldGc(used)) {
+        this.lastGcAt = Date.now();
+        this.config.gc!();
         used = this.config.readMemoryBytes();
       }
     } catch (e) {
@@ -72,6 +76,16 @@ export class MemoryGuard {
       else logger.info(fields, 'memory usage back below the soft limit: accepting data');
     }
     this.refusing = refuse;
+  }
+
+  private shouldGc(used: number): boolean {
+    const { gc, limits } = this.config;
+    if (!gc || used < limits.softLimitBytes) return false;
+    const minInterval =
+      used >= limits.hardLimitBytes
+        ? this.config.minGcIntervalWhenHardLimitedMs
+        : this.config.minGcIntervalWhenSoftLimitedMs;
+    return Date.now() - this.lastGcAt >= minInterval;
   }
 
   /** Admits `bytes` into the in-flight budget, or says why not. Call done() when admitted work settles. */
