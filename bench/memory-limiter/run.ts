@@ -5,7 +5,7 @@
  * agent's peak RSS against limit_mib and how clients were answered.
  *
  *   node --conditions=@otlp-kafka/source --import tsx bench/memory-limiter/run.ts [--no-limiter]
- *     [--limit-mib 256] [--duration-s 20] [--clients 8] [--sockets 4] [--payload-kib 256]
+ *     [--limit-mib 256] [--duration-s 20] [--clients 32] [--sockets 16] [--payload-kib 512]
  *     [--sink-mib-s 16] [--overload 3] [--check-interval-ms 100] [--soft-gc-interval-ms 1000] [--timeline]
  */
 import { fork } from 'node:child_process';
@@ -28,9 +28,9 @@ const { values: args } = parseArgs({
   options: {
     'limit-mib': { type: 'string', default: '256' },
     'duration-s': { type: 'string', default: '20' },
-    clients: { type: 'string', default: '8' },
-    sockets: { type: 'string', default: '4' },
-    'payload-kib': { type: 'string', default: '256' },
+    clients: { type: 'string', default: '32' },
+    sockets: { type: 'string', default: '16' },
+    'payload-kib': { type: 'string', default: '512' },
     'sink-mib-s': { type: 'string', default: '16' },
     overload: { type: 'string', default: '3' },
     'no-limiter': { type: 'boolean', default: false },

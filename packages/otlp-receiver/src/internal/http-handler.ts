@@ -148,6 +148,8 @@ export class HttpHandler {
   }
 
   private send(res: ServerResponse, httpStatus: number, format: BodyFormat, body: Uint8Array | string): void {
+    if (httpStatus >= 400)
+      this.logger.debug({ status: httpStatus, transport: 'http' }, 'OTLP request refused');
     if (res.destroyed) return;
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     res.writeHead(httpStatus, { 'Content-Type': CONTENT_TYPE[format], 'Content-Length': bytes.byteLength });
@@ -155,6 +157,7 @@ export class HttpHandler {
   }
 
   private text(res: ServerResponse, httpStatus: number, message: string): void {
+    this.logger.debug({ status: httpStatus, transport: 'http', message }, 'OTLP request refused');
     if (res.destroyed) return;
     res.writeHead(httpStatus, {
       'Content-Type': 'text/plain; charset=utf-8',
