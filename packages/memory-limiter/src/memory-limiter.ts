@@ -36,7 +36,7 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): MemoryLimite
     minGcIntervalWhenHardLimitedMs: o.minGcIntervalWhenHardLimitedMs,
     logger: getLogger(options, 'memory-limiter'),
   });
-  const metrics = new LimiterMetrics(getMeter(options, 'memory-limiter'));
+  const metrics = new LimiterMetrics(getMeter(options, 'memory-limiter'), o.name);
   const config = {
     guard,
     metrics,

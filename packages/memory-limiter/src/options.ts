@@ -41,6 +41,8 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
   minGcIntervalWhenHardLimitedMs?: number;
   /** Bound on waiting for in-flight batches at shutdown. Default 10000. */
   shutdownTimeoutMs?: number;
+  /** The `processor` attribute of the metrics (a Collector component id). Default "memory_limiter". */
+  name?: string;
 }
 
 export const DEFAULTS = {
@@ -49,6 +51,7 @@ export const DEFAULTS = {
   minGcIntervalWhenSoftLimitedMs: 10_000,
   minGcIntervalWhenHardLimitedMs: 0,
   shutdownTimeoutMs: 10_000,
+  name: 'memory_limiter',
 } as const;
 
 const positiveMs = z.number().int().positive();
@@ -78,6 +81,7 @@ export const optionsSchema = z
       .nonnegative()
       .default(DEFAULTS.minGcIntervalWhenHardLimitedMs),
     shutdownTimeoutMs: positiveMs.default(DEFAULTS.shutdownTimeoutMs),
+    name: z.string().min(1).default(DEFAULTS.name),
     meterProvider: z.any().optional(),
     logger: z.any().optional(),
   })

@@ -353,4 +353,19 @@ describe('metrics', () => {
     expect(await telemetry.sum('otelcol_processor_refused_spans', attrs)).toBe(2);
     await p.shutdown();
   });
+
+  it('uses the name option as the processor attribute', async () => {
+    const telemetry = testMeter();
+    const { ml } = limiter({ meterProvider: telemetry.meterProvider, name: 'memory_limiter/edge' });
+    const p = ml(okConsumer());
+    await p.start();
+    await p.consume(batchOf(10, 4, 'logs'));
+    expect(
+      await telemetry.sum('otelcol_processor_accepted_log_records', { processor: 'memory_limiter/edge' }),
+    ).toBe(4);
+    expect(
+      await telemetry.sum('otelcol_processor_accepted_log_records', { processor: 'memory_limiter' }),
+    ).toBe(0);
+    await p.shutdown();
+  });
 });

@@ -1,14 +1,14 @@
 import type { Attributes, Counter, Meter } from '@opentelemetry/api';
 import { ITEM_NOUN, SIGNALS, type Batch, type Signal } from '@otlp-kafka/core';
 
-const ATTRIBUTES: Attributes = { processor: 'memory_limiter' };
-
 /** otelcol_processor_{accepted,refused}_{spans,metric_points,log_records}, as the Collector's memory limiter. */
 export class LimiterMetrics {
   private readonly accepted = new Map<Signal, Counter>();
   private readonly refused = new Map<Signal, Counter>();
+  private readonly attributes: Attributes;
 
-  constructor(meter: Meter) {
+  constructor(meter: Meter, processor: string) {
+    this.attributes = { processor };
     for (const s of SIGNALS) {
       const noun = ITEM_NOUN[s];
       this.accepted.set(
@@ -29,10 +29,10 @@ export class LimiterMetrics {
   }
 
   admitted(batch: Batch): void {
-    this.accepted.get(batch.signal)!.add(batch.itemCount, ATTRIBUTES);
+    this.accepted.get(batch.signal)!.add(batch.itemCount, this.attributes);
   }
 
   refusedBatch(batch: Batch): void {
-    this.refused.get(batch.signal)!.add(batch.itemCount, ATTRIBUTES);
+    this.refused.get(batch.signal)!.add(batch.itemCount, this.attributes);
   }
 }

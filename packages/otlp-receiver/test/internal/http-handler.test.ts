@@ -8,6 +8,7 @@ import {
   jsonToProto,
 } from '@otlp-kafka/pdata';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZSTD_SUPPORTED } from '../../src/internal/body.js';
 import type { OtlpReceiver, OtlpReceiverOptions } from '../../src/index.js';
 import { fakeConsumer, jsonRequest, post, protoRequest, startReceiver, testMeter } from '../helpers.js';
 
@@ -235,6 +236,27 @@ describe('OTLP/HTTP compression and size limits', () => {
     );
     expect(consumer.batches.map((b) => b.itemCount)).toEqual([2, 2, 3]);
     for (const b of consumer.batches.slice(0, 2)) expect(Buffer.from(b.bytes).equals(body)).toBe(true);
+  });
+
+  it.runIf(ZSTD_SUPPORTED)('accepts zstd bodies where zlib has zstd', async () => {
+    const { consumer, url } = await httpOnly();
+    const z = zlib as unknown as { zstdCompressSync(b: Buffer): Buffer };
+    const res = await post(url, '/v1/traces', z.zstdCompressSync(protoRequest('traces', 3)), {
+      ...PROTO,
+      'content-encoding': 'zstd',
+    });
+    expect(res.status).toBe(200);
+    expect(consumer.batches[0]!.itemCount).toBe(3);
+  });
+
+  it.skipIf(ZSTD_SUPPORTED)('answers zstd with 415 where zlib lacks it (Node 20)', async () => {
+    const { url } = await httpOnly();
+    const res = await post(url, '/v1/traces', Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), {
+      ...PROTO,
+      'content-encoding': 'zstd',
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers['accept-encoding']).toBe('gzip, deflate');
   });
 
   it('400 for a body that does not decompress', async () => {
