@@ -7,9 +7,12 @@ export class WireWriter {
   buf: Uint8Array;
   pos = 0;
   private readonly starts: number[] = [];
+  /** A view of `buf` for doubles and 64-bit values, replaced when `buf` grows. */
+  private view: DataView;
 
   constructor(initialSize = 1024) {
     this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
   }
 
   private ensure(n: number): void {
@@ -19,6 +22,7 @@ export class WireWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   /** The bytes written so far (a copy, so the writer can be reused). */
@@ -68,14 +72,14 @@ export class WireWriter {
   }
 
   fixed64(v: bigint): void {
-    const u = BigInt.asUintN(64, v);
-    this.fixed32(Number(u & 0xffffffffn) >>> 0);
-    this.fixed32(Number(u >> 32n) >>> 0);
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, v), true);
+    this.pos += 8;
   }
 
   double(v: number): void {
     this.ensure(8);
-    new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).setFloat64(0, v, true);
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
   }
 
@@ -95,6 +99,24 @@ export class WireWriter {
 
   stringField(field: number, s: string): void {
     this.tag(field, 2);
+    const n = s.length;
+    if (n < 128) {
+      // Short ASCII strings (keys, names) are the common case: copy the code units directly.
+      this.ensure(n + 1);
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
+    }
     // UTF-8 is at most 3 bytes per UTF-16 unit; encode into place, then fix the prefix.
     const max = s.length * 3;
     this.ensure(max + 5);
