@@ -43,10 +43,8 @@ export class PieceBuilder {
   items = 0;
   private tape: number[] = [];
   private openDepth = 0;
-  private readonly openStart: number[] = [];
-  private readonly openField: number[] = [];
-  private readonly openLen: number[] = [];
-  private readonly openSlot: number[] = [];
+  /** Open messages, 4 numbers each: payload start (identity), field, length so far, tape slot of the length. */
+  private readonly open: number[] = [];
   private readonly openPost: (readonly number[])[] = [];
   private rootLen: number;
 
@@ -65,7 +63,7 @@ export class PieceBuilder {
   /** Closes open messages that are not on `path` (their size does not change). */
   private sync(path: Path | undefined, depth: number): void {
     let m = 0;
-    if (path) while (m < this.openDepth && m < depth && this.openStart[m] === path.start[m]) m++;
+    if (path) while (m < this.openDepth && m < depth && this.open[m * 4] === path.start[m]) m++;
     while (this.openDepth > m) this.closeTop();
   }
 
@@ -77,9 +75,10 @@ export class PieceBuilder {
       const len = path.framing[i]!.bytes + v;
       v = varintSize((path.field[i]! << 3) | 2) + varintSize(len) + len;
     }
+    const open = this.open;
     for (let i = this.openDepth - 1; i >= 0; i--) {
-      const len = this.openLen[i]! + v;
-      v = varintSize((this.openField[i]! << 3) | 2) + varintSize(len) + len;
+      const len = open[i * 4 + 2]! + v;
+      v = varintSize((open[i * 4 + 1]! << 3) | 2) + varintSize(len) + len;
     }
     return this.rootLen + v;
   }
@@ -88,21 +87,22 @@ export class PieceBuilder {
   add(path: Path, depth: number, start: number, end: number, items: number): void {
     this.sync(path, depth);
     const tape = this.tape;
+    const open = this.open;
     while (this.openDepth < depth) {
       const d = this.openDepth++;
       const framing = path.framing[d]!;
-      this.openStart[d] = path.start[d]!;
-      this.openField[d] = path.field[d]!;
-      this.openLen[d] = framing.bytes;
-      this.openPost[d] = framing.post;
       tape.push(OPEN, path.field[d]!, 0);
-      this.openSlot[d] = tape.length - 1;
+      open[d * 4] = path.start[d]!;
+      open[d * 4 + 1] = path.field[d]!;
+      open[d * 4 + 2] = framing.bytes;
+      open[d * 4 + 3] = tape.length - 1;
+      this.openPost[d] = framing.post;
       const pre = framing.pre;
       for (let i = 0; i < pre.length; i += 2) this.raw(pre[i]!, pre[i + 1]!);
     }
     this.raw(start, end);
     if (depth === 0) this.rootLen += end - start;
-    else this.openLen[depth - 1]! += end - start;
+    else open[(depth - 1) * 4 + 2]! += end - start;
     this.items += items;
   }
 
@@ -118,45 +118,59 @@ export class PieceBuilder {
     const d = --this.openDepth;
     const post = this.openPost[d]!;
     for (let i = 0; i < post.length; i += 2) this.raw(post[i]!, post[i + 1]!);
-    const len = this.openLen[d]!;
-    this.tape[this.openSlot[d]!] = len;
-    const size = varintSize((this.openField[d]! << 3) | 2) + varintSize(len) + len;
+    const open = this.open;
+    const len = open[d * 4 + 2]!;
+    this.tape[open[d * 4 + 3]!] = len;
+    const size = varintSize((open[d * 4 + 1]! << 3) | 2) + varintSize(len) + len;
     if (d === 0) this.rootLen += size;
-    else this.openLen[d - 1]! += size;
+    else open[(d - 1) * 4 + 2]! += size;
   }
 
   /** Writes the request and resets the builder for the next one. */
   finish(): { bytes: Uint8Array; items: number } {
     this.sync(undefined, 0);
     const out = new Uint8Array(this.rootLen);
+    const items = this.items;
+    this.writeTo(out, 0);
+    return { bytes: out, items };
+  }
+
+  /** The request's size once every open message is closed. */
+  seal(): number {
+    this.sync(undefined, 0);
+    return this.rootLen;
+  }
+
+  /** Writes the sealed request at out[pos] (rootLen bytes) and resets the builder. */
+  writeTo(out: Uint8Array, pos: number): number {
     const src = this.src;
-    let pos = 0;
-    const copy = (ranges: readonly number[]): void => {
-      for (let i = 0; i < ranges.length; i += 2) {
-        out.set(src.subarray(ranges[i]!, ranges[i + 1]!), pos);
-        pos += ranges[i + 1]! - ranges[i]!;
-      }
-    };
-    copy(this.root.pre);
+    const { pre, post } = this.root;
+    for (let i = 0; i < pre.length; i += 2) pos = copyRange(src, pre[i]!, pre[i + 1]!, out, pos);
     const tape = this.tape;
     for (let i = 0; i < tape.length; i += 3) {
       if (tape[i] === RAW) {
-        const s = tape[i + 1]!;
-        const e = tape[i + 2]!;
-        out.set(src.subarray(s, e), pos);
-        pos += e - s;
+        pos = copyRange(src, tape[i + 1]!, tape[i + 2]!, out, pos);
       } else {
         pos = putVarint(out, pos, (tape[i + 1]! << 3) | 2);
         pos = putVarint(out, pos, tape[i + 2]!);
       }
     }
-    copy(this.root.post);
-    const result = { bytes: out, items: this.items };
+    for (let i = 0; i < post.length; i += 2) pos = copyRange(src, post[i]!, post[i + 1]!, out, pos);
     this.tape = [];
     this.items = 0;
     this.rootLen = this.root.bytes;
-    return result;
+    return pos;
   }
+}
+
+/** Copies src[start, end) to out at pos; returns the new pos. Small ranges by hand: no view allocated. */
+export function copyRange(src: Uint8Array, start: number, end: number, out: Uint8Array, pos: number): number {
+  if (end - start < 64) {
+    while (start < end) out[pos++] = src[start++]!;
+    return pos;
+  }
+  out.set(src.subarray(start, end), pos);
+  return pos + end - start;
 }
 
 export function putVarint(out: Uint8Array, pos: number, v: number): number {

@@ -136,9 +136,20 @@ export class WireReader {
   /** Skips the payload of a field whose tag was just read. */
   skip(tag: number): void {
     switch (tag & 7) {
-      case WIRE_VARINT:
-        this.varint64();
+      case WIRE_VARINT: {
+        // No BigInt: skipping is on the hot path of every wire scan.
+        const buf = this.buf;
+        let pos = this.pos;
+        for (let i = 0; i < 10; i++) {
+          if (pos >= this.end) this.fail('ERR_PDATA_TRUNCATED', 'truncated varint');
+          if (buf[pos++]! < 0x80) {
+            this.pos = pos;
+            return;
+          }
+        }
+        this.fail('ERR_PDATA_VARINT', 'varint longer than 10 bytes');
         return;
+      }
       case WIRE_FIXED64:
         if (this.end - this.pos < 8) this.fail('ERR_PDATA_TRUNCATED', 'truncated fixed64');
         this.pos += 8;

@@ -25,13 +25,14 @@ export function groupByTraceId(batch: Batch): Result<Map<string, Batch>, PdataEr
     const g = new Grouper<string>(batch);
     const { r, shape, path } = g;
     const rec = shape.names[3]!;
+    const ids = new IdBuilders(g, batch.bytes);
     g.eachChild(0, 0, batch.bytes.length, (rlField, rlStart, rlEnd) => {
       path.push(rlField, rlStart, scanFraming(r, shape, 1, rlStart, rlEnd));
       g.eachChild(1, rlStart, rlEnd, (slField, slStart, slEnd) => {
         path.push(slField, slStart, scanFraming(r, shape, 2, slStart, slEnd));
         g.eachChild(2, slStart, slEnd, (_f, start, end, fieldStart) => {
-          const key = traceIdHex(r, rec, traceField, start, end);
-          g.builder(key).add(path, 2, fieldStart, end, 1);
+          findTraceId(r, rec, traceField, start, end);
+          ids.get(idStart, idEnd).add(path, 2, fieldStart, end, 1);
         });
         path.pop();
       });
@@ -146,24 +147,34 @@ class Grouper<K> {
     }
   }
 
+  /**
+   * The groups' requests are views into one buffer: one allocation instead of
+   * one per group (there may be thousands of small trace groups).
+   */
   finish(): Map<K, Batch> {
     const out = new Map<K, Batch>();
+    let total = 0;
+    for (const b of this.builders.values()) total += b.seal();
+    const buf = new Uint8Array(total);
+    let pos = 0;
     for (const [key, b] of this.builders) {
-      const { bytes, items } = b.finish();
-      out.set(key, trustedBatch(this.batch.signal, bytes, items, this.batch.metadata));
+      const items = b.items;
+      const end = b.writeTo(buf, pos);
+      out.set(key, trustedBatch(this.batch.signal, buf.subarray(pos, end), items, this.batch.metadata));
+      pos = end;
     }
     return out;
   }
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+let idStart = 0;
+let idEnd = 0;
 
-/** The hex of a record's trace id field (the last occurrence wins), '' when absent. */
-function traceIdHex(r: WireReader, rec: string, field: number, start: number, end: number): string {
+/** Finds a record's trace id field (the last occurrence wins) into idStart / idEnd; empty when absent. */
+function findTraceId(r: WireReader, rec: string, field: number, start: number, end: number): void {
   r.pos = start;
   r.end = end;
-  let idStart = 0;
-  let idEnd = 0;
+  idStart = idEnd = 0;
   while (r.pos < end) {
     r.field = rec;
     const t = r.tag();
@@ -171,15 +182,55 @@ function traceIdHex(r: WireReader, rec: string, field: number, start: number, en
       r.skip(t);
       continue;
     }
-    r.field = `${rec}.trace_id`;
+    r.field = field === 1 ? 'Span.trace_id' : 'LogRecord.trace_id';
     r.expect(t, WIRE_LEN, r.field);
     idEnd = r.lengthEnd();
     idStart = r.pos;
     r.pos = idEnd;
   }
-  const buf = r.buf;
-  let s = '';
-  for (let i = idStart; i < idEnd; i++) s += HEX[buf[i]!];
-  return s;
 }
 
+/**
+ * Builders by trace id bytes, looked up by a 32-bit hash and a byte compare,
+ * so the hex key is made once per trace rather than once per span.
+ */
+class IdBuilders {
+  /** hash -> index of the newest entry with that hash; entries chain through `next`. */
+  private readonly byHash = new Map<number, number>();
+  private readonly start: number[] = [];
+  private readonly end: number[] = [];
+  private readonly next: number[] = [];
+  private readonly builders: PieceBuilder[] = [];
+
+  constructor(
+    private readonly g: Grouper<string>,
+    private readonly buf: Uint8Array,
+  ) {}
+
+  get(start: number, end: number): PieceBuilder {
+    const buf = this.buf;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const head = this.byHash.get(h);
+    for (let e = head ?? -1; e >= 0; e = this.next[e]!)
+      if (sameBytes(buf, this.start[e]!, this.end[e]!, start, end)) return this.builders[e]!;
+    let key = '';
+    for (let i = start; i < end; i++) key += HEX[buf[i]!];
+    const builder = this.g.builder(key);
+    const e = this.builders.length;
+    this.start.push(start);
+    this.end.push(end);
+    this.next.push(head ?? -1);
+    this.builders.push(builder);
+    this.byHash.set(h, e);
+    return builder;
+  }
+}
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (; a < aEnd; a++, b++) if (buf[a] !== buf[b]) return false;
+  return true;
+}
