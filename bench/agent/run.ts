@@ -8,9 +8,9 @@
 // with no client work in it. The broker's CPU is not counted (another process).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createBatcher } from '@otlp-kafka/batcher';
+import { createBatcher, type BatcherOptions } from '@otlp-kafka/batcher';
 import { createPipeline, type Pipeline } from '@otlp-kafka/core';
-import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
+import { createKafkaExporter, type KafkaExporterOptions } from '@otlp-kafka/kafka-producer-exporter';
 import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
 import { deleteTopic, freshTopic } from '@otlp-kafka/testkit';
 import { rawProducer, readBack } from './kafka.js';
@@ -24,6 +24,9 @@ const env = (name: string, fallback: number): number => {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
   return n;
 };
+
+/** Extra component options as JSON, e.g. BENCH_BATCHER='{"sendBatchSize":4096}'. */
+const jsonEnv = <T>(name: string): Partial<T> => JSON.parse(process.env[name] || '{}') as Partial<T>;
 
 const CONFIG = {
   brokers: process.env.KAFKA_BROKERS?.trim() || '127.0.0.1:39092',
@@ -42,13 +45,15 @@ const CONFIG = {
   /** Distinct pre-generated request bodies, sent round-robin. */
   poolSize: env('BENCH_POOL', 64),
   attributeBytes: env('BENCH_ATTRIBUTE_BYTES', 64),
+  batcher: jsonEnv<BatcherOptions>('BENCH_BATCHER'),
+  exporter: jsonEnv<KafkaExporterOptions>('BENCH_EXPORTER'),
 };
 
 function agent(topic: string): { pipeline: Pipeline; url: () => string } {
   const receiver = createOtlpReceiver({ http: { endpoint: '127.0.0.1:0' }, grpc: false });
-  const exporter = createKafkaExporter({ brokers: CONFIG.brokers.split(','), topic });
+  const exporter = createKafkaExporter({ brokers: CONFIG.brokers.split(','), topic, ...CONFIG.exporter });
   const pipeline = createPipeline({
-    pipelines: [{ signal: 'traces', receivers: [receiver], processors: [createBatcher()], exporters: [exporter] }],
+    pipelines: [{ signal: 'traces', receivers: [receiver], processors: [createBatcher(CONFIG.batcher)], exporters: [exporter] }],
   });
   return { pipeline, url: () => `${receiver.httpUrl!}/v1/traces` };
 }
@@ -158,7 +163,10 @@ async function main(): Promise<void> {
       rawRows.push(rawRow);
       await drop(); // keeps the broker's disk and this process's memory small
     }
-    const setup = `${CONFIG.concurrency} clients x ${CONFIG.spansPerRequest} spans/request, batcher defaults (8192 spans / 200 ms), acks=all, idempotent, ${CONFIG.partitions} partitions`;
+    const overrides = JSON.stringify({ batcher: CONFIG.batcher, exporter: CONFIG.exporter });
+    const setup =
+      `${CONFIG.concurrency} clients x ${CONFIG.spansPerRequest} spans/request, ${CONFIG.partitions} partitions, ` +
+      `component defaults (batch 8192 spans / 200 ms, acks=all, idempotent)${overrides === '{"batcher":{},"exporter":{}}' ? '' : ` except ${overrides}`}`;
     printRows(`agent rounds (${setup})`, agentRows.flatMap((a, i) => [a, rawRows[i]!]));
     printSummary('agent summary', agentRows, rawRows);
     console.log(`\nmachine after: ${machineNote()}`);
