@@ -1,6 +1,6 @@
 import { WireReader } from './internal/wire-reader.js';
 import { WireWriter } from './internal/wire-writer.js';
-import { enter, readInt64, readString } from './codec/read.js';
+import { enter, readInt64, readString, releaseViews } from './codec/read.js';
 
 /** The type URL of google.rpc.RetryInfo inside a google.protobuf.Any. */
 export const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
@@ -70,6 +70,8 @@ export function decodeGrpcRetryDelayMs(bytes: Uint8Array): number | undefined {
     return undefined;
   } catch {
     return undefined;
+  } finally {
+    releaseViews();
   }
 }
 

@@ -56,6 +56,14 @@ function bufferOf(buf: Uint8Array): Buffer {
   return nodeBuf;
 }
 
+/** Drops the cached views so a decoded input is not kept alive by this module. */
+export function releaseViews(): void {
+  nodeBufSource = undefined;
+  nodeBuf = undefined;
+  viewBuf = undefined;
+  view = undefined;
+}
+
 /**
  * A string field. Buffer's UTF-8 decoding is the fastest for the short strings
  * OTLP is full of, keeps a leading U+FEFF, and replaces invalid UTF-8 with U+FFFD.

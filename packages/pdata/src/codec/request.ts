@@ -12,6 +12,7 @@ import type { Signal } from '../signal.js';
 import { decodeLogsRequest } from './decode-logs.js';
 import { decodeMetricsRequest } from './decode-metrics.js';
 import { decodeTraceRequest } from './decode-traces.js';
+import { releaseViews } from './read.js';
 import { encodeLogsRequest } from './encode-logs.js';
 import { encodeMetricsRequest } from './encode-metrics.js';
 import { encodeTraceRequest } from './encode-traces.js';
@@ -26,16 +27,27 @@ export function asPdataError(e: unknown): PdataError {
 /** Internal: throws PdataError. */
 export function decodeRequestOrThrow<S extends Signal>(signal: S, bytes: Uint8Array): RequestOf<S> {
   const r = new WireReader(bytes);
-  switch (signal) {
-    case 'traces':
-      return decodeTraceRequest(r) as RequestOf<S>;
-    case 'metrics':
-      return decodeMetricsRequest(r) as RequestOf<S>;
-    case 'logs':
-      return decodeLogsRequest(r) as RequestOf<S>;
-    default:
-      throw new PdataError('ERR_PDATA_INVALID', `unknown signal ${String(signal)}`);
+  try {
+    switch (signal) {
+      case 'traces':
+        return decodeTraceRequest(r) as RequestOf<S>;
+      case 'metrics':
+        return decodeMetricsRequest(r) as RequestOf<S>;
+      case 'logs':
+        return decodeLogsRequest(r) as RequestOf<S>;
+      default:
+        throw new PdataError('ERR_PDATA_INVALID', `unknown signal ${String(signal)}`);
+    }
+  } finally {
+    releaseViews();
   }
+}
+
+/** A count given as a number or bigint, as an int64 (fractions truncated, non-finite as 0). */
+export function toInt64(v: number | bigint | undefined): bigint {
+  if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+  if (v === undefined || !Number.isFinite(v)) return 0n;
+  return BigInt.asIntN(64, BigInt(Math.trunc(v)));
 }
 
 /**

@@ -5,8 +5,8 @@ import { WireWriter } from '../internal/wire-writer.js';
 import type { ExportResponse } from '../model.js';
 import type { Signal } from '../signal.js';
 import { putInt64, putString } from './encode-common.js';
-import { enter, messageInfo, otherField, readInt64, readString, type MessageInfo } from './read.js';
-import { asPdataError } from './request.js';
+import { enter, messageInfo, otherField, readInt64, readString, releaseViews, type MessageInfo } from './read.js';
+import { asPdataError, toInt64 } from './request.js';
 
 /** Per signal: the response message names and the name of its rejected-count field. */
 export const RESPONSE_NAMES: Record<Signal, { response: string; partial: string; rejected: string; rejectedJson: string }> = {
@@ -53,7 +53,7 @@ export function encodeExportResponse(
   response: { rejectedItems?: number | bigint; errorMessage?: string } = {},
 ): Uint8Array {
   void signal; // the three responses share their field numbers
-  const rejected = BigInt(response.rejectedItems ?? 0);
+  const rejected = toInt64(response.rejectedItems);
   const message = response.errorMessage ?? '';
   const w = new WireWriter(64 + message.length * 3);
   if (rejected !== 0n || message !== '') {
@@ -96,5 +96,7 @@ export function decodeExportResponse(signal: Signal, bytes: Uint8Array): Result<
     return Ok({ rejectedItems: Number(rejected), errorMessage });
   } catch (e) {
     return Err(asPdataError(e));
+  } finally {
+    releaseViews();
   }
 }

@@ -1,6 +1,6 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { PdataError } from '../errors.js';
-import { asPdataError, decodeRequestOrThrow, encodeRequest } from '../codec/request.js';
+import { asPdataError, decodeRequestOrThrow, encodeRequest, toInt64 } from '../codec/request.js';
 import { RESPONSE_NAMES } from '../codec/response.js';
 import type {
   ExportLogsServiceRequest,
@@ -89,7 +89,7 @@ export function exportResponseToJson(
   response: { rejectedItems?: number | bigint; errorMessage?: string } = {},
 ): string {
   const names = RESPONSE_NAMES[signal];
-  const rejected = BigInt(response.rejectedItems ?? 0);
+  const rejected = toInt64(response.rejectedItems);
   const message = response.errorMessage ?? '';
   if (rejected === 0n && message === '') return '{}';
   const parts: string[] = [];

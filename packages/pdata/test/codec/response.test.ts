@@ -55,6 +55,12 @@ describe.each(['traces', 'metrics', 'logs'] as const)('export response: %s', (si
     }
   });
 
+  it('truncates fractional counts and treats non-finite ones as zero instead of throwing', () => {
+    expect(decodeExportResponse(signal, encodeExportResponse(signal, { rejectedItems: 2.7 })).unwrap().rejectedItems).toBe(2);
+    expect(encodeExportResponse(signal, { rejectedItems: NaN })).toEqual(new Uint8Array(0));
+    expect(exportResponseToJson(signal, { rejectedItems: Infinity, errorMessage: 'm' })).toBe('{"partialSuccess":{"errorMessage":"m"}}');
+  });
+
   it('reads snake_case and numeric JSON, and reports bad responses as errors', () => {
     const snake = `{"partial_success":{"${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}":7,"error_message":"x"}}`;
     expect(exportResponseFromJson(signal, snake).unwrap()).toEqual({ rejectedItems: 7, errorMessage: 'x' });
