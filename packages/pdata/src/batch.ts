@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { PdataError } from './errors.js';
 import { countItems } from './ops/count.js';
+import { validateRequest } from './ops/validate.js';
 import type { Signal } from './signal.js';
 
 /** What travels beside the bytes: request headers, a topic override, who sent it. */
@@ -27,12 +28,26 @@ export interface Batch {
 
 const EMPTY_METADATA: BatchMetadata = Object.freeze({});
 
-/** Checks the request's structure down to the items, counts them, and wraps the bytes. */
+export interface CreateBatchOptions {
+  /**
+   * Also check inside the items: every known field of every message, as
+   * `validateRequest` does (about a count's cost again, still no decoding).
+   * Default false: the structure is checked down to the items only.
+   */
+  readonly deep?: boolean;
+}
+
+/** Checks the request's structure down to the items (deeper with `deep`), counts them, and wraps the bytes. */
 export function createBatch(
   signal: Signal,
   bytes: Uint8Array,
   metadata: BatchMetadata = EMPTY_METADATA,
+  options?: CreateBatchOptions,
 ): Result<Batch, PdataError> {
+  if (options?.deep) {
+    const valid = validateRequest(signal, bytes);
+    if (valid.isErr()) return Err(valid.error);
+  }
   const count = countItems(signal, bytes);
   if (count.isErr()) return Err(count.error);
   return Ok(trustedBatch(signal, bytes, count.value, metadata));
