@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   backpressure,
   createInFlight,
@@ -55,6 +56,8 @@ export class OtlpExporterImpl implements OtlpExporter {
     /** Tests inject a transport; otherwise start() builds HTTP or gRPC. */
     private readonly transportFactory?: (o: ResolvedOptions) => Promise<ClosableTransport>,
   ) {
+    // Every attempt in flight listens on these; more than 10 at once is normal, not a leak.
+    setMaxListeners(0, this.stopping.signal, this.abort.signal);
     this.name = options.name;
     this.logger = getLogger(telemetry, 'otlp-exporter');
     const meter = getMeter(telemetry, 'otlp-exporter');
