@@ -107,7 +107,8 @@ export const DEFAULTS = {
   rebalanceStrategy: 'cooperative-sticky',
   headerExtraction: { extractHeaders: false, headers: [] },
   maxInFlightMessages: 1000,
-  maxInFlightBytes: 64 * 1024 * 1024,
+  // Below the batcher's default pending budget (64 MiB), so a full receiver does not make it refuse.
+  maxInFlightBytes: 32 * 1024 * 1024,
   maxPollMessages: 500,
   errorBackoff: { initialIntervalMs: 1000, maxIntervalMs: 30_000, multiplier: 1.5, randomizationFactor: 0.5 },
   revokeTimeoutMs: 10_000,

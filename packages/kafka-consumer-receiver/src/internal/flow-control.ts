@@ -48,6 +48,11 @@ export class FlowControl {
     return this.saturated ? 0 : Math.max(0, this.limits.maxMessages - this.messages);
   }
 
+  /** Bytes that may still be fetched before the byte budget is reached (0 when saturated). */
+  get remainingBytes(): number {
+    return this.saturated ? 0 : Math.max(0, this.limits.maxBytes - this.bytes);
+  }
+
   acquire(bytes: number): void {
     this.messages++;
     this.bytes += bytes;

@@ -193,9 +193,14 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     };
   }
 
+  /** Running average of record sizes, so one poll asks for about as many bytes as the budget has left. */
+  private averageRecordBytes = 0;
+
   private async pollLoop(client: ConsumerClient): Promise<void> {
     while (this.running) {
-      const count = Math.max(1, Math.min(this.o.maxPollMessages, this.flow.remainingMessages));
+      // Until a record's size is known, one record at a time: a first poll of large records must not overshoot.
+      const byBytes = this.averageRecordBytes > 0 ? Math.floor(this.flow.remainingBytes / this.averageRecordBytes) : 1;
+      const count = Math.max(1, Math.min(this.o.maxPollMessages, this.flow.remainingMessages, byBytes));
       let messages: Message[];
       try {
         messages = await consumeBatch(client, count);
@@ -223,6 +228,7 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     // Not ours (any more): the partition's next owner reads it from the committed offset.
     if (!state || state.phase !== 'owned') return;
     const bytes = m.size ?? m.value?.length ?? 0;
+    this.averageRecordBytes = this.averageRecordBytes === 0 ? bytes : this.averageRecordBytes * 0.9 + bytes * 0.1;
     try {
       state.tracker.dispatched(m.offset, bytes);
     } catch (e) {

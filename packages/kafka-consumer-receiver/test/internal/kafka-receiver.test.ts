@@ -158,6 +158,18 @@ describe('flow control', () => {
   });
 });
 
+describe('poll sizing', () => {
+  it('asks a poll for no more records than the byte budget has room for', async () => {
+    const size = traceRequest(['x']).length;
+    h = await setup({ maxInFlightBytes: size * 3, maxPollMessages: 100 });
+    for (let i = 0; i < 20; i++) h.produce(0, [`${i}`]);
+    await until(() => h!.sink.calls.length === 3);
+    await vi.advanceTimersByTimeAsync(3000);
+    // 100 records per poll would have dispatched all 20 before the budget paused the partition.
+    expect(h.sink.calls.length).toBe(3);
+  });
+});
+
 describe('lag', () => {
   it('reports high watermark minus committed per owned partition, as a method and a gauge', async () => {
     h = await setup({ autoCommit: { enable: false }, lagIntervalMs: 1000 }, { partitions: [0, 1] });
