@@ -17,14 +17,17 @@ export const PACKED_VARINT = 17;
 
 export interface Message {
   readonly name: string;
-  readonly fields: Map<number, number | Message>;
+  /** Indexed by field number (holes for unknown fields). */
+  readonly byNumber: (number | Message | undefined)[];
 }
 
 function message(name: string, fields: Record<number, number | (() => Message)>): Message {
-  const m: { name: string; fields: Map<number, number | Message> } = { name, fields: new Map() };
+  const m: Message = { name, byNumber: [] };
   // Message fields are given as thunks so recursive types (AnyValue) can refer to each other.
   pending.push(() => {
-    for (const [k, v] of Object.entries(fields)) m.fields.set(Number(k), typeof v === 'function' ? v() : v);
+    const max = Math.max(...Object.keys(fields).map(Number));
+    for (let i = 0; i <= max; i++) m.byNumber.push(undefined);
+    for (const [k, v] of Object.entries(fields)) m.byNumber[Number(k)] = typeof v === 'function' ? v() : v;
   });
   return m;
 }

@@ -6,10 +6,8 @@ import { F_RESOURCE } from '../internal/layout.js';
 import { Path, PieceBuilder } from '../internal/piece-builder.js';
 import { bytesEqual, hashAttributes, readResource, readScalar, utf8, type ResourceParts } from '../internal/resource-attrs.js';
 import { countLevel, scanFraming, shapeOf, type Framing, type Shape } from '../internal/shape.js';
+import { groupRecordsByTraceId } from '../internal/trace-groups.js';
 import { WIRE_LEN, WireReader } from '../internal/wire-reader.js';
-
-/** Span.trace_id = 1, LogRecord.trace_id = 9. */
-const TRACE_ID_FIELD = { traces: 1, logs: 9 } as const;
 
 /**
  * Regroups spans (or log records) by trace id, one batch per trace id (lower-case
@@ -18,27 +16,14 @@ const TRACE_ID_FIELD = { traces: 1, logs: 9 } as const;
  * messages its items came from, other fields copied verbatim; item order is kept.
  */
 export function groupByTraceId(batch: Batch): Result<Map<string, Batch>, PdataError> {
-  if (batch.signal === 'metrics')
+  const signal = batch.signal;
+  if (signal === 'metrics')
     return Err(new PdataError('ERR_PDATA_INVALID', 'groupByTraceId applies to traces and logs, not metrics'));
-  const traceField = TRACE_ID_FIELD[batch.signal];
   return guard(() => {
-    const g = new Grouper<string>(batch);
-    const { r, shape, path } = g;
-    const rec = shape.names[3]!;
-    const ids = new IdBuilders(g, batch.bytes);
-    g.eachChild(0, 0, batch.bytes.length, (rlField, rlStart, rlEnd) => {
-      path.push(rlField, rlStart, scanFraming(r, shape, 1, rlStart, rlEnd));
-      g.eachChild(1, rlStart, rlEnd, (slField, slStart, slEnd) => {
-        path.push(slField, slStart, scanFraming(r, shape, 2, slStart, slEnd));
-        g.eachChild(2, slStart, slEnd, (_f, start, end, fieldStart) => {
-          findTraceId(r, rec, traceField, start, end);
-          ids.get(idStart, idEnd).add(path, 2, fieldStart, end, 1);
-        });
-        path.pop();
-      });
-      path.pop();
-    });
-    return g.finish();
+    const out = new Map<string, Batch>();
+    for (const g of groupRecordsByTraceId(signal, new WireReader(batch.bytes)))
+      out.set(g.key, trustedBatch(signal, g.bytes, g.items, batch.metadata));
+    return out;
   });
 }
 
@@ -110,11 +95,13 @@ class Grouper<K> {
   }
 
   builder(key: K): PieceBuilder {
-    let b = this.builders.get(key);
-    if (!b) {
-      b = new PieceBuilder(this.batch.bytes, this.root);
-      this.builders.set(key, b);
-    }
+    return this.builders.get(key) ?? this.create(key);
+  }
+
+  /** A builder for a key known to be new. */
+  create(key: K): PieceBuilder {
+    const b = new PieceBuilder(this.batch.bytes, this.root);
+    this.builders.set(key, b);
     return b;
   }
 
@@ -165,72 +152,4 @@ class Grouper<K> {
     }
     return out;
   }
-}
-
-let idStart = 0;
-let idEnd = 0;
-
-/** Finds a record's trace id field (the last occurrence wins) into idStart / idEnd; empty when absent. */
-function findTraceId(r: WireReader, rec: string, field: number, start: number, end: number): void {
-  r.pos = start;
-  r.end = end;
-  idStart = idEnd = 0;
-  while (r.pos < end) {
-    r.field = rec;
-    const t = r.tag();
-    if (t >>> 3 !== field) {
-      r.skip(t);
-      continue;
-    }
-    r.field = field === 1 ? 'Span.trace_id' : 'LogRecord.trace_id';
-    r.expect(t, WIRE_LEN, r.field);
-    idEnd = r.lengthEnd();
-    idStart = r.pos;
-    r.pos = idEnd;
-  }
-}
-
-/**
- * Builders by trace id bytes, looked up by a 32-bit hash and a byte compare,
- * so the hex key is made once per trace rather than once per span.
- */
-class IdBuilders {
-  /** hash -> index of the newest entry with that hash; entries chain through `next`. */
-  private readonly byHash = new Map<number, number>();
-  private readonly start: number[] = [];
-  private readonly end: number[] = [];
-  private readonly next: number[] = [];
-  private readonly builders: PieceBuilder[] = [];
-
-  constructor(
-    private readonly g: Grouper<string>,
-    private readonly buf: Uint8Array,
-  ) {}
-
-  get(start: number, end: number): PieceBuilder {
-    const buf = this.buf;
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const head = this.byHash.get(h);
-    for (let e = head ?? -1; e >= 0; e = this.next[e]!)
-      if (sameBytes(buf, this.start[e]!, this.end[e]!, start, end)) return this.builders[e]!;
-    let key = '';
-    for (let i = start; i < end; i++) key += HEX[buf[i]!];
-    const builder = this.g.builder(key);
-    const e = this.builders.length;
-    this.start.push(start);
-    this.end.push(end);
-    this.next.push(head ?? -1);
-    this.builders.push(builder);
-    this.byHash.set(h, e);
-    return builder;
-  }
-}
-
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
-  if (aEnd - a !== bEnd - b) return false;
-  for (; a < aEnd; a++, b++) if (buf[a] !== buf[b]) return false;
-  return true;
 }

@@ -23,21 +23,23 @@ function walk(r: WireReader, m: Message, end: number, depth: number): void {
   if (depth > MAX_DEPTH) r.fail('ERR_PDATA_INVALID', `messages nested deeper than ${MAX_DEPTH}`);
   const saveEnd = r.end;
   r.end = end;
-  const fields = m.fields;
+  const fields = m.byNumber;
   while (r.pos < end) {
     r.field = m.name;
     const at = r.pos;
     const t = r.tag();
     const fn = t >>> 3;
     const wt = t & 7;
-    const kind = fields.get(fn);
+    const kind = fn < fields.length ? fields[fn] : undefined;
     if (kind === undefined) {
       r.skip(t);
       continue;
     }
     if (typeof kind === 'object') {
-      r.field = `${m.name}.${fn}`;
-      if (wt !== WIRE_LEN) r.fail('ERR_PDATA_WIRE_TYPE', `${m.name} field ${fn} (${kind.name}) has wire type ${wt}`, at);
+      if (wt !== WIRE_LEN) {
+        r.field = `${m.name}.${fn}`;
+        r.fail('ERR_PDATA_WIRE_TYPE', `${m.name} field ${fn} (${kind.name}) has wire type ${wt}`, at);
+      }
       const e = r.lengthEnd();
       walk(r, kind, e, depth + 1);
       r.pos = e;

@@ -304,7 +304,7 @@ function writeMetric(w: WireWriter, m: GenMetric): void {
         fixed64(w, 3, time);
         if (p.asInt) {
           w.tag(6, 1);
-          w.fixed64(BigInt(Math.trunc(p.value % 1e15)));
+          w.fixed64(BigInt(Number.isFinite(p.value) ? Math.trunc(p.value % 1e15) : 0));
         } else double(w, 4, p.value);
         break;
       case 'histogram':
