@@ -65,10 +65,10 @@ export function gatewayConfig(cfg: Config, topic: string, groupId: string, sinkU
       },
     },
     processors: { batch: batchProcessor(cfg) },
-    exporters: { otlphttp: { traces_endpoint: `${sinkUrl}/v1/traces`, compression: 'none', encoding: 'proto' } },
+    exporters: { otlp_http: { traces_endpoint: `${sinkUrl}/v1/traces`, compression: 'none', encoding: 'proto' } },
     service: {
       telemetry: telemetry(metricsPort),
-      pipelines: { traces: { receivers: ['kafka'], processors: ['batch'], exporters: ['otlphttp'] } },
+      pipelines: { traces: { receivers: ['kafka'], processors: ['batch'], exporters: ['otlp_http'] } },
     },
   };
 }
