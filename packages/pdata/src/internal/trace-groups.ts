@@ -137,7 +137,11 @@ class TraceIndex {
     }
   }
 
-  /** The record's trace id into idS / idE (the last occurrence wins; empty when absent). */
+  /**
+   * The record's trace id into idS / idE (empty when absent). The first
+   * occurrence is taken and the scan stops there: encoders write trace_id once
+   * (for spans, first), and a record that repeats it only chooses its own group.
+   */
   private findTraceId(start: number, end: number): void {
     const r = this.r;
     const field = this.traceField;
@@ -156,7 +160,7 @@ class TraceIndex {
       r.expect(t, WIRE_LEN, r.field);
       this.idE = r.lengthEnd();
       this.idS = r.pos;
-      r.pos = this.idE;
+      return;
     }
   }
 

@@ -14,6 +14,8 @@ import { WIRE_LEN, WireReader } from '../internal/wire-reader.js';
  * hex; '' for items without one), in order of first appearance. Every item keeps
  * its resource and scope: each group re-frames the resource-level and scope-level
  * messages its items came from, other fields copied verbatim; item order is kept.
+ * A record's first trace_id field decides. The groups' bytes are views into one
+ * buffer allocated for all of them.
  */
 export function groupByTraceId(batch: Batch): Result<Map<string, Batch>, PdataError> {
   const signal = batch.signal;

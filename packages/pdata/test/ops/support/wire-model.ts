@@ -137,8 +137,8 @@ export function resources(bytes: Uint8Array): { attrs: [string, string][]; other
     });
 }
 
-/** The trace id (hex) of an item payload: Span field 1, LogRecord field 9. */
+/** The trace id (hex) of an item payload (its first trace_id field): Span field 1, LogRecord field 9. */
 export function traceIdOf(signal: Signal, itemHex: string): string {
   const f = parseFields(Buffer.from(itemHex, 'hex')).filter((x) => x.fn === (signal === 'traces' ? 1 : 9));
-  return f.length ? hex(f[f.length - 1]!.payload) : '';
+  return f.length ? hex(f[0]!.payload) : '';
 }
