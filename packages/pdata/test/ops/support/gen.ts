@@ -128,7 +128,7 @@ const metric: fc.Arbitrary<GenMetric> = fc.record({
     }),
     { maxLength: 5 },
   ),
-  metadata: fc.oneof(fc.constant([]), fc.array(fc.tuple(shortText, anyValue), { maxLength: 2 })),
+  metadata: fc.oneof(fc.constant<KV[]>([]), fc.array(fc.tuple(shortText, anyValue), { maxLength: 2 })),
 });
 
 const ITEM: Record<Signal, fc.Arbitrary<GenItem>> = { traces: span, logs: log, metrics: metric };
