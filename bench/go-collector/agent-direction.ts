@@ -108,11 +108,19 @@ export async function agentDirection(cfg: Config): Promise<Measured[]> {
   console.log(`\n== agent direction: OTLP/HTTP protobuf -> batch -> Kafka (acks=all); subjects: ${subjects.map((s) => s.name).join(' | ')}`);
   const client = await startLoadClient({ spansPerRequest: cfg.spansPerRequest, poolSize: cfg.poolSize, attributeBytes: cfg.attributeBytes, resources: 8 });
   const runs: Measured[] = [];
+  const failures: string[] = [];
   try {
     for (let round = 1; round <= cfg.rounds; round++) {
       // Rotate the order each round so a drift in the machine's load does not always hit the same subject.
       const order = subjects.map((_, i) => subjects[(i + round - 1) % subjects.length]!);
-      for (const s of order) runs.push(await measure(cfg, client, s.name, round, s.start));
+      for (const s of order) {
+        try {
+          runs.push(await measure(cfg, client, s.name, round, s.start));
+        } catch (err) {
+          failures.push(`${s.name} #${round}: ${err instanceof Error ? err.message : String(err)}`);
+          console.log(`  FAILED ${failures.at(-1)!}`);
+        }
+      }
     }
   } finally {
     await endChild(client.child);
@@ -123,5 +131,6 @@ export async function agentDirection(cfg: Config): Promise<Measured[]> {
     ordered,
   );
   printSummary('agent direction, medians', ordered, OURS);
+  if (failures.length) console.log(`\nagent direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`);
   return ordered;
 }

@@ -59,6 +59,8 @@ export interface GoCollector {
   readonly logPath: string;
   /** otelcol_exporter_sent_spans, and send_failed + enqueue_failed spans, summed over all exporters. */
   exporterSpans(): Promise<{ sent: number; failed: number }>;
+  /** The pipeline's span counters in one line, for a report when something is missing. */
+  describe(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,15 @@ export async function startGoCollector(name: string, config: Yaml, metricsPort: 
       await sleep(50);
     }
   }
+  /** One scrape of the Prometheus endpoint; the function sums a metric over its label sets. */
+  const scrape = async (): Promise<(metric: string) => number> => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    return (metric) => {
+      let total = 0;
+      for (const m of text.matchAll(new RegExp(`^${metric}(?:_total)?(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+      return total;
+    };
+  };
   const stop = async (): Promise<void> => {
     if (exited !== undefined) return;
     child.kill('SIGTERM');
@@ -106,13 +117,17 @@ export async function startGoCollector(name: string, config: Yaml, metricsPort: 
     pid: child.pid!,
     logPath,
     async exporterSpans() {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const sum = (metric: string): number => {
-        let total = 0;
-        for (const m of text.matchAll(new RegExp(`^${metric}(?:_total)?(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
-        return total;
-      };
-      return { sent: sum('otelcol_exporter_sent_spans'), failed: sum('otelcol_exporter_send_failed_spans') + sum('otelcol_exporter_enqueue_failed_spans') };
+      const m = await scrape();
+      return { sent: m('otelcol_exporter_sent_spans'), failed: m('otelcol_exporter_send_failed_spans') + m('otelcol_exporter_enqueue_failed_spans') };
+    },
+    async describe() {
+      try {
+        const m = await scrape();
+        const names = ['otelcol_receiver_accepted_spans', 'otelcol_receiver_refused_spans', 'otelcol_exporter_sent_spans', 'otelcol_exporter_send_failed_spans', 'otelcol_exporter_enqueue_failed_spans'];
+        return names.map((n) => `${n.replace('otelcol_', '')}=${m(n)}`).join(' ');
+      } catch (err) {
+        return `metrics unavailable: ${String(err)}`;
+      }
     },
     stop,
   };

@@ -40,9 +40,11 @@ async function runGo(cfg: Config, topic: Topic, sink: Sink, round: number): Prom
   const metricsPort = await freePort();
   const t0 = performance.now();
   const reached = sink.expect(topic.spans, cfg.timeoutMs);
-  const go = await startGoCollector('gateway', gatewayConfig(cfg, topic.name, freshGroup('bench-gocmp'), sink.url, metricsPort), metricsPort, []);
+  const go = await startGoCollector('gateway', gatewayConfig(cfg, topic.name, freshGroup('bench-gocmp'), sink.url, metricsPort), metricsPort, [metricsPort]);
   try {
-    const stats = await reached;
+    const stats = await reached.catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; the Go Collector says ${await go.describe()} (log: ${go.logPath})`);
+    });
     const wallMs = performance.now() - t0;
     const cpuUs = procCpuUs(go.pid);
     const rssBytes = procRssBytes(go.pid);
@@ -84,14 +86,20 @@ export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
     ours = await startOurs();
     await runOurs(cfg, ours, warm, sink, 0, 'warm-up'); // JIT warm-up of our code, not reported
     const runs: Measured[] = [];
-    for (let round = 1; round <= cfg.rounds; round++) {
-      if (round % 2) {
-        runs.push(await runGo(cfg, topic, sink, round));
-        runs.push(await runOurs(cfg, ours, topic, sink, round));
-      } else {
-        runs.push(await runOurs(cfg, ours, topic, sink, round));
-        runs.push(await runGo(cfg, topic, sink, round));
+    const failures: string[] = [];
+    const attempt = async (name: string, round: number, run: () => Promise<Measured>): Promise<void> => {
+      try {
+        runs.push(await run());
+      } catch (err) {
+        failures.push(`${name} #${round}: ${err instanceof Error ? err.message : String(err)}`);
+        console.log(`  FAILED ${failures.at(-1)!}`);
       }
+    };
+    for (let round = 1; round <= cfg.rounds; round++) {
+      const go = (): Promise<void> => attempt(GO, round, () => runGo(cfg, topic, sink!, round));
+      const mine = (): Promise<void> => attempt(OURS_GATEWAY, round, () => runOurs(cfg, ours!, topic, sink!, round));
+      // Alternate the order so a drift in the machine's load does not always hit the same subject.
+      for (const run of round % 2 ? [go, mine] : [mine, go]) await run();
     }
     const ordered = [OURS_GATEWAY, GO].flatMap((s) => runs.filter((r) => r.subject === s));
     printRuns(
@@ -99,6 +107,7 @@ export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
       ordered,
     );
     printSummary('gateway direction, medians', ordered, OURS_GATEWAY);
+    if (failures.length) console.log(`\ngateway direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`);
     return ordered;
   } finally {
     if (ours) await endChild(ours.child);

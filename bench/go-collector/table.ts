@@ -53,10 +53,18 @@ export function printSummary(title: string, runs: readonly Measured[], reference
     return [s, { rate: median(mine.map(rate)), cpu: median(mine.map(cpuPerMillion)), n: mine.length }] as const;
   }));
   const ref = med.get(reference);
-  const header = ['median', 'rounds', 'spans/s', 'CPU-s / 1M spans', `spans/s vs ${reference}`, `CPU per span vs ${reference}`];
+  const header = ['median', 'rounds', 'spans/s', 'CPU-s / 1M spans', 'spans per CPU-s', `spans/s vs ${reference}`, `CPU per span vs ${reference}`];
   const lines = subjects.map((s) => {
     const m = med.get(s)!;
-    return [s, String(m.n), fmt(m.rate), fmt(m.cpu, 2), ref ? fmt(m.rate / ref.rate, 2) + 'x' : '-', ref ? fmt(m.cpu / ref.cpu, 2) + 'x' : '-'];
+    return [
+      s,
+      String(m.n),
+      fmt(m.rate),
+      fmt(m.cpu, 2),
+      fmt(1e6 / m.cpu),
+      ref ? fmt(m.rate / ref.rate, 2) + 'x' : '-',
+      ref ? fmt(m.cpu / ref.cpu, 2) + 'x' : '-',
+    ];
   });
   console.log(`\n${title}\n\n${renderTable(header, lines)}`);
 }
