@@ -83,7 +83,7 @@ async function measure(cfg: Config, client: LoadClient, subject: string, round: 
       await s.drained(warm.okSpans + r.okSpans, cfg.timeoutMs);
       cost = sw.read();
       rss = procRssBytes(s.pid);
-      console.log(`  ${subject} #${round}: startup CPU ${(s.startupCpuUs / 1e6).toFixed(2)} s; ${describe(r)}`);
+      console.log(`  ${subject} #${round}: process CPU before any load (start-up, module loading) ${(s.startupCpuUs / 1e6).toFixed(2)} s; ${describe(r)}`);
     } finally {
       await s.stop();
     }
