@@ -93,7 +93,7 @@ if ! (
   die "build failed or exceeded ${bound}s (full log: $log)"
 fi
 loads "$root/$work" || {
-  "$node24" -e 'require(process.argv[1])' "$root/$work" 2>&1 | tail -n 5 >&2
+  "$node24" -e 'require(process.argv[1])' "$root/$work" 2>&1 | grep -v '^    at ' | head -n 12 >&2
   die "the built addon does not load under Node $("$node24" -v)"
 }
 echo "$key" >"$work/.node24-build"
