@@ -111,7 +111,9 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
           await backend.restart();
           io.out(`t=${t.toFixed(0)}s backend UP again`);
         }
-        progress.line({ t, sent: acknowledged.size, refused, lag: await lagNow(), delivered: backend.sink.uniqueItems, backend: outage === 'down' ? 'down' : 'up' });
+        const lag = await lagNow();
+        // Read after the lag query, so every column describes the same moment.
+        progress.line({ t, sent: acknowledged.size, refused, lag, delivered: backend.sink.uniqueItems, backend: outage === 'down' ? 'down' : 'up' });
       })();
     }, 1000);
     ticker.unref();
