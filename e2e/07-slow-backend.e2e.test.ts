@@ -5,12 +5,12 @@
 import { pick, sleep, waitFor } from './lib/env.js';
 import { faultWindows } from './lib/inflight.js';
 import { drain, formatAnswers, union } from './lib/ledger.js';
-import { rssMib, sampleMax, scrape, totalLag } from './lib/observe.js';
+import { rssMib, sampleMax, scrapeMaxSeries, totalLag } from './lib/observe.js';
 import { scenario } from './lib/scenario.js';
 
 const MAX_IN_FLIGHT = 100;
 const QUEUE_SIZE = 10;
-const SLOW_MS = 2000;
+const SLOW_MS = 3000;
 
 scenario(
   {
@@ -18,7 +18,7 @@ scenario(
     name: 'slow backend at high load',
     fast: false,
     stack: {
-      gateway: { batchSize: 256, numConsumers: 2, queueSize: QUEUE_SIZE, maxInFlightMessages: MAX_IN_FLIGHT, limitMib: 256, spikeLimitMib: 64 },
+      gateway: { batchSize: 256, numConsumers: 1, queueSize: QUEUE_SIZE, maxInFlightMessages: MAX_IN_FLIGHT, limitMib: 256, spikeLimitMib: 64 },
     },
   },
   async ({ stack, load, log, check, note }) => {
@@ -36,7 +36,8 @@ scenario(
     log(`backend answers after ${SLOW_MS} ms now (gateway RSS ${baselineRss.toFixed(0)} MiB, lag ${lagBefore})`);
     const rss = sampleMax(() => rssMib(gatewayPid), 500);
     const lag = sampleMax(() => totalLag(stack.brokers, stack.names), 2000);
-    const metric = (name: string) => sampleMax(async () => (await scrape(stack.metricsPort('gateway'))).get(name), 1000);
+    // The fullest receiver / queue at each sample: the limits are per component.
+    const metric = (name: string) => sampleMax(() => scrapeMaxSeries(stack.metricsPort('gateway'), name), 1000);
     const inFlight = metric('otelcol_kafka_receiver_in_flight_messages');
     const queue = metric('otelcol_exporter_queue_size');
     const paused = metric('otelcol_kafka_receiver_paused_partitions');
@@ -57,10 +58,10 @@ scenario(
     const codes = await stack.stopAll();
     check(`lag grew while the backend was slow (${lagBefore} → max ${maxLag} records)`, maxLag > lagBefore + 10);
     check('lag recovered to 0', recovered);
-    check(`records in flight in the gateway stayed within max_in_flight_messages (max ${maxInFlight} ≤ ${MAX_IN_FLIGHT} per receiver, 3 receivers)`, maxInFlight <= 3 * MAX_IN_FLIGHT);
-    check(`the sending queues stayed within queue_size (max ${maxQueue} ≤ ${QUEUE_SIZE} per exporter, 3 exporters)`, maxQueue <= 3 * QUEUE_SIZE);
+    check(`records in flight stayed within max_in_flight_messages (fullest receiver ${maxInFlight} ≤ ${MAX_IN_FLIGHT})`, maxInFlight <= MAX_IN_FLIGHT);
+    check(`the sending queues stayed within queue_size (fullest queue ${maxQueue} ≤ ${QUEUE_SIZE})`, maxQueue <= QUEUE_SIZE);
     check(`gateway memory stayed bounded (RSS ${baselineRss.toFixed(0)} → max ${maxRss.toFixed(0)} MiB)`, maxRss - baselineRss < 150);
-    note(`backpressure reached Kafka: up to ${maxPaused} partitions paused`);
+    note(`backpressure reached Kafka: up to ${maxPaused} partitions of one receiver paused at a sample`);
     check(`no request given up by the client (${report.gaveUp.length} items)`, report.gaveUp.length === 0);
     check(`graceful shutdown (${JSON.stringify(codes)})`, Object.values(codes).every((c) => c === 0));
     note(`client answers: ${formatAnswers(report.answers)}`);

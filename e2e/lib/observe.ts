@@ -41,6 +41,17 @@ export async function scrape(port: number): Promise<Map<string, number>> {
   return out;
 }
 
+/** The largest value among the series of one metric family (e.g. the fullest of several queues). */
+export async function scrapeMaxSeries(port: number, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  let max: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m && m[1] === name && Number.isFinite(Number(m[3]))) max = Math.max(max ?? 0, Number(m[3]));
+  }
+  return max;
+}
+
 /** Samples `fn` every `everyMs` until stopped; keeps the largest value. */
 export function sampleMax(fn: () => Promise<number | undefined> | number | undefined, everyMs = 1000) {
   let max = 0;
