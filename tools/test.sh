@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (npm test): installs what is missing, builds and
 # type-checks, runs unit tests, integration tests against a real local Kafka
-# (started by the vitest global setup), and the unit tests again on Node 24.
+# (started by the vitest global setup), the unit tests again on Node 24, and the
+# fast subset of the end-to-end fault suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -36,6 +37,12 @@ else
   # not counted as a test failure (the tests themselves ran on Node 20 above).
   echo "== unit-node24: SKIPPED: building the Kafka client for Node 24 failed twice (see .cache/node24-kafka/build.log)" >&2
 fi
+
+# The fault suite's fast subset (npm run e2e runs all nine scenarios): agent and gateway
+# processes, a private three-node Kafka, faults, every item counted by id.
+npx tsc -p e2e
+export E2E_SUBSET=fast
+run e2e-fast node --config e2e/vitest.config.ts
 
 node tools/test-summary.mjs .cache/test-results/*.json || status=1
 exit $status
