@@ -79,6 +79,9 @@ cp -a "$src"/build/deps/librdkafka*.so* "$work/build/deps/"
 # Same gyp flags as the Node 20 build, with Node 24's headers. The librdkafka gyp
 # target (configure + make of librdkafka) is not rebuilt: `make -o` takes its
 # stamp as up to date, and the copy has no librdkafka sources to rebuild from.
+# Under `npm test`, npm exports its config as npm_config_* (this machine's npmrc has
+# nodedir=/usr): node-gyp would then build against Node 20's headers, whatever --nodedir says.
+for v in $(compgen -e | grep '^npm_config_' || true); do unset "$v"; done
 export PATH="$(dirname "$node24"):$PATH" CKJS_LINKING=dynamic BUILD_LIBRDKAFKA=1
 if ! (
   # (errexit does not apply inside an if condition: hence the && chain)
