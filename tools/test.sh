@@ -33,9 +33,8 @@ if kafka24=$(NODE24=$NODE24 bash tools/node24-kafka.sh) || kafka24=$(NODE24=$NOD
   export OTLP_KAFKA_KAFKA_JS_DIR=${kafka24%/lib/index.js}
   run unit-node24 "$NODE24" --project unit
 else
-  # The toolchain for the Node 24 copy is missing or broken on this machine: said loudly,
-  # not counted as a test failure (the tests themselves ran on Node 20 above).
-  echo "== unit-node24: SKIPPED: building the Kafka client for Node 24 failed twice (see .cache/node24-kafka/build.log)" >&2
+  echo "== unit-node24: building the Kafka client for Node 24 failed twice (see .cache/node24-kafka/build.log)" >&2
+  status=1
 fi
 
 # The fault suite's fast subset (npm run e2e runs all nine scenarios): agent and gateway
