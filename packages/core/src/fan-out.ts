@@ -1,7 +1,7 @@
 import type { Batch } from '@otlp-kafka/pdata';
 import type { Consumer } from './component.js';
 import { invalidOptions, toPipelineError } from './errors.js';
-import { retryable, worst, type Outcome } from './outcome.js';
+import { partial, retryable, worst, type Outcome } from './outcome.js';
 
 /**
  * Calls a consumer and turns a broken promise into a retryable outcome, so a
@@ -22,7 +22,14 @@ export function fanOut(consumers: readonly Consumer[]): Consumer {
   if (consumers.length === 1) return consumers[0]!;
   return {
     async consume(batch: Batch): Promise<Outcome> {
-      return worst(await Promise.all(consumers.map((c) => safeConsume(c, batch))));
+      const outcomes = await Promise.all(consumers.map((c) => safeConsume(c, batch)));
+      const result = worst(outcomes);
+      // Every consumer saw the same items: rejections overlap, so the count is the largest, not the sum.
+      if (result.isOk() && result.value.kind === 'partial') {
+        const rejected = Math.max(...outcomes.map((o) => (o.isOk() && o.value.kind === 'partial' ? o.value.rejectedItems : 0)));
+        return partial(rejected, result.value.message);
+      }
+      return result;
     },
   };
 }

@@ -73,6 +73,11 @@ describe('fanOut', () => {
     expect(seenC).toEqual([batch]);
   });
 
+  it('reports the largest partial rejection: every consumer saw the same items', async () => {
+    const out = await fanOut([consumerOf(partial(3, 'a')), consumerOf(partial(5, 'b')), consumerOf(ok())]).consume(batch);
+    expect(out.isOk() && out.value).toEqual({ kind: 'partial', rejectedItems: 5, message: 'a; b' });
+  });
+
   it('waits for every consumer before settling', async () => {
     let release!: (o: Outcome) => void;
     const slow: Consumer = { consume: () => new Promise<Outcome>((r) => (release = r)) };
