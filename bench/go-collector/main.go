@@ -1,6 +1,7 @@
 // A minimal OpenTelemetry Collector distribution for bench/go-collector: the same components the
 // Collector's builder (ocb) would wire for a manifest listing the otlp receiver, the batch
-// processor, the kafka exporter, the kafka receiver and the otlphttp exporter. Built by build.sh.
+// processor, the memory_limiter and resource processors (the seed's agent pipeline, for the
+// latency mode), the kafka exporter, the kafka receiver and the otlphttp exporter. Built by build.sh.
 package main
 
 import (
@@ -17,11 +18,13 @@ import (
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/batchprocessor"
+	"go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/kafkaexporter"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/resourceprocessor"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/receiver/kafkareceiver"
 )
 
@@ -36,6 +39,8 @@ func components() (otelcol.Factories, error) {
 	}
 	if factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](
 		batchprocessor.NewFactory(),
+		memorylimiterprocessor.NewFactory(),
+		resourceprocessor.NewFactory(),
 	); err != nil {
 		return factories, err
 	}
@@ -57,7 +62,7 @@ func components() (otelcol.Factories, error) {
 func main() {
 	info := component.BuildInfo{
 		Command:     "otelcol-bench",
-		Description: "Minimal OpenTelemetry Collector (otlp, batch, kafka, otlphttp) for otlp-kafka benchmarks",
+		Description: "Minimal OpenTelemetry Collector (otlp, batch, memory_limiter, resource, kafka, otlphttp) for otlp-kafka benchmarks",
 		Version:     "0.165.0-bench",
 	}
 	set := otelcol.CollectorSettings{
