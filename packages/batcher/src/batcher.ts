@@ -4,8 +4,10 @@ import { BatchProcessor, type BatcherConfig } from './internal/processor.js';
 import { optionsSchema, type BatcherOptions } from './options.js';
 
 /**
- * The batch processor: collects requests into outgoing batches by size and
- * timeout, merging and splitting on the wire. Each caller's promise settles
+ * The batch processor: group commit. A request goes at once while the next
+ * consumer has a free send slot; arrivals gather only while sends are in
+ * flight, up to the size caps; the timeout bounds the wait. Merging and
+ * splitting happen on the wire. Each caller's promise settles
  * with the worst outcome of the outgoing batches that carried its items, so
  * nothing is acknowledged before the next consumer accepted it.
  * Returns a factory: one processor per pipeline.
@@ -19,6 +21,8 @@ export function createBatcher(options?: BatcherOptions): ProcessorFactory {
     sendBatchMaxSize: o.sendBatchMaxSize,
     sendBatchMaxBytes: o.sendBatchMaxBytes,
     timeoutMs: o.timeoutMs,
+    maxConcurrentSends: o.maxConcurrentSends,
+    lingerMs: o.lingerMs,
     metadataKeys: o.metadataKeys.map((k) => k.toLowerCase()),
     metadataCardinalityLimit: o.metadataCardinalityLimit,
     maxPendingBytes: o.maxPendingBytes,

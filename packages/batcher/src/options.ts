@@ -5,14 +5,26 @@ import type { TelemetryOptions } from '@otlp-kafka/core';
 export interface BatcherOptions extends TelemetryOptions {
   /** The `processor` attribute of the metrics and the name in messages. Default 'batch'. */
   name?: string;
-  /** Items (spans, data points, log records) that trigger a send. 0: only the timeout sends. Default 8192. */
+  /** Items (spans, data points, log records) at which a batch goes at once, even with every send slot busy. 0: no size trigger. Default 8192. */
   sendBatchSize?: number;
   /** Upper bound on items per outgoing batch; larger data is split. 0: no bound. Default 0. */
   sendBatchMaxSize?: number;
   /** Upper bound on the encoded bytes of an outgoing batch; larger data is split. 0: no bound. Default 0. */
   sendBatchMaxBytes?: number;
-  /** A batch waiting this long since its first item is sent regardless of size. 0: send every request at once. Default 200. */
+  /**
+   * The longest an item waits: a batch whose first item arrived this long ago
+   * goes even with every send slot busy. Never a wait for more data while a slot
+   * is free. 0: every request is sent at once. Default 200.
+   */
   timeoutMs?: number;
+  /**
+   * Outgoing batches per key (signal, topic, metadata) in flight at once before
+   * arrivals gather and wait for one to return (group commit). Batches that
+   * reached sendBatchSize and timed-out batches go regardless. Default 1.
+   */
+  maxConcurrentSends?: number;
+  /** With a send slot free, wait this long for more arrivals. 0: only those of the current event-loop turn. Default 0. */
+  lingerMs?: number;
   /** Request header names (case-insensitive): one batch per distinct combination of their values. Default []. */
   metadataKeys?: string[];
   /** At most this many distinct metadata combinations pending at once; more is backpressure. Default 1000. */
@@ -33,6 +45,8 @@ export const DEFAULTS = {
   sendBatchMaxSize: 0,
   sendBatchMaxBytes: 0,
   timeoutMs: 200,
+  maxConcurrentSends: 1,
+  lingerMs: 0,
   metadataKeys: [] as string[],
   metadataCardinalityLimit: 1000,
   maxPendingBytes: 64 * 1024 * 1024,
@@ -49,6 +63,8 @@ export const optionsSchema = z
     sendBatchMaxSize: count.default(DEFAULTS.sendBatchMaxSize),
     sendBatchMaxBytes: count.default(DEFAULTS.sendBatchMaxBytes),
     timeoutMs: count.default(DEFAULTS.timeoutMs),
+    maxConcurrentSends: z.number().int().positive().max(1024).default(DEFAULTS.maxConcurrentSends),
+    lingerMs: count.max(60_000).default(DEFAULTS.lingerMs),
     metadataKeys: z.array(z.string().min(1)).default(DEFAULTS.metadataKeys),
     metadataCardinalityLimit: z.number().int().positive().default(DEFAULTS.metadataCardinalityLimit),
     maxPendingBytes: z.number().int().positive().default(DEFAULTS.maxPendingBytes),

@@ -10,20 +10,25 @@ afterEach(() => {
 });
 
 describe('batcher: size trigger', () => {
-  it('holds items until sendBatchSize, then sends them as one merged batch', async () => {
+  it('with the send slot busy, holds arrivals until sendBatchSize, then sends them as one merged batch at once', async () => {
     const sink = createMemorySink();
+    sink.pause();
     const p = createBatcher({ sendBatchSize: 10, timeoutMs: 60_000 })(sink);
+    const first = callerBatch('x-', 1);
+    const rFirst = p.consume(first.batch);
+    await tick();
+    expect(sink.callsMade).toBe(1);
     const callers = ['a-', 'b-', 'c-', 'd-'].map((prefix) => callerBatch(prefix, 3));
     const results: Promise<Outcome>[] = [];
     for (const c of callers.slice(0, 3)) results.push(p.consume(c.batch));
     await tick();
-    expect(sink.callsMade).toBe(0);
+    expect(sink.callsMade).toBe(1);
     results.push(p.consume(callers[3]!.batch));
-    await tick();
-    expect(sink.batches).toHaveLength(1);
-    expect(sink.batches[0]!.itemCount).toBe(12);
-    expect(ids(sink.batches[0]!)).toEqual(callers.flatMap((c) => c.ids));
-    expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(sink.callsMade).toBe(2);
+    sink.resume();
+    expect((await Promise.all([rFirst, ...results])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(sink.batches.map((b) => b.itemCount)).toEqual([1, 12]);
+    expect(ids(sink.batches[1]!)).toEqual(callers.flatMap((c) => c.ids));
     await p.shutdown();
   });
 
@@ -44,7 +49,7 @@ describe('batcher: size trigger', () => {
     await p.shutdown();
   });
 
-  it('keeps several outgoing batches in flight at once', async () => {
+  it('keeps several full outgoing batches in flight at once', async () => {
     const sink = createMemorySink();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 5 })(sink);
@@ -56,37 +61,43 @@ describe('batcher: size trigger', () => {
     await p.shutdown();
   });
 
-  it('sendBatchSize 0 sends only on the timeout', async () => {
-    vi.useFakeTimers();
+  it('sendBatchSize 0: no size trigger; what gathers behind a busy slot goes when it frees', async () => {
     const sink = createMemorySink();
-    const p = createBatcher({ sendBatchSize: 0, timeoutMs: 100 })(sink);
-    const r = p.consume(callerBatch('a-', 500).batch);
-    await vi.advanceTimersByTimeAsync(99);
-    expect(sink.callsMade).toBe(0);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(outcomeKind(await r)).toBe('ok');
-    expect(sink.batches.map((b) => b.itemCount)).toEqual([500]);
+    sink.pause();
+    const p = createBatcher({ sendBatchSize: 0, timeoutMs: 60_000 })(sink);
+    const r = [p.consume(callerBatch('a-', 500).batch)];
+    await tick();
+    for (const x of ['b-', 'c-']) r.push(p.consume(callerBatch(x, 500).batch));
+    await tick();
+    expect(sink.callsMade).toBe(1);
+    sink.resume();
+    expect((await Promise.all(r)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    expect(sink.batches.map((b) => b.itemCount)).toEqual([500, 1000]);
   });
 });
 
 describe('batcher: timeout', () => {
-  it('sends a partly filled batch once timeoutMs passed since its first item', async () => {
+  it('is the longest wait: a batch behind a stuck send goes once timeoutMs passed since its first item', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    sink.pause();
     const p = createBatcher({ sendBatchSize: 100, timeoutMs: 200 })(sink);
+    const first = p.consume(callerBatch('x-', 1).batch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.callsMade).toBe(1);
     const a = p.consume(callerBatch('a-', 5).batch);
     await vi.advanceTimersByTimeAsync(150);
     const b = p.consume(callerBatch('b-', 5).batch);
     await vi.advanceTimersByTimeAsync(49);
-    expect(sink.callsMade).toBe(0);
+    expect(sink.callsMade).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(sink.batches.map((x) => x.itemCount)).toEqual([10]);
-    expect(outcomeKind(await a)).toBe('ok');
-    expect(outcomeKind(await b)).toBe('ok');
+    expect(sink.calls.map((x) => x.batch.itemCount)).toEqual([1, 10]);
+    sink.resume();
+    expect((await Promise.all([first, a, b])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
     const c = p.consume(callerBatch('c-', 1).batch);
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(0);
     expect(outcomeKind(await c)).toBe('ok');
-    expect(sink.batches.map((x) => x.itemCount)).toEqual([10, 1]);
+    expect(sink.batches.map((x) => x.itemCount)).toEqual([1, 10, 1]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -107,10 +118,13 @@ describe('batcher: caps and splitting', () => {
     const big = callerBatch('a-', 35);
     sink.failNext('ok');
     sink.failNext('retryable');
+    sink.pause();
     const r = p.consume(big.batch);
     await vi.advanceTimersByTimeAsync(0);
+    // Full pieces go at once; the 5-item rest waits for a send to return.
     expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([10, 10, 10]);
-    await vi.advanceTimersByTimeAsync(200);
+    sink.resume();
+    await vi.advanceTimersByTimeAsync(0);
     expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([10, 10, 10, 5]);
     expect(sink.calls.flatMap((c) => ids(c.batch))).toEqual(big.ids);
     expect(outcomeKind(await r)).toBe('retryable');
@@ -122,12 +136,14 @@ describe('batcher: caps and splitting', () => {
     const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 200 })(sink);
     const a = callerBatch('a-', 6);
     const b = callerBatch('b-', 6);
+    sink.pause();
     const ra = p.consume(a.batch);
     const rb = p.consume(b.batch);
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.calls.map((c) => ids(c.batch))).toEqual([[...a.ids, ...b.ids.slice(0, 4)]]);
     sink.failNext('permanent');
-    await vi.advanceTimersByTimeAsync(200);
+    sink.resume();
+    await vi.advanceTimersByTimeAsync(0);
     expect(sink.calls.map((c) => ids(c.batch))[1]).toEqual(b.ids.slice(4));
     expect(outcomeKind(await ra)).toBe('ok');
     expect(outcomeKind(await rb)).toBe('permanent');

@@ -13,18 +13,26 @@ describe('batcher metrics', () => {
     vi.useFakeTimers();
     const meter = testMeter();
     const sink = createMemorySink();
+    sink.pause();
     const p = createBatcher({ sendBatchSize: 10, timeoutMs: 100, meterProvider: meter.meterProvider })(sink);
-    const a = p.consume(callerBatch('a-', 12).batch);
-    const b = p.consume(callerBatch('b-', 3).batch);
-    await vi.advanceTimersByTimeAsync(100);
-    expect((await Promise.all([a, b])).map(outcomeKind)).toEqual(['ok', 'ok']);
-    const m = await meter.read();
+    const a = p.consume(callerBatch('a-', 12).batch); // size trigger
+    const b = p.consume(callerBatch('b-', 3).batch); // behind a's send: waits for the timeout
+    await vi.advanceTimersByTimeAsync(99);
+    let m = await meter.read();
+    expect(m.get('otelcol_processor_batch_sends_in_flight')).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    sink.resume();
+    const c = p.consume(callerBatch('c-', 2).batch); // a slot frees: sent when it does
+    expect((await Promise.all([a, b, c])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    m = await meter.read();
     expect(m.get('otelcol_processor_batch_batch_size_trigger_send')).toEqual([1]);
     expect(m.get('otelcol_processor_batch_timeout_trigger_send')).toEqual([1]);
+    expect(m.get('otelcol_processor_batch_slot_trigger_send')).toEqual([1]);
+    expect(m.get('otelcol_processor_batch_sends_in_flight')).toEqual([0]);
     // histogram: [count, sum]
-    expect(m.get('otelcol_processor_batch_batch_send_size')).toEqual([2, 15]);
+    expect(m.get('otelcol_processor_batch_batch_send_size')).toEqual([3, 17]);
     const bytes = sink.batches.reduce((n, x) => n + x.bytes.length, 0);
-    expect(m.get('otelcol_processor_batch_batch_send_size_bytes')).toEqual([2, bytes]);
+    expect(m.get('otelcol_processor_batch_batch_send_size_bytes')).toEqual([3, bytes]);
   });
 
   it('observes held bytes and metadata cardinality, and counts refusals by reason', async () => {

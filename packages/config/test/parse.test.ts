@@ -122,3 +122,20 @@ describe('parseConfig', () => {
     expect(r.isErr() && r.error.message).toMatch(/^broken\.yaml: /);
   });
 });
+
+describe('batch: group-commit keys', () => {
+  it('maps max_concurrent_sends and linger (a duration) and refuses bad values by path', async () => {
+    const { mapBatch } = await import('../src/components/map.js');
+    const r = parseConfig(
+      [{ name: 't.yaml', text: minimal('processors:\n  batch:\n    max_concurrent_sends: 2\n    linger: 3ms\n') }],
+      env,
+    );
+    const c = r.unwrap();
+    const config = c.processors.get('batch')!.config as Parameters<typeof mapBatch>[0];
+    expect(config).toEqual({ max_concurrent_sends: 2, linger: 3 });
+    expect(mapBatch(config)).toEqual({ maxConcurrentSends: 2, lingerMs: 3 });
+    expect(problems(minimal('processors:\n  batch:\n    max_concurrent_sends: 0\n')).join('\n')).toMatch(
+      /processors\.batch\.max_concurrent_sends/,
+    );
+  });
+});

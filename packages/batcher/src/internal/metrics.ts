@@ -1,5 +1,6 @@
 import type { Attributes, Counter, Histogram, Meter, ObservableCallback, ObservableGauge, ObservableUpDownCounter } from '@opentelemetry/api';
 import type { Signal } from '@otlp-kafka/core';
+import type { BatcherState, SendTrigger } from './processor.js';
 
 export type RefusalReason = 'backpressure' | 'cardinality' | 'shutdown' | 'too_large';
 
@@ -10,13 +11,16 @@ export class BatcherMetrics {
   private readonly sendSizeBytes: Histogram;
   private readonly sizeTrigger: Counter;
   private readonly timeoutTrigger: Counter;
+  private readonly slotTrigger: Counter;
   private readonly refused: Counter;
   private readonly cardinality: ObservableUpDownCounter;
   private readonly pendingBytes: ObservableGauge;
+  private readonly sendsInFlight: ObservableGauge;
   private readonly observeCardinality: ObservableCallback;
   private readonly observePending: ObservableCallback;
+  private readonly observeInFlight: ObservableCallback;
 
-  constructor(meter: Meter, processor: string, state: { cardinality(): number; heldBytes(): number }) {
+  constructor(meter: Meter, processor: string, state: BatcherState) {
     this.attributes = { processor };
     this.sendSize = meter.createHistogram('otelcol_processor_batch_batch_send_size', {
       description: 'Number of items in each batch sent.',
@@ -35,6 +39,10 @@ export class BatcherMetrics {
       description: 'Number of times a batch was sent because its timeout passed.',
       unit: '{sends}',
     });
+    this.slotTrigger = meter.createCounter('otelcol_processor_batch_slot_trigger_send', {
+      description: 'Number of times a partly filled batch was sent because a send slot was free (group commit).',
+      unit: '{sends}',
+    });
     this.refused = meter.createCounter('otelcol_processor_batch_refused_items', {
       description: 'Items the batch processor refused (reason: backpressure, cardinality, shutdown, too_large).',
       unit: '{items}',
@@ -47,17 +55,24 @@ export class BatcherMetrics {
       description: 'Encoded bytes held for callers whose outcome is not known yet.',
       unit: 'By',
     });
+    this.sendsInFlight = meter.createObservableGauge('otelcol_processor_batch_sends_in_flight', {
+      description: 'Outgoing batches sent whose outcome is not known yet.',
+      unit: '{batches}',
+    });
+    this.observeInFlight = (r) => r.observe(state.sendsInFlight(), this.attributes);
+    this.sendsInFlight.addCallback(this.observeInFlight);
     this.observeCardinality = (r) => r.observe(state.cardinality(), this.attributes);
     this.observePending = (r) => r.observe(state.heldBytes(), this.attributes);
     this.cardinality.addCallback(this.observeCardinality);
     this.pendingBytes.addCallback(this.observePending);
   }
 
-  sent(items: number, bytes: number, trigger: 'size' | 'timeout' | 'shutdown'): void {
+  sent(items: number, bytes: number, trigger: SendTrigger): void {
     this.sendSize.record(items, this.attributes);
     this.sendSizeBytes.record(bytes, this.attributes);
     if (trigger === 'size') this.sizeTrigger.add(1, this.attributes);
     else if (trigger === 'timeout') this.timeoutTrigger.add(1, this.attributes);
+    else if (trigger === 'slot') this.slotTrigger.add(1, this.attributes);
   }
 
   refusedItems(signal: Signal, items: number, reason: RefusalReason): void {
@@ -67,5 +82,6 @@ export class BatcherMetrics {
   close(): void {
     this.cardinality.removeCallback(this.observeCardinality);
     this.pendingBytes.removeCallback(this.observePending);
+    this.sendsInFlight.removeCallback(this.observeInFlight);
   }
 }

@@ -7,12 +7,23 @@ export interface Piece {
   readonly caller: Caller;
 }
 
-/** The batch being filled for one signal + topic + metadata-key combination. */
+/**
+ * The batch being filled for one signal + topic + metadata-key combination,
+ * and the sends of that key still in flight (group commit: a partly filled
+ * batch goes when a send slot is free, so it gathers only while others fly).
+ */
 export class Pending {
   pieces: Piece[] = [];
   items = 0;
   bytes = 0;
+  /** Outgoing batches of this key whose outcome is not known yet. */
+  inFlight = 0;
+  /** The longest wait of the first item: sends whatever a free slot has not. */
   timer: NodeJS.Timeout | undefined;
+  /** A send scheduled for the end of this event-loop turn (lingerMs 0)... */
+  dispatchImmediate: NodeJS.Immediate | undefined;
+  /** ...or after the linger. */
+  dispatchTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly key: string,
@@ -23,6 +34,11 @@ export class Pending {
     return this.pieces.length === 0;
   }
 
+  /** Nothing waiting and nothing in flight: the key can be forgotten. */
+  get idle(): boolean {
+    return this.pieces.length === 0 && this.inFlight === 0;
+  }
+
   add(piece: Piece): void {
     this.pieces.push(piece);
     this.items += piece.batch.itemCount;
@@ -30,7 +46,7 @@ export class Pending {
     piece.caller.placed(piece.batch.itemCount);
   }
 
-  /** Takes every piece out, leaving the pending batch empty and its timer cleared. */
+  /** Takes every piece out, leaving the pending batch empty and its timers cleared. */
   take(): Piece[] {
     const pieces = this.pieces;
     this.pieces = [];
@@ -38,7 +54,19 @@ export class Pending {
     this.bytes = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.cancelDispatch();
     return pieces;
+  }
+
+  get dispatchScheduled(): boolean {
+    return this.dispatchImmediate !== undefined || this.dispatchTimer !== undefined;
+  }
+
+  cancelDispatch(): void {
+    if (this.dispatchImmediate !== undefined) clearImmediate(this.dispatchImmediate);
+    if (this.dispatchTimer !== undefined) clearTimeout(this.dispatchTimer);
+    this.dispatchImmediate = undefined;
+    this.dispatchTimer = undefined;
   }
 }
 

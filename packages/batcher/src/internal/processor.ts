@@ -22,6 +22,8 @@ import { Placer, type Limits } from './placer.js';
 export interface BatcherConfig extends Limits {
   name: string;
   timeoutMs: number;
+  maxConcurrentSends: number;
+  lingerMs: number;
   metadataKeys: readonly string[];
   metadataCardinalityLimit: number;
   maxPendingBytes: number;
@@ -29,12 +31,28 @@ export interface BatcherConfig extends Limits {
   retryAfterMs: number;
   shutdownTimeoutMs: number;
   logger: Logger;
-  metrics: (state: { cardinality(): number; heldBytes(): number }) => BatcherMetrics;
+  metrics: (state: BatcherState) => BatcherMetrics;
 }
+
+export interface BatcherState {
+  cardinality(): number;
+  heldBytes(): number;
+  sendsInFlight(): number;
+}
+
+export type SendTrigger = 'size' | 'timeout' | 'slot' | 'shutdown';
 
 /**
  * Collects callers' batches into outgoing batches per key and settles every
  * caller with the outcome of the outgoing batches that carried its items.
+ *
+ * Group commit: callers wait for their outcome, so waiting for more data while
+ * the next consumer is idle only slows them (an SDK exports one batch at a
+ * time and drops what its queue cannot hold). A partly filled batch goes as
+ * soon as its key has a free send slot (at the end of the event-loop turn, or
+ * after `lingerMs`); while `maxConcurrentSends` sends are in flight, arrivals
+ * gather and go when one returns. A batch that reaches `sendBatchSize` goes at
+ * once; `timeoutMs` is only the longest any item waits.
  */
 export class BatchProcessor implements Processor {
   private readonly pendings = new Map<string, Pending>();
@@ -43,6 +61,7 @@ export class BatchProcessor implements Processor {
   private readonly metrics: BatcherMetrics;
   private readonly placer: Placer;
   private heldBytes = 0;
+  private inFlightSends = 0;
   private heldItems = 0;
   private closed = false;
   private stopping: Promise<void> | undefined;
@@ -51,7 +70,11 @@ export class BatchProcessor implements Processor {
     private readonly next: Consumer,
     private readonly config: BatcherConfig,
   ) {
-    this.metrics = config.metrics({ cardinality: () => this.pendings.size, heldBytes: () => this.heldBytes });
+    this.metrics = config.metrics({
+      cardinality: () => this.pendings.size,
+      heldBytes: () => this.heldBytes,
+      sendsInFlight: () => this.inFlightSends,
+    });
     this.placer = new Placer(config, (pending) => this.flush(pending, 'size'));
   }
 
@@ -111,9 +134,7 @@ export class BatchProcessor implements Processor {
     this.waiting.add(caller);
     this.placer.place(pending, caller, batch);
     caller.seal();
-    if (c.timeoutMs === 0) this.flush(pending, 'timeout');
-    else if (!pending.empty && !pending.timer) this.arm(pending);
-    if (pending.empty) this.pendings.delete(key);
+    this.arrived(pending);
     return caller.promise;
   }
 
@@ -147,18 +168,56 @@ export class BatchProcessor implements Processor {
     this.heldItems -= caller.items;
   }
 
+  /** After a caller's data was placed: send now, at the end of the turn, when a slot frees, or at the timeout. */
+  private arrived(pending: Pending): void {
+    if (pending.empty) return this.forgetIfIdle(pending);
+    if (this.config.timeoutMs === 0) return this.flush(pending, 'timeout');
+    if (!pending.timer) this.arm(pending);
+    if (pending.inFlight < this.config.maxConcurrentSends) this.scheduleDispatch(pending);
+  }
+
+  /**
+   * Sends what gathered in this event-loop turn (several requests parsed in one
+   * I/O phase share a batch at no cost in latency) or within the linger. Not
+   * unref'd: it is bounded and short, and a caller is waiting on it.
+   */
+  private scheduleDispatch(pending: Pending): void {
+    if (pending.dispatchScheduled) return;
+    const run = () => {
+      pending.dispatchImmediate = undefined;
+      pending.dispatchTimer = undefined;
+      if (!pending.empty && pending.inFlight < this.config.maxConcurrentSends) this.flush(pending, 'slot');
+    };
+    if (this.config.lingerMs > 0) pending.dispatchTimer = setTimeout(run, this.config.lingerMs);
+    else pending.dispatchImmediate = setImmediate(run);
+  }
+
+  /** One of the key's sends returned: what gathered meanwhile goes now. */
+  private sendReturned(pending: Pending): void {
+    pending.inFlight--;
+    this.inFlightSends--;
+    if (!pending.empty) {
+      if (pending.inFlight < this.config.maxConcurrentSends) this.flush(pending, 'slot');
+      return;
+    }
+    this.forgetIfIdle(pending);
+  }
+
+  private forgetIfIdle(pending: Pending): void {
+    if (pending.idle && this.pendings.get(pending.key) === pending) this.pendings.delete(pending.key);
+  }
+
   private arm(pending: Pending): void {
     clearTimeout(pending.timer);
     pending.timer = setTimeout(() => {
       pending.timer = undefined;
       this.flush(pending, 'timeout');
-      if (pending.empty && this.pendings.get(pending.key) === pending) this.pendings.delete(pending.key);
     }, this.config.timeoutMs);
     pending.timer.unref();
   }
 
   /** Sends everything pending as one outgoing batch; its outcome settles the callers in it. */
-  private flush(pending: Pending, trigger: 'size' | 'timeout' | 'shutdown'): void {
+  private flush(pending: Pending, trigger: SendTrigger): void {
     if (pending.empty) return;
     const pieces = pending.take();
     const merged = mergeBatches(
@@ -168,11 +227,19 @@ export class BatchProcessor implements Processor {
     if (merged.isErr()) {
       const outcome = permanent(new PipelineError('ERR_INVALID_DATA', `${this.config.name}: ${merged.error.message}`, { cause: merged.error }));
       for (const p of pieces) p.caller.pieceDone(outcome);
+      this.forgetIfIdle(pending);
       return;
     }
     const out = merged.value;
     this.metrics.sent(out.itemCount, out.bytes.length, trigger);
-    void this.sends.track(safeConsume(this.next, out).then((outcome) => settlePieces(pieces, outcome)));
+    pending.inFlight++;
+    this.inFlightSends++;
+    void this.sends.track(
+      safeConsume(this.next, out).then((outcome) => {
+        settlePieces(pieces, outcome);
+        this.sendReturned(pending);
+      }),
+    );
   }
 }
 

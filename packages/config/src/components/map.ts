@@ -187,6 +187,8 @@ export function mapBatch(c: Out<typeof batchSchema>) {
     sendBatchSize: c.send_batch_size,
     sendBatchMaxSize: c.send_batch_max_size,
     timeoutMs: c.timeout,
+    maxConcurrentSends: c.max_concurrent_sends,
+    lingerMs: c.linger,
     metadataKeys: c.metadata_keys,
     metadataCardinalityLimit: c.metadata_cardinality_limit,
   });
