@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ClientConfig, RunRequest, RunResult } from '../agent/load-client.js';
 import type { SinkCommand, SinkMessage, SinkStats } from '../gateway/sink.js';
 import type { OursCommand, OursMessage } from './ours-child.js';
+import type { SerialClientConfig, SerialMessage, SerialResult, SerialRun } from './serial-client.js';
 
 const script = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
 
@@ -48,6 +49,28 @@ export async function startLoadClient(config: ClientConfig): Promise<LoadClient>
       child.send({ type: 'run', ...r } satisfies RunRequest);
       const m = await answer;
       if (m.type !== 'done') throw new Error(`load client: ${m.type === 'failed' ? m.error : m.type}`);
+      return m.result;
+    },
+  };
+}
+
+export interface SerialClient {
+  readonly child: ChildProcess;
+  run(r: Omit<SerialRun, 'type'>): Promise<SerialResult>;
+}
+
+/** The latency mode's SDK-like serial clients (serial-client.ts), in one process. */
+export async function startSerialClient(config: SerialClientConfig): Promise<SerialClient> {
+  const child = forkTs('./serial-client.ts', { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) });
+  await nextMessage<SerialMessage>(child, 'serial client', 120_000, (m) => m.type === 'ready');
+  return {
+    child,
+    async run(r) {
+      // Answers can take up to the client's 10 s timeout after the run's end.
+      const answer = nextMessage<SerialMessage>(child, 'serial client', r.durationMs + 60_000);
+      child.send({ type: 'run', ...r } satisfies SerialRun);
+      const m = await answer;
+      if (m.type !== 'done') throw new Error(`serial client: ${m.type === 'failed' ? m.error : m.type}`);
       return m.result;
     },
   };

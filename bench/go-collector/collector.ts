@@ -44,7 +44,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const canConnect = (port: number): Promise<boolean> =>
+export const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => {

@@ -36,9 +36,32 @@ export const CONFIG = {
   messages: num('BENCH_MESSAGES', 250),
   gatewayPool: num('BENCH_GATEWAY_POOL', 16),
   timeoutMs: num('BENCH_TIMEOUT_MS', 120_000),
+  // latency mode (latency.ts): the seed's agent pipeline under SDK-like serial clients
+  /** Offered rates in spans/s, and the serial clients sharing each (same length, position by position). */
+  latencyRates: list('BENCH_LATENCY_RATES', '1000,10000,150000').map(Number),
+  latencyClients: list('BENCH_LATENCY_CLIENTS', '1,4,32').map(Number),
+  latencyDurationMs: num('BENCH_LATENCY_DURATION_MS', 20_000),
+  latencyWarmupMs: num('BENCH_LATENCY_WARMUP_MS', 2_000),
+  /** Partitions of the latency topics: the seed's kafka-topics.sh gives traces 12. */
+  latencyPartitions: num('BENCH_LATENCY_PARTITIONS', 12),
+  /** Subjects of the latency mode: ours (the CLI on the seed's YAML) and/or go. */
+  latencySubjects: list('BENCH_LATENCY_SUBJECTS', 'ours,go'),
+  /**
+   * Variants of ours, as JSON: [{"name", "batch"?: {...}, "producer"?: {...}}], merged into the
+   * seed's batch processor and kafka exporter producer sections. Default: the seed as it is.
+   */
+  latencyOursVariants: JSON.parse(process.env.BENCH_LATENCY_OURS_VARIANTS?.trim() || '[{"name":"ours"}]') as OursVariant[],
+  /** The checkout whose packages/cli/src/bin.ts runs as ours (default: this one). */
+  oursRoot: process.env.BENCH_OURS_ROOT?.trim() || '',
   // shared batch settings: our batcher's defaults, given to the Go batch processor as they are
   sendBatchSize: 8192,
   batchTimeoutMs: 200,
 };
+
+export interface OursVariant {
+  readonly name: string;
+  readonly batch?: Record<string, unknown>;
+  readonly producer?: Record<string, unknown>;
+}
 
 export type Config = typeof CONFIG;

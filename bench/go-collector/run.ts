@@ -5,6 +5,7 @@
 //
 //   node --conditions=@otlp-kafka/source --import tsx bench/go-collector/run.ts
 //   npm run bench -- go-collector
+//   BENCH_DIRECTIONS=latency node ... bench/go-collector/run.ts   (the seed's agent pipeline, SDK-like serial clients)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { agentDirection } from './agent-direction.js';
 import { BINARY, HERE } from './collector.js';
 import { CONFIG } from './config.js';
 import { gatewayDirection } from './gateway-direction.js';
+import { latencyMode } from './latency.js';
 
 async function main(): Promise<void> {
   console.log('go-collector bench: our components vs the Go OpenTelemetry Collector, CPU from /proc/<pid>/stat');
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   console.log(`collector: ${execFileSync(BINARY, ['--version'], { encoding: 'utf8' }).trim()}`);
   if (CONFIG.directions.includes('agent')) await agentDirection(CONFIG);
   if (CONFIG.directions.includes('gateway')) await gatewayDirection(CONFIG);
+  if (CONFIG.directions.includes('latency')) await latencyMode(CONFIG);
   console.log(`\nmachine after: ${machineNote()}`);
 }
 
