@@ -3,7 +3,7 @@
 
 // Kafka (real Apache Kafka through the local harness, tools/kafka).
 export { KAFKA_BROKERS_ENV, kafkaBrokers } from './kafka/brokers.js';
-export { committedOffsets, deleteTopic, freshGroup, freshTopic } from './kafka/topics.js';
+export { committedOffsets, deleteTopic, freshGroup, freshTopic, retryUnknownTopic } from './kafka/topics.js';
 export type { FreshTopicOptions, KafkaTarget } from './kafka/topics.js';
 export { consumeRaw, produceRaw } from './kafka/raw.js';
 export type { ConsumeRawOptions, ConsumedRecord, ProducedRecord, RawMessage } from './kafka/raw.js';

@@ -49,15 +49,17 @@ export async function withAdmin<T>(
 }
 
 /**
- * Creates a topic with a unique name and resolves once metadata shows every partition
- * with a leader (so the first produce does not race the creation).
+ * Creates a topic with a unique name and resolves once every broker of the
+ * bootstrap list shows every partition with a leader, so neither the first
+ * produce nor the next admin call (which may ask any broker) races the creation.
  */
 export async function freshTopic(prefix = 'test', options: FreshTopicOptions = {}): Promise<string> {
   const topic = uniqueName(prefix);
   const partitions = options.partitions ?? 1;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  await withAdmin(options.brokers, async (admin) => {
-    await admin.createTopics({
+  const brokers = options.brokers ?? kafkaBrokers();
+  await withAdmin(brokers, (admin) =>
+    admin.createTopics({
       timeout: timeoutMs,
       topics: [
         {
@@ -69,21 +71,51 @@ export async function freshTopic(prefix = 'test', options: FreshTopicOptions = {
           configEntries: Object.entries(options.config ?? {}).map(([name, value]) => ({ name, value })),
         },
       ],
-    });
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const [meta] = await admin.fetchTopicMetadata({ topics: [topic], timeout: 5000 });
-        if (meta && meta.partitions.length === partitions && meta.partitions.every((p) => p.leader >= 0))
-          return;
-      } catch {
-        // Unknown topic until the controller's metadata reaches the broker: retry.
+    }),
+  );
+  await waitForTopicOnEveryBroker(topic, partitions, brokers, Date.now() + timeoutMs);
+  return topic;
+}
+
+/**
+ * Metadata reaches each broker on its own (KRaft brokers replay the metadata
+ * log independently), so one broker listing the topic says nothing of the
+ * others. An admin client bootstrapped with a single address asks that broker:
+ * each address of the list must show the topic with a leader per partition.
+ */
+async function waitForTopicOnEveryBroker(topic: string, partitions: number, brokers: string, deadline: number): Promise<void> {
+  for (const address of brokers.split(',').map((b) => b.trim()).filter(Boolean)) {
+    await withAdmin(address, async (admin) => {
+      for (;;) {
+        try {
+          const [meta] = await admin.fetchTopicMetadata({ topics: [topic], timeout: 5000 });
+          if (meta && meta.partitions.length === partitions && meta.partitions.every((p) => p.leader >= 0))
+            return;
+        } catch {
+          // Unknown topic until the controller's metadata reaches this broker: retry.
+        }
+        if (Date.now() > deadline) throw new Error(`topic ${topic} not ready on broker ${address} in time`);
+        await sleep(100);
       }
-      if (Date.now() > deadline) throw new Error(`topic ${topic} not ready after ${timeoutMs} ms`);
+    });
+  }
+}
+
+/**
+ * Runs an admin call that names a topic, retrying "unknown topic or partition"
+ * for a bounded time: the broker asked may not have the topic's metadata yet.
+ */
+export async function retryUnknownTopic<T>(call: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const unknown = /unknown topic or partition/i.test(String((error as Error)?.message ?? error));
+      if (!unknown || Date.now() > deadline) throw error;
       await sleep(100);
     }
-  });
-  return topic;
+  }
 }
 
 /** A unique consumer group id. */

@@ -2,7 +2,7 @@
 // the node comes back on its data, and stop() leaves no process behind.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
-import { consumeRaw, freshTopic, produceRaw, startKafkaCluster } from '@otlp-kafka/testkit';
+import { consumeRaw, freshTopic, produceRaw, retryUnknownTopic, startKafkaCluster } from '@otlp-kafka/testkit';
 import type { KafkaCluster } from '@otlp-kafka/testkit';
 
 const isAlive = (pid: number): boolean => {
@@ -23,7 +23,7 @@ async function topicReplicas(
   }).admin();
   await admin.connect();
   try {
-    const [meta] = await admin.fetchTopicMetadata({ topics: [topic] });
+    const [meta] = await retryUnknownTopic(() => admin.fetchTopicMetadata({ topics: [topic] }));
     return meta!.partitions.map((p) => ({ replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }));
   } finally {
     await admin.disconnect();
