@@ -1,14 +1,22 @@
 import type { Batch, Signal } from '@otlp-kafka/pdata';
+import type { ShutdownOptions } from './lifecycle.js';
 import type { Outcome } from './outcome.js';
 
 /**
- * start() once; shutdown() is idempotent: it stops intake, flushes, waits for
- * in-flight work (bounded by the component's shutdown timeout), then releases
- * what it holds. Nothing accepted is lost on a clean shutdown.
+ * The lifecycle rules (createLifecycle in lifecycle.ts implements them):
+ * - start() runs once; a second call is a no-op returning the same promise.
+ * - shutdown() is idempotent (every call returns the same promise): it stops
+ *   intake, flushes, waits for in-flight work, then releases what it holds.
+ *   Its wait is bounded by `options.timeoutMs` (the time the caller has left:
+ *   a pipeline hands down what remains of its one deadline), capped by the
+ *   component's own shutdownTimeoutMs. Nothing accepted is lost on a clean shutdown.
+ * - consume() before start() finished answers `retryable` with ERR_NOT_STARTED,
+ *   and once shutdown() began `retryable` with ERR_SHUTDOWN, each message naming
+ *   the component: the data is fine, the sender should try again later.
  */
 export interface Component {
   start(): Promise<void>;
-  shutdown(): Promise<void>;
+  shutdown(options?: ShutdownOptions): Promise<void>;
 }
 
 /**

@@ -11,6 +11,8 @@ export {
   worst,
   outcomeKind,
   retryAfterMs,
+  refusalOf,
+  rejectedItemsOf,
   type Outcome,
   type OutcomeKind,
   type Accepted,
@@ -18,6 +20,16 @@ export {
 } from './outcome.js';
 export { fanOut, safeConsume } from './fan-out.js';
 export { createInFlight, type InFlight } from './in-flight.js';
+export {
+  createLifecycle,
+  type Lifecycle,
+  type LifecycleOptions,
+  type LifecycleState,
+  type ShutdownOptions,
+  type StopContext,
+} from './lifecycle.js';
+export { sleep, withTimeout, deadlineIn, type Deadline } from './time.js';
+export { createBackoff, type Backoff, type BackoffPolicy, type BackoffSources } from './backoff.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type PipelineSpec } from './pipeline.js';
 export { parseOptions } from './options.js';
 export {
@@ -28,3 +40,23 @@ export {
   type Logger,
   type TelemetryOptions,
 } from './telemetry.js';
+export {
+  defineFactory,
+  type ComponentFactory,
+  type AnyComponentFactory,
+  type ComponentKind,
+  type ComponentOf,
+  type FactoryContext,
+} from './factory.js';
+export { duration, byteSize, parseDurationMs, section, defined } from './config/units.js';
+export {
+  tlsServerConfig,
+  tlsClientConfig,
+  kafkaTlsConfig,
+  kafkaAuthConfig,
+  kafkaBrokersConfig,
+  kafkaEncodingConfig,
+  librdkafkaConfig,
+  kafkaTlsOf,
+} from './config/shapes.js';
+export type { SchemaMatches, Assert, DefaultsOf } from './config/check.js';

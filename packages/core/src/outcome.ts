@@ -55,7 +55,11 @@ export function outcomeKind(outcome: Outcome): OutcomeKind {
 // must be sent again, or that exporter loses it.
 const RANK: Record<OutcomeKind, number> = { ok: 0, partial: 1, permanent: 2, backpressure: 3, retryable: 4 };
 
-/** The worst of several outcomes (fan-out, split batches). Partial counts add up. */
+/**
+ * The worst of several outcomes. Partial counts add up: right for outcomes of
+ * disjoint items (the pieces of a split batch). Fan-out, where every consumer
+ * saw the same items, reports the largest count instead (fan-out.ts).
+ */
 export function worst(outcomes: readonly Outcome[]): Outcome {
   let result: Outcome = OK;
   let rejected = 0;
@@ -75,4 +79,15 @@ export function worst(outcomes: readonly Outcome[]): Outcome {
 export function retryAfterMs(outcome: Outcome): number | undefined {
   if (outcome.isOk() || outcome.error.kind === 'permanent') return undefined;
   return outcome.error.retryAfterMs;
+}
+
+/** The error of a refused outcome (retryable, backpressure, permanent); undefined when accepted. */
+export function refusalOf(outcome: Outcome): PipelineError | undefined {
+  return outcome.isErr() ? outcome.error.error : undefined;
+}
+
+/** Items an accepted outcome rejected for good (0 for ok); undefined for a refusal, which took none. */
+export function rejectedItemsOf(outcome: Outcome): number | undefined {
+  if (outcome.isErr()) return undefined;
+  return outcome.value.kind === 'partial' ? outcome.value.rejectedItems : 0;
 }

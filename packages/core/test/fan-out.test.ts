@@ -5,6 +5,7 @@ import {
   outcomeKind,
   partial,
   permanent,
+  refusalOf,
   retryable,
   safeConsume,
   type Consumer,
@@ -33,9 +34,9 @@ describe('safeConsume', () => {
     const boom = new Error('boom');
     const out = await safeConsume({ consume: () => Promise.reject(boom) }, batch);
     expect(outcomeKind(out)).toBe('retryable');
-    expect(out.isErr() && out.error.error.message).toBe('boom');
-    expect(out.isErr() && out.error.error.code).toBe('ERR_INTERNAL');
-    expect(out.isErr() && out.error.error.cause).toBe(boom);
+    expect(refusalOf(out)?.message).toBe('boom');
+    expect(refusalOf(out)?.code).toBe('ERR_INTERNAL');
+    expect(refusalOf(out)?.cause).toBe(boom);
   });
 
   it('turns a synchronous throw into a retryable outcome', async () => {

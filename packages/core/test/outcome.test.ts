@@ -6,6 +6,8 @@ import {
   outcomeKind,
   partial,
   permanent,
+  refusalOf,
+  rejectedItemsOf,
   retryAfterMs,
   retryable,
   worst,
@@ -25,11 +27,11 @@ describe('outcome constructors', () => {
     const r = retryable('down');
     const b = backpressure('full');
     const p = permanent('broken');
-    expect(r.isErr() && r.error.error).toBeInstanceOf(PipelineError);
-    expect(r.isErr() && r.error.error.code).toBe('ERR_UNAVAILABLE');
-    expect(b.isErr() && b.error.error.code).toBe('ERR_BACKPRESSURE');
-    expect(p.isErr() && p.error.error.code).toBe('ERR_INVALID_DATA');
-    expect(p.isErr() && p.error.error.message).toBe('broken');
+    expect(refusalOf(r)).toBeInstanceOf(PipelineError);
+    expect(refusalOf(r)?.code).toBe('ERR_UNAVAILABLE');
+    expect(refusalOf(b)?.code).toBe('ERR_BACKPRESSURE');
+    expect(refusalOf(p)?.code).toBe('ERR_INVALID_DATA');
+    expect(refusalOf(p)?.message).toBe('broken');
   });
 
   it('keeps a given PipelineError and the retry-after delay', () => {
@@ -97,5 +99,23 @@ describe('worst()', () => {
   it('a refusal outranks partial sums', () => {
     const w = worst([partial(2, 'a'), backpressure('full'), partial(3, 'b')]);
     expect(outcomeKind(w)).toBe('backpressure');
+  });
+});
+
+describe('outcome accessors', () => {
+  it('refusalOf gives the error of a refusal and nothing for an acceptance', () => {
+    const e = new PipelineError('ERR_TIMEOUT', 'slow');
+    expect(refusalOf(retryable(e))).toBe(e);
+    expect(refusalOf(backpressure('full'))?.code).toBe('ERR_BACKPRESSURE');
+    expect(refusalOf(permanent('bad'))?.message).toBe('bad');
+    expect(refusalOf(ok())).toBeUndefined();
+    expect(refusalOf(partial(1, 'x'))).toBeUndefined();
+  });
+
+  it('rejectedItemsOf counts what an acceptance rejected; a refusal took nothing', () => {
+    expect(rejectedItemsOf(partial(3, 'x'))).toBe(3);
+    expect(rejectedItemsOf(ok())).toBe(0);
+    expect(rejectedItemsOf(retryable('x'))).toBeUndefined();
+    expect(rejectedItemsOf(permanent('x'))).toBeUndefined();
   });
 });
