@@ -20,7 +20,9 @@ export class WireWriter {
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    // Copy the whole buffer, not just up to pos: end() rewinds pos to write a header in front of
+    // content already written, and its tag/length writes may grow the buffer there.
+    next.set(this.buf);
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
