@@ -61,6 +61,15 @@ describe('startSdkClient: the OpenTelemetry JS SDK at its defaults in a child pr
     expect({ acked: r!.acked.length, dropped: r!.dropped }).toEqual({ acked: 0, dropped: 0 });
   });
 
+  it('marks the ids of an export the exporter sent again after a retryable answer', async () => {
+    backend.setMode('unavailable', { requests: 1, retryAfterSeconds: 1 });
+    const [r] = await runSdkClients([{ endpoint: backend.url, itemsPerSecond: 1000, durationMs: 1000 }]);
+    expect(r!.acked.length).toBe(1000);
+    expect(r!.retried.length).toBe(r!.maxBatch);
+    expect(r!.retried.every((id) => backend.sink.count(id) === 1)).toBe(true);
+    expect(backend.statuses['http 503']).toBe(1);
+  });
+
   it('stop() ends an open-ended client with its report; kill() leaves no process and no report', async () => {
     const open = startSdkClient({ endpoint: backend.url, itemsPerSecond: 500 });
     await open.ready;

@@ -42,19 +42,25 @@ const logger: DiagLogger = {
   debug: (message) => {
     if (message.includes('maxQueueSize reached')) dropRuns++;
   },
-  verbose: () => {},
+  // The exporter's retrying transport: a request sent again may be stored twice by the receiver.
+  verbose: (message) => {
+    if (message.startsWith('Scheduling export retry')) void send({ type: 'retrying', seqs: [...inFlight] });
+  },
 };
-diag.setLogger(logger, DiagLogLevel.DEBUG);
+diag.setLogger(logger, DiagLogLevel.VERBOSE);
 
 let seq = 0;
 let created = 0;
+const inFlight = new Set<number>();
 /** Reports what the processor exports, unchanged: the SDK sees the real exporter's answers. */
 function recording<T>(inner: { export(items: T[], done: (r: ExportResult) => void): void }, idOf: (item: T) => string) {
   return (items: T[], done: (r: ExportResult) => void): void => {
     const n = ++seq;
     void send({ type: 'exporting', seq: n, ids: items.map(idOf), created });
     const t0 = performance.now();
+    inFlight.add(n);
     inner.export(items, (result) => {
+      inFlight.delete(n);
       const error = result.error ? String(result.error.message ?? result.error) : undefined;
       void send({ type: 'exported', seq: n, ok: result.code === ExportResultCode.SUCCESS, ms: performance.now() - t0, ...(error ? { error } : {}) });
       done(result);

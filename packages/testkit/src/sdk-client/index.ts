@@ -34,6 +34,8 @@ export interface SdkClientReport {
   readonly acked: readonly string[];
   /** Ids of exports that failed (after the exporter's own retries). */
   readonly failed: readonly string[];
+  /** Ids of exports the exporter sent more than once (a receiver may hold them twice). */
+  readonly retried: readonly string[];
   /**
    * Items the processor never handed to the exporter: created minus exported. Exact after
    * shutdown; with the default settings the only cause is the processor's full queue.
@@ -65,6 +67,8 @@ export interface SdkClient {
   readonly acked: ReadonlySet<string>;
   /** Live view: ids of failed exports so far. */
   readonly failed: readonly string[];
+  /** Live view: ids of exports sent more than once so far. */
+  readonly retried: ReadonlySet<string>;
   /** Items created as of the last export the child reported. */
   readonly created: number;
   /** Ids in exports awaiting their answer right now. */
@@ -132,6 +136,7 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
 
   const acked = new Set<string>();
   const failed: string[] = [];
+  const retried = new Set<string>();
   const pending = new Map<number, readonly string[]>();
   const latencies: number[] = [];
   let created = 0;
@@ -159,6 +164,8 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
         failedExports++;
         failed.push(...ids);
       }
+    } else if (m.type === 'retrying') {
+      for (const seq of m.seqs) for (const id of pending.get(seq) ?? []) retried.add(id);
     } else if (m.type === 'done') {
       summary = m.summary;
       created = m.summary.created;
@@ -189,6 +196,7 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
       created: summary.created,
       acked: [...acked],
       failed: [...failed],
+      retried: [...retried],
       dropped: summary.created - acked.size - failed.length - unanswered,
       unanswered,
       diagDropped: summary.diagDropped,
@@ -213,6 +221,7 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
     ready: readyOrExit,
     acked,
     failed,
+    retried,
     get created() {
       return created;
     },

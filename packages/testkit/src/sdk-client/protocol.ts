@@ -25,6 +25,8 @@ export type ChildMessage =
   | { readonly type: 'exporting'; readonly seq: number; readonly ids: readonly string[]; readonly created: number }
   /** The exporter answered that batch. */
   | { readonly type: 'exported'; readonly seq: number; readonly ok: boolean; readonly ms: number; readonly error?: string }
+  /** The exporter scheduled a retry of an export in flight (which one is not said: all of `seqs` may be it). */
+  | { readonly type: 'retrying'; readonly seqs: readonly number[] }
   /** Creation ended, forceFlush and shutdown returned. */
   | { readonly type: 'done'; readonly summary: ChildSummary }
   | { readonly type: 'failed'; readonly error: string };
