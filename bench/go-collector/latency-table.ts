@@ -22,14 +22,15 @@ export interface LatencyRow {
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const seconds = (r: LatencyRow): number => r.result.elapsedMs / 1000;
+/** Rates are over the run's length (the time spans were offered); answers after it show as latency. */
+const seconds = (r: LatencyRow): number => r.result.durationMs / 1000;
 
 export function describeLatency(r: LatencyRow): string {
   const x = r.result;
   return (
     `${r.subject} at ${fmt(r.rate)}/s (${r.clients} clients): offered ${fmt(x.offered)}, dropped in SDK ${fmt(x.droppedInSdk)}, ` +
     `left ${fmt(x.leftInQueue)}, sent ${fmt(x.sentSpans)}, acked ${fmt(x.okSpans)} in ${x.okRequests} requests, failed ${JSON.stringify(x.failed)}, ` +
-    `latency p50/p99/max ${fmt(x.latencyMs.p50)}/${fmt(x.latencyMs.p99)}/${fmt(x.latencyMs.max)} ms, window ${fmt(r.topic.window.records)} records ` +
+    `latency p50/p99/max ${fmt(x.latencyMs.p50)}/${fmt(x.latencyMs.p99)}/${fmt(x.latencyMs.max)} ms, last answer ${fmt(x.elapsedMs / 1000, 1)} s after the start, window ${fmt(r.topic.window.records)} records ` +
     `${fmt(r.topic.window.spans)} spans, CPU ${fmt(r.cpuUs / 1e6, 2)} s, ${r.check}`
   );
 }

@@ -36,6 +36,8 @@ export interface SerialResult {
   readonly okRequests: number;
   /** Non-200 answers by status, 'error' for timeouts and transport failures. */
   readonly failed: Record<string, number>;
+  /** The run's length: spans are offered, and requests sent, only within it. */
+  readonly durationMs: number;
   /** From the start of the run to its end or the last answer, whichever is later. */
   readonly elapsedMs: number;
   /** Send to 200, successful requests only. */
@@ -125,6 +127,7 @@ async function run(req: SerialRun, bodies: readonly Buffer[], batch: number): Pr
     okSpans,
     okRequests,
     failed,
+    durationMs: req.durationMs,
     elapsedMs: Math.max(lastAnswer, end) - t0,
     latencyMs: { p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? 0 },
   };
