@@ -6,6 +6,7 @@ import { runCommand } from './commands/run.js';
 import { topicsCommand } from './commands/topics.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, processIo, type CliIo } from './internal/io.js';
+import type { Registry } from '@otlp-kafka/config';
 
 const HELP = `otlp-kafka — OpenTelemetry pipelines with Kafka between collector tiers
 
@@ -28,7 +29,8 @@ function version(): string {
   return pkg.version;
 }
 
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/** Runs the command line; `registry` adds components written in code (default: the built-in ones). */
+export async function main(argv: readonly string[], io: CliIo = processIo, registry?: Registry): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,9 +78,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     switch (command) {
       case 'run':
-        return await runCommand(configs, io);
+        return await runCommand(configs, io, registry);
       case 'validate':
-        return await validateCommand(configs, io);
+        return await validateCommand(configs, io, registry);
       case 'topics':
         return await topicsCommand(
           configs,
@@ -90,6 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
             dryRun: v['dry-run'] ?? false,
           },
           io,
+          registry,
         );
       case 'lag':
         return await lagCommand({ brokers: v.brokers, groups: v.group ?? [], topics: v.topic ?? [], json: v.json ?? false }, io);

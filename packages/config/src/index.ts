@@ -1,8 +1,9 @@
 export { ConfigError, type ConfigErrorCode } from './errors.js';
 export { expandEnv } from './expand.js';
-export { parseDurationMs } from './units.js';
+export { parseDurationMs, duration, byteSize } from '@otlp-kafka/core';
 export { parseConfig, type ConfigSource, type ComponentConfig, type ParsedConfig } from './parse.js';
-export { COMPONENT_SCHEMAS, type ComponentKind } from './registry.js';
+export { createRegistry, type Registry, type ComponentKind } from './registry.js';
+export { BUILTIN_FACTORIES } from './components/factories.js';
 export type { ServiceConfig } from './service.js';
-export { buildService, DEFAULT_KAFKA_TOPICS, type BuiltService } from './build.js';
-export { kafkaTopicsOf, type KafkaTopicUse } from './topics.js';
+export { buildService, type BuiltService } from './build.js';
+export { kafkaTopicsOf, DEFAULT_KAFKA_TOPICS, type KafkaTopicUse } from './topics.js';

@@ -1,11 +1,11 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { AnyComponentFactory } from '@otlp-kafka/core';
 import { ConfigError } from './errors.js';
 import { expandEnv } from './expand.js';
 import { formatIssues } from './internal/issues.js';
 import { mergeTrees } from './internal/merge.js';
-import { COMPONENT_SCHEMAS, type ComponentKind } from './registry.js';
+import type { ComponentKind, Registry } from './registry.js';
 import { serviceSchema, topLevelSchema, type ServiceConfig } from './service.js';
 
 export interface ConfigSource {
@@ -17,7 +17,10 @@ export interface ConfigSource {
 export interface ComponentConfig {
   id: string;
   type: string;
+  /** The output of the factory's config schema. */
   config: unknown;
+  /** The registered factory that validated `config` and builds the component. */
+  factory: AnyComponentFactory;
 }
 
 /** A validated Collector-style config: every component checked against its schema. */
@@ -26,9 +29,11 @@ export interface ParsedConfig {
   processors: ReadonlyMap<string, ComponentConfig>;
   exporters: ReadonlyMap<string, ComponentConfig>;
   service: ServiceConfig;
+  /** The environment the config was expanded with (factories see it in their context). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
-const KINDS: Record<ComponentKind, 'receivers' | 'processors' | 'exporters'> = {
+const KINDS: Record<Exclude<ComponentKind, 'extension'>, 'receivers' | 'processors' | 'exporters'> = {
   receiver: 'receivers',
   processor: 'processors',
   exporter: 'exporters',
@@ -36,10 +41,13 @@ const KINDS: Record<ComponentKind, 'receivers' | 'processors' | 'exporters'> = {
 
 /**
  * YAML text(s) -> validated config. Several sources merge in order (later wins,
- * lists replaced). All problems are collected into one error, each naming its path.
+ * lists replaced). Each component section is validated by the schema of the
+ * factory the registry has for its type. All problems are collected into one
+ * error, each naming its path.
  */
 export function parseConfig(
   sources: readonly ConfigSource[],
+  registry: Registry,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Result<ParsedConfig, ConfigError> {
   let tree: unknown = {};
@@ -61,20 +69,20 @@ export function parseConfig(
   if (!service.success) problems.push(...formatIssues(['service'], service.error));
 
   const sections = {} as Record<'receivers' | 'processors' | 'exporters', Map<string, ComponentConfig>>;
-  for (const kind of Object.keys(KINDS) as ComponentKind[]) {
+  for (const kind of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
     const key = KINDS[kind];
     const map = new Map<string, ComponentConfig>();
     sections[key] = map;
     for (const [id, raw] of Object.entries(top.data[key] ?? {})) {
       const type = id.split('/')[0]!;
-      const schema: z.ZodType | undefined = COMPONENT_SCHEMAS[kind][type];
-      if (!schema) {
-        problems.push(`${key}.${id}: unknown ${kind} type "${type}"; supported: ${Object.keys(COMPONENT_SCHEMAS[kind]).join(', ')}`);
+      const factory = registry.lookup(kind, type);
+      if (!factory) {
+        problems.push(`${key}.${id}: unknown ${kind} type "${type}"; supported: ${registry.types(kind).join(', ') || 'none registered'}`);
         continue;
       }
-      const parsed = schema.safeParse(raw ?? {});
+      const parsed = factory.configSchema.safeParse(raw ?? {});
       if (!parsed.success) problems.push(...formatIssues([key, id], parsed.error));
-      else map.set(id, { id, type, config: parsed.data });
+      else map.set(id, { id, type, config: parsed.data, factory });
     }
   }
   if (top.data.extensions && Object.keys(top.data.extensions).length > 0)
@@ -98,7 +106,7 @@ export function parseConfig(
     if (Object.keys(service.data.pipelines).length === 0) problems.push('service.pipelines: no pipelines defined');
   }
   if (problems.length > 0) return Err(invalid(problems));
-  return Ok({ ...sections, service: service.data! });
+  return Ok({ ...sections, service: service.data!, env });
 }
 
 function invalid(problems: string[]): ConfigError {

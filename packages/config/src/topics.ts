@@ -1,6 +1,8 @@
 import type { Signal } from '@otlp-kafka/core';
-import { DEFAULT_KAFKA_TOPICS } from './build.js';
 import type { ParsedConfig } from './parse.js';
+
+/** The Kafka topic a kafka component uses for a signal when the config names none (the Collector's defaults). */
+export const DEFAULT_KAFKA_TOPICS: Record<Signal, string> = { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' };
 
 export interface KafkaTopicUse {
   topic: string;

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildService } from '../src/build.js';
 import { parseConfig } from '../src/parse.js';
+import { registry } from './registry.js';
 import { kafkaTopicsOf } from '../src/topics.js';
 
 const root = new URL('../../../', import.meta.url);
 const load = (p: string, env: Record<string, string> = { NODE_NAME: 'n1' }) =>
-  parseConfig([{ name: p, text: readFileSync(new URL(p, root), 'utf8') }], env).unwrap();
+  parseConfig([{ name: p, text: readFileSync(new URL(p, root), 'utf8') }], registry, env).unwrap();
 
 describe('buildService', () => {
   it('maps the example agent to an OTLP receiver, three processors per pipeline and three Kafka exporters', async () => {
@@ -44,7 +45,7 @@ service:
       processors: [memory_limiter]
       exporters: [kafka]
 `;
-    const r = buildService(parseConfig([{ name: 'x', text }], {}).unwrap());
+    const r = buildService(parseConfig([{ name: 'x', text }], registry, {}).unwrap());
     expect(r.isErr()).toBe(true);
     expect(r.isErr() && r.error.problems[0]).toMatch(/^processors\.memory_limiter: .*limitMib/);
   });
@@ -62,7 +63,7 @@ service:
     traces: { receivers: [kafka], exporters: [otlp] }
     logs: { receivers: [kafka], exporters: [otlp] }
 `;
-    const r = buildService(parseConfig([{ name: 'x', text }], {}).unwrap());
+    const r = buildService(parseConfig([{ name: 'x', text }], registry, {}).unwrap());
     expect(r.isErr() && r.error.problems).toEqual([
       'receivers.kafka: one topic list cannot feed traces and logs pipelines: define one kafka/<name> receiver per signal',
     ]);

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/parse.js';
+import { registry } from './registry.js';
 
 const root = new URL('../../../', import.meta.url);
 const read = (p: string) => ({ name: p, text: readFileSync(new URL(p, root), 'utf8') });
 const env = { NODE_NAME: 'node-1' };
 
 function problems(text: string, extraEnv: Record<string, string> = {}): string[] {
-  const r = parseConfig([{ name: 't.yaml', text }], { ...env, ...extraEnv });
+  const r = parseConfig([{ name: 't.yaml', text }], registry, { ...env, ...extraEnv });
   if (r.isOk()) return [];
   return [...r.error.problems];
 }
@@ -30,7 +31,7 @@ service:
 
 describe('parseConfig', () => {
   it('accepts the example agent config (the seed agent, on loopback)', () => {
-    const r = parseConfig([read('examples/agent.yaml')], env);
+    const r = parseConfig([read('examples/agent.yaml')], registry, env);
     expect(r.isOk() ? [] : r.error.problems).toEqual([]);
     const c = r.unwrap();
     expect([...c.exporters.keys()]).toEqual(['kafka/traces', 'kafka/metrics', 'kafka/logs']);
@@ -50,7 +51,7 @@ describe('parseConfig', () => {
   });
 
   it('accepts the example gateway config', () => {
-    const r = parseConfig([read('examples/gateway.yaml')], env);
+    const r = parseConfig([read('examples/gateway.yaml')], registry, env);
     expect(r.isOk() ? [] : r.error.problems).toEqual([]);
     const c = r.unwrap();
     expect(c.receivers.get('kafka/logs')!.config).toMatchObject({
@@ -99,7 +100,7 @@ describe('parseConfig', () => {
   });
 
   it('reports an unset environment variable without a default', () => {
-    const r = parseConfig([{ name: 'x', text: minimal('').replace('[127.0.0.1:9092]', '["${env:NOPE_BROKER}"]') }], {});
+    const r = parseConfig([{ name: 'x', text: minimal('').replace('[127.0.0.1:9092]', '["${env:NOPE_BROKER}"]') }], registry, {});
     expect(r.isErr() && r.error.message).toBe(
       'exporters.kafka.brokers.0: environment variable NOPE_BROKER is not set and has no default (write ${env:NOPE_BROKER:-value})',
     );
@@ -111,13 +112,14 @@ describe('parseConfig', () => {
         { name: 'a', text: minimal('') },
         { name: 'b', text: 'exporters:\n  kafka:\n    brokers: [10.0.0.1:9092, 10.0.0.2:9092]\n    topic: mine\n' },
       ],
+      registry,
       {},
     );
     expect(r.unwrap().exporters.get('kafka')!.config).toEqual({ brokers: ['10.0.0.1:9092', '10.0.0.2:9092'], topic: 'mine' });
   });
 
   it('reports YAML syntax errors with the file name', () => {
-    const r = parseConfig([{ name: 'broken.yaml', text: 'receivers:\n  otlp: [\n' }], {});
+    const r = parseConfig([{ name: 'broken.yaml', text: 'receivers:\n  otlp: [\n' }], registry, {});
     expect(r.isErr() && r.error.code).toBe('ERR_CONFIG_YAML');
     expect(r.isErr() && r.error.message).toMatch(/^broken\.yaml: /);
   });
@@ -128,6 +130,7 @@ describe('batch: group-commit keys', () => {
     const { mapBatch } = await import('../src/components/map.js');
     const r = parseConfig(
       [{ name: 't.yaml', text: minimal('processors:\n  batch:\n    max_concurrent_sends: 2\n    linger: 3ms\n') }],
+      registry,
       env,
     );
     const c = r.unwrap();

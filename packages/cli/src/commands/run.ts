@@ -1,4 +1,4 @@
-import { buildService } from '@otlp-kafka/config';
+import { buildService, type Registry } from '@otlp-kafka/config';
 import { registerGroupLagMetric } from '../internal/lag-metric.js';
 import { createCliLogger } from '../internal/logger.js';
 import { loadConfigFiles } from '../internal/config-files.js';
@@ -10,8 +10,8 @@ import { EXIT, type CliIo } from '../internal/io.js';
  * shuts down gracefully: receivers stop, batches flush, Kafka offsets commit.
  * A second signal during shutdown exits at once.
  */
-export async function runCommand(configPaths: readonly string[], io: CliIo): Promise<number> {
-  const loaded = loadConfigFiles(configPaths);
+export async function runCommand(configPaths: readonly string[], io: CliIo, registry?: Registry): Promise<number> {
+  const loaded = loadConfigFiles(configPaths, registry);
   if (loaded.isErr()) {
     io.err(`otlp-kafka: invalid configuration:\n  ${loaded.error.join('\n  ')}`);
     return EXIT.config;

@@ -1,4 +1,4 @@
-import { kafkaTopicsOf, type KafkaTopicUse } from '@otlp-kafka/config';
+import { kafkaTopicsOf, type KafkaTopicUse, type Registry } from '@otlp-kafka/config';
 import type { Signal } from '@otlp-kafka/core';
 import { ensureTopics } from '@otlp-kafka/kafka-producer-exporter';
 import { brokerCount } from '../internal/broker-count.js';
@@ -25,11 +25,16 @@ export interface TopicsFlags {
  * seed's partitions, replication and retention (flags override). The
  * replication factor is capped at the cluster's broker count, with a notice.
  */
-export async function topicsCommand(configPaths: readonly string[], flags: TopicsFlags, io: CliIo): Promise<number> {
+export async function topicsCommand(
+  configPaths: readonly string[],
+  flags: TopicsFlags,
+  io: CliIo,
+  registry?: Registry,
+): Promise<number> {
   // Each file on its own: an agent's and a gateway's config name the same topics from both sides.
   const uses: KafkaTopicUse[] = [];
   for (const path of configPaths) {
-    const loaded = loadConfigFiles([path]);
+    const loaded = loadConfigFiles([path], registry);
     if (loaded.isErr()) {
       io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);
       return EXIT.config;

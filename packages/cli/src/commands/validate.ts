@@ -1,11 +1,11 @@
-import { buildService } from '@otlp-kafka/config';
+import { buildService, type Registry } from '@otlp-kafka/config';
 import { loadConfigFiles } from '../internal/config-files.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 import { noopLogger } from '@otlp-kafka/core';
 
 /** Checks config files fully (schema, references, component options) without starting anything. */
-export async function validateCommand(configPaths: readonly string[], io: CliIo): Promise<number> {
-  const loaded = loadConfigFiles(configPaths);
+export async function validateCommand(configPaths: readonly string[], io: CliIo, registry?: Registry): Promise<number> {
+  const loaded = loadConfigFiles(configPaths, registry);
   if (loaded.isErr()) {
     io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);
     return EXIT.config;

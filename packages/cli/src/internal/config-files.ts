@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { parseConfig, type ConfigSource, type ParsedConfig } from '@otlp-kafka/config';
+import { parseConfig, type ConfigSource, type ParsedConfig, type Registry } from '@otlp-kafka/config';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { defaultRegistry } from '../components.js';
 
-/** Reads --config files (a path, or "yaml:<inline text>" as the Collector allows) and validates them. */
-export function loadConfigFiles(paths: readonly string[]): Result<ParsedConfig, string[]> {
+/** Reads --config files (a path, or "yaml:<inline text>" as the Collector allows) and validates them against the registry's factories. */
+export function loadConfigFiles(
+  paths: readonly string[],
+  registry: Registry = defaultRegistry(),
+): Result<ParsedConfig, string[]> {
   if (paths.length === 0) return Err(['no --config given: otlp-kafka --config file.yaml']);
   const sources: ConfigSource[] = [];
   for (const p of paths) {
@@ -17,6 +21,6 @@ export function loadConfigFiles(paths: readonly string[]): Result<ParsedConfig, 
       return Err([`cannot read config file ${p}: ${(e as Error).message}`]);
     }
   }
-  const parsed = parseConfig(sources);
+  const parsed = parseConfig(sources, registry);
   return parsed.isOk() ? Ok(parsed.value) : Err([...parsed.error.problems]);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, duration } from '../units.js';
+import { byteSize, duration } from '@otlp-kafka/core';
 import { brokers, kafkaAuth, kafkaEncoding, kafkaTls, section, tlsClient, tlsServer } from './common.js';
 
 // Collector-compatible option names (snake_case). Strict: an unknown option is

@@ -1,0 +1,107 @@
+import { createBatcher } from '@otlp-kafka/batcher';
+import { defineFactory, type AnyComponentFactory } from '@otlp-kafka/core';
+import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
+import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
+import { createMemoryLimiter } from '@otlp-kafka/memory-limiter';
+import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
+import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
+import { createResourceProcessor } from '@otlp-kafka/resource-processor';
+import { DEFAULT_KAFKA_TOPICS } from '../topics.js';
+import {
+  mapBatch,
+  mapKafkaExporter,
+  mapKafkaReceiver,
+  mapMemoryLimiter,
+  mapOtlpExporter,
+  mapOtlpReceiver,
+  mapResource,
+} from './map.js';
+import * as schemas from './schemas.js';
+
+// Transitional adapters: factories over the schemas and mappers still kept here,
+// until each component package exports its own factory.
+
+const otlpReceiver = defineFactory({
+  kind: 'receiver',
+  type: 'otlp',
+  configSchema: schemas.otlpReceiverSchema,
+  create: (c, ctx) =>
+    createOtlpReceiver({ ...mapOtlpReceiver(c), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
+});
+
+const kafkaReceiver = defineFactory({
+  kind: 'receiver',
+  type: 'kafka',
+  configSchema: schemas.kafkaReceiverSchema,
+  create: (c, ctx) => {
+    const mapped = mapKafkaReceiver(c);
+    if (ctx.signals.length > 1 && mapped.topics)
+      throw new Error(
+        `one topic list cannot feed ${ctx.signals.join(' and ')} pipelines: define one kafka/<name> receiver per signal`,
+      );
+    const bySignal = Object.fromEntries(ctx.signals.map((s) => [s, { topics: mapped.topics ?? [DEFAULT_KAFKA_TOPICS[s]] }]));
+    return createKafkaReceiver({ ...mapped, topics: undefined, ...bySignal, logger: ctx.logger, meterProvider: ctx.meterProvider });
+  },
+});
+
+const kafkaExporter = defineFactory({
+  kind: 'exporter',
+  type: 'kafka',
+  configSchema: schemas.kafkaExporterSchema,
+  create: (c, ctx) => {
+    const { topic, ...rest } = mapKafkaExporter(c);
+    // A topic in the config applies to every signal the exporter serves, as in the Collector.
+    const topics = topic ? Object.fromEntries(ctx.signals.map((s) => [s, topic])) : undefined;
+    return createKafkaExporter({ ...rest, ...(topics ? { topics } : {}), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id });
+  },
+});
+
+const otlpGrpcExporter = defineFactory({
+  kind: 'exporter',
+  type: 'otlp_grpc',
+  aliases: ['otlp'],
+  configSchema: schemas.otlpExporterSchema,
+  create: (c, ctx) =>
+    createOtlpExporter({ ...mapOtlpExporter(c, 'grpc'), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
+});
+
+const otlpHttpExporter = defineFactory({
+  kind: 'exporter',
+  type: 'otlp_http',
+  aliases: ['otlphttp'],
+  configSchema: schemas.otlpHttpExporterSchema,
+  create: (c, ctx) =>
+    createOtlpExporter({ ...mapOtlpExporter(c, 'http'), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
+});
+
+const batch = defineFactory({
+  kind: 'processor',
+  type: 'batch',
+  configSchema: schemas.batchSchema,
+  create: (c, ctx) => createBatcher({ ...mapBatch(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
+});
+
+const memoryLimiter = defineFactory({
+  kind: 'processor',
+  type: 'memory_limiter',
+  configSchema: schemas.memoryLimiterSchema,
+  create: (c, ctx) => createMemoryLimiter({ ...mapMemoryLimiter(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
+});
+
+const resource = defineFactory({
+  kind: 'processor',
+  type: 'resource',
+  configSchema: schemas.resourceSchema,
+  create: (c, ctx) => createResourceProcessor({ ...mapResource(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
+});
+
+export const BUILTIN_FACTORIES: readonly AnyComponentFactory[] = [
+  otlpReceiver,
+  kafkaReceiver,
+  batch,
+  memoryLimiter,
+  resource,
+  kafkaExporter,
+  otlpGrpcExporter,
+  otlpHttpExporter,
+];
