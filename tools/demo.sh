@@ -4,6 +4,5 @@
 # a counting OTLP backend, load, a backend outage, and a loss/duplicate summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-npx tsc -b
+bash tools/setup.sh # installs and builds
 exec node packages/cli/dist/bin.js demo "$@"

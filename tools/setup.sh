@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what this repository needs, idempotently: Debian headers for building
 # librdkafka (the Kafka client's prebuilt binaries come from outside the npm
-# registry, so it is built from source here) and the npm dependencies.
+# registry, so it is built from source here) and the npm dependencies, then
+# builds (tsc -b, incremental: a no-op when nothing changed) so that dist/ and
+# with it `npx otlp-kafka` work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +30,6 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   CKJS_LINKING=dynamic npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
+
+echo "setup: build (tsc -b)"
+npx tsc -b

@@ -5,10 +5,9 @@
 # fast subset of the end-to-end fault suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
+bash tools/setup.sh # installs and builds (tsc -b)
 
-echo "== build and type-check"
-npx tsc -b
+echo "== type-check the tests"
 npx tsc -p tsconfig.tests.json
 echo "== lint"
 npx eslint --max-warnings=0 packages
