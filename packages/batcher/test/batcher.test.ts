@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ok, outcomeKind, partial, permanent, retryAfterMs, retryable, type Outcome } from '@otlp-kafka/core';
+import { ok, outcomeKind, partial, permanent, refusalOf, retryable, retryAfterMs, type Outcome } from '@otlp-kafka/core';
 import { trustedBatch, withMetadata } from '@otlp-kafka/pdata';
 import { createCountingSink, createMemorySink } from '@otlp-kafka/testkit';
 import { createBatcher } from '@otlp-kafka/batcher';
@@ -12,8 +12,10 @@ afterEach(() => {
 describe('batcher: size trigger', () => {
   it('with the send slot busy, holds arrivals until sendBatchSize, then sends them as one merged batch at once', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 10, timeoutMs: 60_000 })(sink);
+    await p.start();
     const first = callerBatch('x-', 1);
     const rFirst = p.consume(first.batch);
     await tick();
@@ -34,9 +36,11 @@ describe('batcher: size trigger', () => {
 
   it('settles no caller before the next consumer answered', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     sink.failNext('retryable');
     const p = createBatcher({ sendBatchSize: 2 })(sink);
+    await p.start();
     let settled = 0;
     const a = p.consume(callerBatch('a-', 1).batch).then((o) => (settled++, o));
     const b = p.consume(callerBatch('b-', 1).batch).then((o) => (settled++, o));
@@ -51,8 +55,10 @@ describe('batcher: size trigger', () => {
 
   it('keeps several full outgoing batches in flight at once', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 5 })(sink);
+    await p.start();
     const results = ['a-', 'b-', 'c-'].map((x) => p.consume(callerBatch(x, 5).batch));
     await tick();
     expect(sink.inFlight).toBe(3);
@@ -63,8 +69,10 @@ describe('batcher: size trigger', () => {
 
   it('sendBatchSize 0: no size trigger; what gathers behind a busy slot goes when it frees', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 0, timeoutMs: 60_000 })(sink);
+    await p.start();
     const r = [p.consume(callerBatch('a-', 500).batch)];
     await tick();
     for (const x of ['b-', 'c-']) r.push(p.consume(callerBatch(x, 500).batch));
@@ -80,8 +88,10 @@ describe('batcher: timeout', () => {
   it('is the longest wait: a batch behind a stuck send goes once timeoutMs passed since its first item', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 100, timeoutMs: 200 })(sink);
+    await p.start();
     const first = p.consume(callerBatch('x-', 1).batch);
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.callsMade).toBe(1);
@@ -103,7 +113,9 @@ describe('batcher: timeout', () => {
 
   it('timeoutMs 0 sends every request at once', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ timeoutMs: 0, sendBatchSize: 1000 })(sink);
+    await p.start();
     expect(outcomeKind(await p.consume(callerBatch('a-', 3).batch))).toBe('ok');
     expect(outcomeKind(await p.consume(callerBatch('b-', 3).batch))).toBe('ok');
     expect(sink.batches.map((x) => x.itemCount)).toEqual([3, 3]);
@@ -114,7 +126,9 @@ describe('batcher: caps and splitting', () => {
   it('splits input larger than sendBatchMaxSize; the caller needs every piece to succeed', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 200 })(sink);
+    await p.start();
     const big = callerBatch('a-', 35);
     sink.failNext('ok');
     sink.failNext('retryable');
@@ -133,7 +147,9 @@ describe('batcher: caps and splitting', () => {
   it('fills the room of a pending batch: a caller split across two outgoing batches needs both', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 200 })(sink);
+    await p.start();
     const a = callerBatch('a-', 6);
     const b = callerBatch('b-', 6);
     sink.pause();
@@ -151,7 +167,9 @@ describe('batcher: caps and splitting', () => {
 
   it('keeps every outgoing batch within sendBatchMaxBytes and delivers every item once', async () => {
     const sink = createCountingSink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, sendBatchMaxBytes: 4000, timeoutMs: 0 })(sink);
+    await p.start();
     const callers = ['a-', 'b-', 'c-'].map((x) => callerBatch(x, 40, 'traces', 200));
     expect(callers[0]!.batch.bytes.length).toBeGreaterThan(8000);
     const outcomes = await Promise.all(callers.map((c) => p.consume(c.batch)));
@@ -163,16 +181,20 @@ describe('batcher: caps and splitting', () => {
 
   it('an item that cannot fit sendBatchMaxBytes is a permanent outcome naming the sizes', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchMaxBytes: 300, timeoutMs: 0 })(sink);
+    await p.start();
     const out = await p.consume(callerBatch('a-', 2, 'logs', 1000).batch);
     expect(outcomeKind(out)).toBe('permanent');
-    expect(out.isErr() && out.error.error.message).toMatch(/batch: .*maxBytes 300/);
+    expect(refusalOf(out)?.message).toMatch(/batch: .*maxBytes 300/);
     expect(sink.callsMade).toBe(0);
   });
 
   it('bad data that must be split fails only its own caller', async () => {
     const sink = createCountingSink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 0 })(sink);
+    await p.start();
     const good = callerBatch('a-', 4);
     const bad = trustedBatch('logs', new Uint8Array([0x0a, 0x7f, 0x00]), 20);
     const [rg, rb] = await Promise.all([p.consume(good.batch), p.consume(bad)]);
@@ -186,6 +208,7 @@ describe('batcher: outcomes', () => {
   it('gives every caller of a partially accepted batch a partial outcome capped at its items', async () => {
     const next = scriptedConsumer(() => partial(5, 'five refused'));
     const p = createBatcher({ sendBatchSize: 6 })(next);
+    await p.start();
     const ra = p.consume(callerBatch('a-', 2).batch);
     const rb = p.consume(callerBatch('b-', 4).batch);
     const [a, b] = await Promise.all([ra, rb]);
@@ -196,24 +219,30 @@ describe('batcher: outcomes', () => {
   it('passes the retry delay of a refusal to the callers', async () => {
     const next = scriptedConsumer(() => retryable('busy', 1500));
     const p = createBatcher({ timeoutMs: 0 })(next);
+    await p.start();
     expect(retryAfterMs(await p.consume(callerBatch('a-', 2).batch))).toBe(1500);
   });
 
   it('a next consumer that throws makes callers retryable, never ok', async () => {
     const p = createBatcher({ timeoutMs: 0 })({ consume: () => Promise.reject(new Error('bug')) });
+    await p.start();
     expect(outcomeKind(await p.consume(callerBatch('a-', 2).batch))).toBe('retryable');
   });
 
   it('acknowledges an empty request at once without sending it', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher()(sink);
+    await p.start();
     expect(outcomeKind(await p.consume(trustedBatch('traces', new Uint8Array(0), 0)))).toBe('ok');
     expect(sink.callsMade).toBe(0);
   });
 
   it('keeps signals apart', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 50 })(sink);
+    await p.start();
     const results = [p.consume(callerBatch('a-', 2, 'logs').batch), p.consume(callerBatch('b-', 2, 'traces').batch)];
     expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok']);
     expect(sink.batches.map((b) => b.signal).sort()).toEqual(['logs', 'traces']);
@@ -228,7 +257,9 @@ describe('batcher: metadata', () => {
 
   it('one batch per combination of metadataKeys values; outgoing metadata keeps only those keys', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20, metadataKeys: ['X-Tenant'] })(sink);
+    await p.start();
     const results = [
       p.consume(withHeaders('a-', { 'x-tenant': ['t1'], other: ['1'] })),
       p.consume(withHeaders('b-', { 'x-tenant': ['t2'], other: ['2'] })),
@@ -246,7 +277,9 @@ describe('batcher: metadata', () => {
 
   it('never mixes batches with different topic overrides', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20 })(sink);
+    await p.start();
     await Promise.all([p.consume(withHeaders('a-', {}, 'one')), p.consume(withHeaders('b-', {}, 'two')), p.consume(withHeaders('c-', {}, 'one'))]);
     const topics = sink.batches.map((b) => [b.metadata.topic, b.itemCount]);
     expect(topics.sort()).toEqual([
@@ -257,12 +290,14 @@ describe('batcher: metadata', () => {
 
   it('refuses a new combination over metadataCardinalityLimit with backpressure', async () => {
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20, metadataKeys: ['x-tenant'], metadataCardinalityLimit: 2 })(sink);
+    await p.start();
     const a = p.consume(withHeaders('a-', { 'x-tenant': ['1'] }));
     const b = p.consume(withHeaders('b-', { 'x-tenant': ['2'] }));
     const c = await p.consume(withHeaders('c-', { 'x-tenant': ['3'] }));
     expect(outcomeKind(c)).toBe('backpressure');
-    expect(c.isErr() && c.error.error.message).toMatch(/metadataCardinalityLimit/);
+    expect(refusalOf(c)?.message).toMatch(/metadataCardinalityLimit/);
     const same = p.consume(withHeaders('d-', { 'x-tenant': ['1'] }));
     expect((await Promise.all([a, b, same])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
     // Sent combinations free their slot.
@@ -273,9 +308,11 @@ describe('batcher: metadata', () => {
 describe('batcher: bounded memory', () => {
   it('refuses with backpressure while maxPendingBytes are held and accepts again once they settle', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const a = callerBatch('a-', 10);
     const p = createBatcher({ timeoutMs: 0, maxPendingBytes: a.batch.bytes.length + 10, retryAfterMs: 750 })(sink);
+    await p.start();
     const ra = p.consume(a.batch);
     const refused = await p.consume(callerBatch('b-', 10).batch);
     expect(outcomeKind(refused)).toBe('backpressure');
@@ -287,8 +324,10 @@ describe('batcher: bounded memory', () => {
 
   it('bounds held items by maxPendingItems', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ timeoutMs: 0, maxPendingItems: 15 })(sink);
+    await p.start();
     const ra = p.consume(callerBatch('a-', 10).batch);
     expect(outcomeKind(await p.consume(callerBatch('b-', 10).batch))).toBe('backpressure');
     sink.resume();
@@ -297,16 +336,20 @@ describe('batcher: bounded memory', () => {
 
   it('a request that can never fit the budget is permanent', async () => {
     const p = createBatcher({ maxPendingBytes: 100 })(createMemorySink());
+    await p.start();
+    await p.start();
     const out = await p.consume(callerBatch('a-', 10).batch);
     expect(outcomeKind(out)).toBe('permanent');
-    expect(out.isErr() && out.error.error.message).toMatch(/can never fit maxPendingBytes 100/);
+    expect(refusalOf(out)?.message).toMatch(/can never fit maxPendingBytes 100/);
   });
 });
 
 describe('batcher: shutdown', () => {
   it('flushes everything pending, waits for the outcomes, then refuses new data', async () => {
     const sink = createMemorySink({ delayMs: 5 });
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 60_000, metadataKeys: ['k'] })(sink);
+    await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     const b = p.consume(withMetadata(callerBatch('b-', 4).batch, { headers: { k: ['x'] } }));
     let settledFirst = false;
@@ -316,13 +359,14 @@ describe('batcher: shutdown', () => {
     expect(sink.items).toBe(7);
     expect(sink.callsMade).toBe(2);
     const late = await p.consume(callerBatch('c-', 1).batch);
-    expect(late.isErr() && late.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(late)?.code).toBe('ERR_SHUTDOWN');
     expect(p.shutdown()).toBe(p.shutdown());
   });
 
   it('is bounded: callers of a stuck consumer get retryable after shutdownTimeoutMs', async () => {
     vi.useFakeTimers();
     const p = createBatcher({ shutdownTimeoutMs: 1000 })({ consume: () => new Promise<Outcome>(() => {}) });
+    await p.start();
     const r = p.consume(callerBatch('a-', 3).batch);
     let done = false;
     const s = p.shutdown().then(() => (done = true));
@@ -332,11 +376,12 @@ describe('batcher: shutdown', () => {
     await s;
     const out = await r;
     expect(outcomeKind(out)).toBe('retryable');
-    expect(out.isErr() && out.error.error.code).toBe('ERR_TIMEOUT');
+    expect(refusalOf(out)?.code).toBe('ERR_TIMEOUT');
   });
 
   it('shuts down with nothing pending at once', async () => {
     const p = createBatcher()(scriptedConsumer(() => ok()));
+    await p.start();
     await p.start();
     await expect(p.shutdown()).resolves.toBeUndefined();
   });
@@ -345,6 +390,7 @@ describe('batcher: shutdown', () => {
     vi.useFakeTimers();
     let answer!: (o: Outcome) => void;
     const p = createBatcher({ shutdownTimeoutMs: 10, timeoutMs: 0 })({ consume: () => new Promise<Outcome>((r) => (answer = r)) });
+    await p.start();
     const r = p.consume(callerBatch('a-', 1).batch);
     const s = p.shutdown();
     await vi.advanceTimersByTimeAsync(10);

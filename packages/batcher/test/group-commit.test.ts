@@ -16,7 +16,9 @@ describe('batcher: group commit', () => {
   it('an idle downstream gets a request at once, not after the timeout or a size trigger', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
+    await p.start();
     const r = p.consume(callerBatch('a-', 512, 'traces').batch);
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([512]);
@@ -27,7 +29,9 @@ describe('batcher: group commit', () => {
   it('a serial client waits one downstream round trip per export, whatever timeoutMs is', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink({ delayMs: 10 });
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
+    await p.start();
     const started = Date.now();
     const latencies: number[] = [];
     const client = (async () => {
@@ -49,7 +53,9 @@ describe('batcher: group commit', () => {
   it('requests of one event-loop turn share a batch', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    await p.start();
     const callers = ['a-', 'b-', 'c-'].map((x) => callerBatch(x, 4));
     const results = callers.map((c) => p.consume(c.batch));
     await vi.advanceTimersByTimeAsync(0);
@@ -60,8 +66,10 @@ describe('batcher: group commit', () => {
   it('while a send is in flight, arrivals gather and go as one batch as soon as it returns', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    await p.start();
     const results: Promise<Outcome>[] = [p.consume(callerBatch('a-', 4).batch)];
     await vi.advanceTimersByTimeAsync(0);
     const later = ['b-', 'c-', 'd-'].map((x) => callerBatch(x, 4));
@@ -80,8 +88,10 @@ describe('batcher: group commit', () => {
   it('sendBatchMaxSize still caps what gathered: the rest waits for the next free slot', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 5000 })(sink);
+    await p.start();
     const results = [p.consume(callerBatch('a-', 2).batch)];
     await vi.advanceTimersByTimeAsync(0);
     for (const x of ['b-', 'c-', 'd-']) results.push(p.consume(callerBatch(x, 4).batch));
@@ -96,8 +106,10 @@ describe('batcher: group commit', () => {
   it('maxConcurrentSends bounds the partly filled batches in flight per key', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000, maxConcurrentSends: 2 })(sink);
+    await p.start();
     const results: Promise<Outcome>[] = [];
     for (const x of ['a-', 'b-', 'c-', 'd-']) {
       results.push(p.consume(callerBatch(x, 3).batch));
@@ -113,8 +125,10 @@ describe('batcher: group commit', () => {
   it('keys have their own slots: a stuck signal does not hold another', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    await p.start();
     const logs = p.consume(callerBatch('a-', 3, 'logs').batch);
     await vi.advanceTimersByTimeAsync(0);
     const traces = p.consume(callerBatch('b-', 3, 'traces').batch);
@@ -127,7 +141,9 @@ describe('batcher: group commit', () => {
   it('lingerMs waits that long for more arrivals before using a free slot', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000, lingerMs: 5 })(sink);
+    await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await vi.advanceTimersByTimeAsync(4);
     const b = p.consume(callerBatch('b-', 3).batch);
@@ -139,8 +155,10 @@ describe('batcher: group commit', () => {
 
   it('shutdown sends what gathered behind a busy slot and waits for it', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 60_000 })(sink);
+    await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await new Promise((r) => setImmediate(r));
     const b = p.consume(callerBatch('b-', 4).batch);
@@ -154,9 +172,11 @@ describe('batcher: group commit', () => {
   it('a failed send releases its slot: what gathered meanwhile still goes, with its own outcome', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     sink.failNext('retryable');
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await vi.advanceTimersByTimeAsync(0);
     const b = p.consume(callerBatch('b-', 3).batch);

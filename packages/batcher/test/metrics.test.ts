@@ -13,8 +13,10 @@ describe('batcher metrics', () => {
     vi.useFakeTimers();
     const meter = testMeter();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createBatcher({ sendBatchSize: 10, timeoutMs: 100, meterProvider: meter.meterProvider })(sink);
+    await p.start();
     const a = p.consume(callerBatch('a-', 12).batch); // size trigger
     const b = p.consume(callerBatch('b-', 3).batch); // behind a's send: waits for the timeout
     await vi.advanceTimersByTimeAsync(99);
@@ -38,9 +40,11 @@ describe('batcher metrics', () => {
   it('observes held bytes and metadata cardinality, and counts refusals by reason', async () => {
     const meter = testMeter();
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const first = callerBatch('a-', 5);
     const p = createBatcher({ timeoutMs: 0, maxPendingBytes: first.batch.bytes.length, meterProvider: meter.meterProvider })(sink);
+    await p.start();
     const r = p.consume(first.batch);
     expect(outcomeKind(await p.consume(callerBatch('b-', 5).batch))).toBe('backpressure');
     let m = await meter.read();

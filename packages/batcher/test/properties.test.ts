@@ -37,7 +37,9 @@ describe('batcher properties', () => {
       fc.asyncProperty(settings, async (s) => {
         const { options, callers } = build(s);
         const sink = createCountingSink();
+        await sink.start();
         const p = createBatcher(options)(sink);
+        await p.start();
         const results = callers.map((c) => p.consume(c.batch));
         await p.shutdown();
         const outcomes = await Promise.all(results);
@@ -67,12 +69,14 @@ describe('batcher properties', () => {
         // A dry run finds how many outgoing batches there are, so the failure hits one of them.
         const dry = scriptedConsumer(() => ok());
         const dp = createBatcher(options)(dry);
+        await dp.start();
         const dryResults = callers.map((c) => dp.consume(c.batch));
         await dp.shutdown();
         await Promise.all(dryResults);
         failedIndex = pick % dry.batches.length;
 
         const p = createBatcher(options)(next);
+        await p.start();
         const results = callers.map((c) => p.consume(c.batch));
         await p.shutdown();
         const outcomes = await Promise.all(results);

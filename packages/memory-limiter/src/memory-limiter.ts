@@ -38,6 +38,7 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): MemoryLimite
   });
   const metrics = new LimiterMetrics(getMeter(options, 'memory-limiter'), o.name);
   const config = {
+    name: o.name,
     guard,
     metrics,
     retryAfterMs: o.retryAfterMs ?? o.checkIntervalMs,

@@ -1,4 +1,4 @@
-import { ok, outcomeKind, permanent, retryAfterMs, type Outcome } from '@otlp-kafka/core';
+import { ok, outcomeKind, permanent, refusalOf, retryAfterMs, type Outcome } from '@otlp-kafka/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryLimiter, type MemoryLimiterOptions } from '../src/index.js';
 import { batchOf, deferredConsumer, okConsumer, testMeter } from './helpers.js';
@@ -21,7 +21,7 @@ function limiter(extra: Partial<MemoryLimiterOptions> = {}, mem = fakeMemory()) 
 }
 
 function errorMessage(o: Outcome): string {
-  return o.isErr() ? o.error.error.message : '';
+  return refusalOf(o)?.message ?? '';
 }
 
 beforeEach(() => {
@@ -283,11 +283,53 @@ describe('lifecycle', () => {
     const p = ml(okConsumer());
     const before = await p.consume(batchOf(1));
     expect(outcomeKind(before)).toBe('retryable');
-    expect(before.isErr() && before.error.error.code).toBe('ERR_NOT_STARTED');
+    expect(refusalOf(before)?.code).toBe('ERR_NOT_STARTED');
     await p.start();
     await p.shutdown();
     const after = await p.consume(batchOf(1));
-    expect(after.isErr() && after.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(after)?.code).toBe('ERR_SHUTDOWN');
+  });
+
+  it('names the processor in the refusal and refuses from the moment shutdown begins', async () => {
+    const { ml } = limiter({ name: 'memory_limiter/edge' });
+    const next = deferredConsumer();
+    const p = ml(next);
+    expect(errorMessage(await p.consume(batchOf(1)))).toMatch(/^memory_limiter\/edge: not started/);
+    await p.start();
+    void p.consume(batchOf(1));
+    const stopping = p.shutdown();
+    const during = await p.consume(batchOf(1));
+    expect(outcomeKind(during)).toBe('retryable');
+    expect(errorMessage(during)).toBe('memory_limiter/edge: shutting down');
+    expect(next.received).toHaveLength(1);
+    next.settleNext(ok());
+    await stopping;
+  });
+
+  it('start twice is safe: one timer, the same promise, and one shutdown releases it', async () => {
+    const { ml } = limiter();
+    const p = ml(okConsumer());
+    const first = p.start();
+    expect(p.start()).toBe(first);
+    await first;
+    expect(vi.getTimerCount()).toBe(1);
+    await p.shutdown();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('shutdown waits only the time the caller has left when shorter than shutdownTimeoutMs', async () => {
+    const { ml } = limiter({ shutdownTimeoutMs: 10_000 });
+    const next = deferredConsumer();
+    const p = ml(next);
+    await p.start();
+    void p.consume(batchOf(10));
+    let done = false;
+    const stopping = p.shutdown({ timeoutMs: 1500 }).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(done).toBe(true);
   });
 
   it('runs one timer for all its processors and stops it when the last shuts down', async () => {
@@ -327,8 +369,11 @@ describe('lifecycle', () => {
     const p = ml(next);
     await p.start();
     void p.consume(batchOf(10));
-    const stopping = p.shutdown();
-    await vi.advanceTimersByTimeAsync(2000);
+    let done = false;
+    const stopping = p.shutdown().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     await stopping;
     expect(vi.getTimerCount()).toBe(0);
   });

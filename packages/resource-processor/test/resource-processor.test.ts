@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { outcomeKind, PipelineError, type Outcome } from '@otlp-kafka/core';
+import { describe, expect, it, vi } from 'vitest';
+import { outcomeKind, PipelineError, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { decodeRequest, trustedBatch, withMetadata, type Batch, type KeyValue, type Resource, type Signal } from '@otlp-kafka/pdata';
 import { createLoadGenerator, createMemorySink, itemIds } from '@otlp-kafka/testkit';
 import { createResourceProcessor, type ResourceProcessorOptions } from '@otlp-kafka/resource-processor';
@@ -18,7 +18,9 @@ function attrs(resource: Resource): Record<string, unknown> {
 
 async function run(options: ResourceProcessorOptions, batch: Batch) {
   const sink = createMemorySink();
+  await sink.start();
   const p = createResourceProcessor(options)(sink);
+  await p.start();
   const outcome = await p.consume(batch);
   return { outcome, sent: sink.batches[0], sink };
 }
@@ -111,21 +113,24 @@ describe('resource processor outcomes and lifecycle', () => {
     const bad = trustedBatch('traces', new Uint8Array([0x0a, 0x10, 0x0a, 0x02]), 1);
     const { outcome, sink } = await run({ attributes: [{ key: 'env', action: 'upsert', value: 'x' }] }, bad);
     expect(outcomeKind(outcome)).toBe('permanent');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_INVALID_DATA');
-    expect(outcome.isErr() && outcome.error.error.message).toMatch(/^resource: cannot edit resource attributes: .*offset/);
+    expect(refusalOf(outcome)?.code).toBe('ERR_INVALID_DATA');
+    expect(refusalOf(outcome)?.message).toMatch(/^resource: cannot edit resource attributes: .*offset/);
     expect(sink.callsMade).toBe(0);
   });
 
   it('passes the next consumer outcome through', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.failNext({ kind: 'backpressure', retryAfterMs: 10 });
     const p = createResourceProcessor({ attributes: [{ key: 'a', action: 'delete' }] })(sink);
+    await p.start();
     expect(outcomeKind(await p.consume(generator().next()))).toBe('backpressure');
     expect(outcomeKind(await p.consume(generator().next()))).toBe('ok');
   });
 
   it('shutdown waits for batches being passed on, then refuses new ones', async () => {
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const p = createResourceProcessor({ attributes: [{ key: 'a', action: 'delete' }] })(sink);
     await p.start();
@@ -135,10 +140,47 @@ describe('resource processor outcomes and lifecycle', () => {
     await new Promise((r) => setImmediate(r));
     expect(stopped).toBe(false);
     const late: Outcome = await p.consume(generator().next());
-    expect(late.isErr() && late.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(late)?.code).toBe('ERR_SHUTDOWN');
     sink.resume();
     await s;
     expect(outcomeKind(await pending)).toBe('ok');
+  });
+});
+
+describe('resource processor lifecycle rules', () => {
+  const options: ResourceProcessorOptions = { name: 'resource/env', attributes: [{ key: 'a', action: 'delete' }] };
+
+  it('refuses before start as retryable ERR_NOT_STARTED naming the processor, passing nothing on', async () => {
+    const sink = createMemorySink();
+    await sink.start();
+    const p = createResourceProcessor(options)(sink);
+    const early = await p.consume(generator().next());
+    expect(outcomeKind(early)).toBe('retryable');
+    expect(refusalOf(early)?.code).toBe('ERR_NOT_STARTED');
+    expect(refusalOf(early)?.message).toMatch(/^resource\/env: not started/);
+    expect(sink.callsMade).toBe(0);
+    const first = p.start();
+    expect(p.start()).toBe(first);
+    await first;
+    expect(outcomeKind(await p.consume(generator().next()))).toBe('ok');
+  });
+
+  it('shutdown waits only the time the caller has left, when shorter than its own', async () => {
+    vi.useFakeTimers();
+    try {
+      const p = createResourceProcessor({ ...options, shutdownTimeoutMs: 10_000 })({ consume: () => new Promise<Outcome>(() => {}) });
+      await p.start();
+      void p.consume(generator().next());
+      let stopped = false;
+      const s = p.shutdown({ timeoutMs: 300 }).then(() => (stopped = true));
+      await vi.advanceTimersByTimeAsync(299);
+      expect(stopped).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await s;
+      expect(p.shutdown()).toBe(p.shutdown());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

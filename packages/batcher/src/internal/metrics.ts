@@ -2,7 +2,7 @@ import type { Attributes, Counter, Histogram, Meter, ObservableCallback, Observa
 import type { Signal } from '@otlp-kafka/core';
 import type { BatcherState, SendTrigger } from './processor.js';
 
-export type RefusalReason = 'backpressure' | 'cardinality' | 'shutdown' | 'too_large';
+export type RefusalReason = 'backpressure' | 'cardinality' | 'not_started' | 'shutdown' | 'too_large';
 
 /** The Collector's batch processor metrics (otelcol_processor_batch_*), plus refusals and held bytes. */
 export class BatcherMetrics {
@@ -44,7 +44,7 @@ export class BatcherMetrics {
       unit: '{sends}',
     });
     this.refused = meter.createCounter('otelcol_processor_batch_refused_items', {
-      description: 'Items the batch processor refused (reason: backpressure, cardinality, shutdown, too_large).',
+      description: 'Items the batch processor refused (reason: backpressure, cardinality, not_started, shutdown, too_large).',
       unit: '{items}',
     });
     this.cardinality = meter.createObservableUpDownCounter('otelcol_processor_batch_metadata_cardinality', {

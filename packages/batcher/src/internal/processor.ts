@@ -2,16 +2,20 @@ import {
   PipelineError,
   backpressure,
   createInFlight,
+  createLifecycle,
   ok,
   partial,
   permanent,
+  refusalOf,
   retryable,
   safeConsume,
   type Batch,
   type Consumer,
+  type Lifecycle,
   type Logger,
   type Outcome,
   type Processor,
+  type ShutdownOptions,
 } from '@otlp-kafka/core';
 import { mergeBatches } from '@otlp-kafka/pdata';
 import { Caller } from './caller.js';
@@ -63,8 +67,7 @@ export class BatchProcessor implements Processor {
   private heldBytes = 0;
   private inFlightSends = 0;
   private heldItems = 0;
-  private closed = false;
-  private stopping: Promise<void> | undefined;
+  private readonly lifecycle: Lifecycle;
 
   constructor(
     private readonly next: Consumer,
@@ -76,15 +79,17 @@ export class BatchProcessor implements Processor {
       sendsInFlight: () => this.inFlightSends,
     });
     this.placer = new Placer(config, (pending) => this.flush(pending, 'size'));
+    this.lifecycle = createLifecycle(config.name, { shutdownTimeoutMs: config.shutdownTimeoutMs });
   }
 
   start(): Promise<void> {
-    return Promise.resolve();
+    return this.lifecycle.start(() => {});
   }
 
   consume(batch: Batch): Promise<Outcome> {
     const c = this.config;
-    if (this.closed) return this.refuse(batch, 'shutdown', retryable(new PipelineError('ERR_SHUTDOWN', `${c.name}: shutting down`)));
+    const refused = this.lifecycle.refusal();
+    if (refused) return this.refuse(batch, refusalOf(refused)?.code === 'ERR_SHUTDOWN' ? 'shutdown' : 'not_started', refused);
     if (batch.itemCount === 0) return Promise.resolve(ok());
     const bytes = batch.bytes.length;
     if (bytes > c.maxPendingBytes || batch.itemCount > c.maxPendingItems)
@@ -138,23 +143,23 @@ export class BatchProcessor implements Processor {
     return caller.promise;
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.closed = true;
+  /** Sends everything pending at once, waits for the outcomes until the deadline; callers still waiting then get retryable. */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline }) => {
       for (const pending of this.pendings.values()) this.flush(pending, 'shutdown');
       this.pendings.clear();
-      const drained = await this.sends.drain(this.config.shutdownTimeoutMs);
+      const budgetMs = deadline.remainingMs();
+      const drained = await this.sends.drain(budgetMs);
       if (!drained) {
         const error = new PipelineError(
           'ERR_TIMEOUT',
-          `${this.config.name}: shut down before the next consumer answered within ${this.config.shutdownTimeoutMs} ms`,
+          `${this.config.name}: shut down before the next consumer answered within ${budgetMs} ms`,
         );
         this.config.logger.warn({ callers: this.waiting.size }, 'batcher shutdown timed out; callers get retryable');
         for (const caller of [...this.waiting]) caller.abandon(retryable(error));
       }
       this.metrics.close();
-    })();
-    return this.stopping;
+    }, options);
   }
 
   private refuse(batch: Batch, reason: Parameters<BatcherMetrics['refusedItems']>[2], outcome: Outcome): Promise<Outcome> {

@@ -1,18 +1,20 @@
 import {
   backpressure,
   createInFlight,
-  PipelineError,
-  retryable,
+  createLifecycle,
   safeConsume,
   type Batch,
   type Consumer,
+  type Lifecycle,
   type Outcome,
   type Processor,
+  type ShutdownOptions,
 } from '@otlp-kafka/core';
 import type { MemoryGuard } from './guard.js';
 import type { LimiterMetrics } from './metrics.js';
 
 export interface ProcessorConfig {
+  name: string;
   guard: MemoryGuard;
   metrics: LimiterMetrics;
   retryAfterMs: number;
@@ -21,23 +23,19 @@ export interface ProcessorConfig {
 
 /** One pipeline's memory limiter: admission in front of `next`, sharing the guard. */
 export class MemoryLimiterProcessor implements Processor {
-  private state: 'new' | 'started' | 'stopped' = 'new';
   private readonly inFlight = createInFlight();
-  private stopping: Promise<void> | undefined;
+  private readonly lifecycle: Lifecycle;
 
   constructor(
     private readonly next: Consumer,
     private readonly config: ProcessorConfig,
-  ) {}
+  ) {
+    this.lifecycle = createLifecycle(config.name, { shutdownTimeoutMs: config.shutdownTimeoutMs });
+  }
 
   async consume(batch: Batch): Promise<Outcome> {
-    if (this.state !== 'started') {
-      return retryable(
-        this.state === 'new'
-          ? new PipelineError('ERR_NOT_STARTED', 'memory limiter not started')
-          : new PipelineError('ERR_SHUTDOWN', 'memory limiter shut down'),
-      );
-    }
+    const refused = this.lifecycle.refusal();
+    if (refused) return refused;
     const size = batch.bytes.byteLength;
     const refusal = this.config.guard.admit(size);
     if (refusal) {
@@ -52,19 +50,14 @@ export class MemoryLimiterProcessor implements Processor {
     }
   }
 
-  async start(): Promise<void> {
-    if (this.state !== 'new') return;
-    this.state = 'started';
-    this.config.guard.acquire();
+  start(): Promise<void> {
+    return this.lifecycle.start(() => this.config.guard.acquire());
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      const wasStarted = this.state === 'started';
-      this.state = 'stopped';
-      await this.inFlight.drain(this.config.shutdownTimeoutMs);
-      if (wasStarted) this.config.guard.release();
-    })();
-    return this.stopping;
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline, started }) => {
+      await this.inFlight.drain(deadline.remainingMs());
+      if (started) this.config.guard.release();
+    }, options);
   }
 }

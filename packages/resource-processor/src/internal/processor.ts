@@ -1,14 +1,16 @@
 import {
   PipelineError,
   createInFlight,
+  createLifecycle,
   permanent,
-  retryable,
   safeConsume,
   type Batch,
   type Consumer,
+  type Lifecycle,
   type Logger,
   type Outcome,
   type Processor,
+  type ShutdownOptions,
 } from '@otlp-kafka/core';
 import { editResource, type ResourceAction } from '@otlp-kafka/pdata';
 
@@ -22,20 +24,23 @@ export interface ResourceConfig {
 /** Edits resource attributes on the wire and passes the batch on; its outcome is the next consumer's. */
 export class ResourceProcessor implements Processor {
   private readonly inFlight = createInFlight();
-  private stopping: Promise<void> | undefined;
+  private readonly lifecycle: Lifecycle;
 
   constructor(
     private readonly next: Consumer,
     private readonly config: ResourceConfig,
-  ) {}
+  ) {
+    this.lifecycle = createLifecycle(config.name, { shutdownTimeoutMs: config.shutdownTimeoutMs });
+  }
 
   start(): Promise<void> {
-    return Promise.resolve();
+    return this.lifecycle.start(() => {});
   }
 
   consume(batch: Batch): Promise<Outcome> {
     const name = this.config.name;
-    if (this.stopping) return Promise.resolve(retryable(new PipelineError('ERR_SHUTDOWN', `${name}: shutting down`)));
+    const refused = this.lifecycle.refusal();
+    if (refused) return Promise.resolve(refused);
     const edited = editResource(batch, this.config.actions);
     if (edited.isErr()) {
       this.config.logger.debug({ err: edited.error }, 'resource edit failed');
@@ -50,11 +55,10 @@ export class ResourceProcessor implements Processor {
     return this.inFlight.track(safeConsume(this.next, edited.value));
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      if (!(await this.inFlight.drain(this.config.shutdownTimeoutMs)))
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline }) => {
+      if (!(await this.inFlight.drain(deadline.remainingMs())))
         this.config.logger.warn({ inFlight: this.inFlight.size }, 'resource processor shutdown timed out');
-    })();
-    return this.stopping;
+    }, options);
   }
 }
