@@ -1,5 +1,6 @@
 // The frame of every scenario: a stack, load, the accounting, the result file,
 // and cleanup of every process whatever happens.
+import { killSdkClients } from '@otlp-kafka/testkit/sdk-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAST, SUBSET } from './env.js';
 import { diagnoseDuplicates } from './diagnose.js';
@@ -37,6 +38,8 @@ export function scenario(def: ScenarioDefinition, body: (ctx: ScenarioContext) =
     const loads: Load[] = [];
     afterAll(async () => {
       await Promise.all(loads.map((l) => l.cancel()));
+      // SDK client processes (sdk-defaults.ts) end with the scenario, whatever happened.
+      await killSdkClients();
       await stack?.cleanup();
     });
 
