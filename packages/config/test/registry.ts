@@ -1,5 +1,6 @@
+import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
 import { BUILTIN_FACTORIES } from '../src/components/factories.js';
 import { createRegistry } from '../src/registry.js';
 
-/** The built-in component factories, as the CLI registers them. */
-export const registry = createRegistry(BUILTIN_FACTORIES);
+/** The built-in component factories, as the CLI registers them (config itself knows none). */
+export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory]);

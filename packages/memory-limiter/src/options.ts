@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, TelemetryOptions } from '@otlp-kafka/core';
 
 /**
  * Options of the memory limiter. Exactly one of `limitMib` and
@@ -47,12 +47,14 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
 
 export const DEFAULTS = {
   checkIntervalMs: 1000,
-  spikeLimitFraction: 0.2,
   minGcIntervalWhenSoftLimitedMs: 10_000,
   minGcIntervalWhenHardLimitedMs: 0,
   shutdownTimeoutMs: 10_000,
   name: 'memory_limiter',
-} as const;
+} as const satisfies DefaultsOf<MemoryLimiterOptions>;
+
+/** The spike limit when none is given: this fraction of the hard limit (the Collector's 20%). */
+export const SPIKE_LIMIT_FRACTION = 0.2;
 
 const positiveMs = z.number().int().positive();
 
@@ -119,3 +121,6 @@ export const optionsSchema = z
   });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, MemoryLimiterOptions>>;

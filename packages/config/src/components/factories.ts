@@ -2,7 +2,6 @@ import { createBatcher } from '@otlp-kafka/batcher';
 import { defineFactory, type AnyComponentFactory } from '@otlp-kafka/core';
 import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
 import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
-import { createMemoryLimiter } from '@otlp-kafka/memory-limiter';
 import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
 import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
 import { createResourceProcessor } from '@otlp-kafka/resource-processor';
@@ -11,7 +10,6 @@ import {
   mapBatch,
   mapKafkaExporter,
   mapKafkaReceiver,
-  mapMemoryLimiter,
   mapOtlpExporter,
   mapOtlpReceiver,
   mapResource,
@@ -81,13 +79,6 @@ const batch = defineFactory({
   create: (c, ctx) => createBatcher({ ...mapBatch(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
 });
 
-const memoryLimiter = defineFactory({
-  kind: 'processor',
-  type: 'memory_limiter',
-  configSchema: schemas.memoryLimiterSchema,
-  create: (c, ctx) => createMemoryLimiter({ ...mapMemoryLimiter(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
-});
-
 const resource = defineFactory({
   kind: 'processor',
   type: 'resource',
@@ -99,7 +90,6 @@ export const BUILTIN_FACTORIES: readonly AnyComponentFactory[] = [
   otlpReceiver,
   kafkaReceiver,
   batch,
-  memoryLimiter,
   resource,
   kafkaExporter,
   otlpGrpcExporter,

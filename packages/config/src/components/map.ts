@@ -3,7 +3,6 @@ import type {
   batchSchema,
   kafkaExporterSchema,
   kafkaReceiverSchema,
-  memoryLimiterSchema,
   otlpExporterSchema,
   otlpHttpExporterSchema,
   otlpReceiverSchema,
@@ -191,16 +190,6 @@ export function mapBatch(c: Out<typeof batchSchema>) {
     lingerMs: c.linger,
     metadataKeys: c.metadata_keys,
     metadataCardinalityLimit: c.metadata_cardinality_limit,
-  });
-}
-
-export function mapMemoryLimiter(c: Out<typeof memoryLimiterSchema>) {
-  return drop({
-    checkIntervalMs: c.check_interval,
-    limitMib: c.limit_mib,
-    spikeLimitMib: c.spike_limit_mib,
-    limitPercentage: c.limit_percentage,
-    spikeLimitPercentage: c.spike_limit_percentage,
   });
 }
 

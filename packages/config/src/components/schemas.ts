@@ -171,14 +171,6 @@ export const batchSchema = z.strictObject({
   metadata_cardinality_limit: z.number().int().positive().optional(),
 });
 
-export const memoryLimiterSchema = z.strictObject({
-  check_interval: duration.optional(),
-  limit_mib: z.number().int().positive().optional(),
-  spike_limit_mib: z.number().int().nonnegative().optional(),
-  limit_percentage: z.number().int().min(1).max(100).optional(),
-  spike_limit_percentage: z.number().int().min(0).max(100).optional(),
-});
-
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
 export const resourceSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { ParsedOptions } from '../options.js';
 import type { MemoryLimits } from '../state.js';
-import { DEFAULTS } from '../options.js';
+import { SPIKE_LIMIT_FRACTION } from '../options.js';
 
 const MIB = 1024 * 1024;
 
@@ -10,14 +10,14 @@ export function computeLimits(o: ParsedOptions, totalMemoryBytes: () => number):
   let spike: number;
   if (o.limitMib !== undefined) {
     hard = o.limitMib * MIB;
-    spike = o.spikeLimitMib !== undefined ? o.spikeLimitMib * MIB : hard * DEFAULTS.spikeLimitFraction;
+    spike = o.spikeLimitMib !== undefined ? o.spikeLimitMib * MIB : hard * SPIKE_LIMIT_FRACTION;
   } else {
     const total = totalMemoryBytes();
     hard = (total * o.limitPercentage!) / 100;
     spike =
       o.spikeLimitPercentage !== undefined
         ? (total * o.spikeLimitPercentage) / 100
-        : hard * DEFAULTS.spikeLimitFraction;
+        : hard * SPIKE_LIMIT_FRACTION;
   }
   hard = Math.floor(hard);
   spike = Math.floor(spike);
