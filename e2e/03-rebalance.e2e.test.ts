@@ -8,6 +8,7 @@ import { faultWindows } from './lib/inflight.js';
 import { describeGroup } from './lib/kafka-admin.js';
 import { drain, formatAnswers, union } from './lib/ledger.js';
 import { scenario } from './lib/scenario.js';
+import { lostNothing, startAtDefaults } from './lib/sdk-defaults.js';
 
 /** Members of each signal's group that own partitions, and how many partitions in all. */
 async function ownership(brokers: string, names: Names): Promise<{ owners: number; partitions: number }[]> {
@@ -31,6 +32,7 @@ scenario(
     check('two gateways share every group', groupsSplit);
     const windows = faultWindows(stack.brokers, stack.names);
     const traffic = load({ target: () => stack.agentUrl(), requestsPerSecond: 15, seed: 3003 });
+    const sdk = await startAtDefaults(stack.agentUrl(), '03');
     await sleep(pick(12_000, 8_000));
 
     // One member crashes: no leave-group, its partitions move after session.timeout.
@@ -61,11 +63,15 @@ scenario(
     await windows.close();
 
     const report = await traffic.stop();
-    const missing = await drain(stack.backend, report.acked, 180_000);
+    const stock = await sdk.finish();
+    const acked = union(report.acked, stock.acked);
+    const missing = await drain(stack.backend, acked, 180_000);
     log(`drained (${missing.length} missing)`);
     const codes = await stack.stopAll();
+    // Rebalances are behind Kafka: the agent answers as always, so a stock SDK loses nothing.
+    check(`the SDK at its defaults lost nothing (${stock.summary})`, lostNothing(stock));
     check(`graceful shutdown of the survivors (${JSON.stringify(codes)})`, ['gateway-a', 'gateway-c', 'gateway-d', 'agent'].every((n) => codes[n] === 0));
     note(`client answers: ${formatAnswers(report.answers)}`);
-    return { acked: report.acked, inFlight: union(await windows.ids(), report.retried), clientGaveUp: report.gaveUp.length };
+    return { acked, inFlight: union(await windows.ids(), report.retried, stock.inFlight), clientGaveUp: report.gaveUp.length + stock.report.failed.length };
   },
 );
