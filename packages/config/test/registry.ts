@@ -1,6 +1,7 @@
 import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
+import { resourceProcessorFactory } from '@otlp-kafka/resource-processor';
 import { BUILTIN_FACTORIES } from '../src/components/factories.js';
 import { createRegistry } from '../src/registry.js';
 
 /** The built-in component factories, as the CLI registers them (config itself knows none). */
-export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory]);
+export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory]);

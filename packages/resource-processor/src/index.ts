@@ -1,4 +1,5 @@
 export { createResourceProcessor } from './resource-processor.js';
+export { resourceProcessorFactory } from './factory.js';
 export {
   DEFAULTS as RESOURCE_PROCESSOR_DEFAULTS,
   type ResourceProcessorOptions,

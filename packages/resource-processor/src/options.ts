@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, TelemetryOptions } from '@otlp-kafka/core';
 import type { AttributeValue, ResourceAction } from '@otlp-kafka/pdata';
 
 /** One edit, as an entry of the Collector's resource processor `attributes` list (from_attribute -> fromAttribute). */
@@ -17,7 +17,7 @@ export interface ResourceProcessorOptions extends TelemetryOptions {
 export const DEFAULTS = {
   name: 'resource',
   shutdownTimeoutMs: 5000,
-} as const;
+} as const satisfies DefaultsOf<ResourceProcessorOptions>;
 
 const attributeValue = z.union([
   z.string(),
@@ -55,7 +55,7 @@ const action = z
 
 export const optionsSchema = z
   .object({
-    attributes: z.array(action).min(1, 'at least one attribute action is required'),
+    attributes: z.array(action).min(1, 'at least one attribute action is required').readonly(),
     name: z.string().min(1).default(DEFAULTS.name),
     shutdownTimeoutMs: z.number().int().nonnegative().default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
@@ -64,3 +64,6 @@ export const optionsSchema = z
   .strict();
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, ResourceProcessorOptions>>;

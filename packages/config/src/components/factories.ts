@@ -4,7 +4,6 @@ import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
 import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
 import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
 import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
-import { createResourceProcessor } from '@otlp-kafka/resource-processor';
 import { DEFAULT_KAFKA_TOPICS } from '../topics.js';
 import {
   mapBatch,
@@ -12,7 +11,6 @@ import {
   mapKafkaReceiver,
   mapOtlpExporter,
   mapOtlpReceiver,
-  mapResource,
 } from './map.js';
 import * as schemas from './schemas.js';
 
@@ -79,18 +77,11 @@ const batch = defineFactory({
   create: (c, ctx) => createBatcher({ ...mapBatch(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
 });
 
-const resource = defineFactory({
-  kind: 'processor',
-  type: 'resource',
-  configSchema: schemas.resourceSchema,
-  create: (c, ctx) => createResourceProcessor({ ...mapResource(c), logger: ctx.logger, meterProvider: ctx.meterProvider }),
-});
 
 export const BUILTIN_FACTORIES: readonly AnyComponentFactory[] = [
   otlpReceiver,
   kafkaReceiver,
   batch,
-  resource,
   kafkaExporter,
   otlpGrpcExporter,
   otlpHttpExporter,

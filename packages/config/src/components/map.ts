@@ -6,7 +6,6 @@ import type {
   otlpExporterSchema,
   otlpHttpExporterSchema,
   otlpReceiverSchema,
-  resourceSchema,
 } from './schemas.js';
 import type { kafkaAuth, kafkaTls, tlsClient } from './common.js';
 
@@ -191,10 +190,4 @@ export function mapBatch(c: Out<typeof batchSchema>) {
     metadataKeys: c.metadata_keys,
     metadataCardinalityLimit: c.metadata_cardinality_limit,
   });
-}
-
-export function mapResource(c: Out<typeof resourceSchema>) {
-  return {
-    attributes: c.attributes.map((a) => drop({ key: a.key, action: a.action, value: a.value, fromAttribute: a.from_attribute })),
-  };
 }

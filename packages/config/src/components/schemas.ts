@@ -170,18 +170,3 @@ export const batchSchema = z.strictObject({
   metadata_keys: z.array(z.string()).optional(),
   metadata_cardinality_limit: z.number().int().positive().optional(),
 });
-
-const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
-
-export const resourceSchema = z.strictObject({
-  attributes: z
-    .array(
-      z.strictObject({
-        key: z.string().min(1),
-        action: z.enum(['insert', 'update', 'upsert', 'delete', 'hash']),
-        value: attributeValue.optional(),
-        from_attribute: z.string().min(1).optional(),
-      }),
-    )
-    .min(1),
-});
