@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { outcomeKind } from '@otlp-kafka/core';
+import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpExporter, type OtlpExporter, type OtlpExporterOptions } from '../src/index.js';
 import {
@@ -66,7 +66,7 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
     const e = await exporter({ endpoint: s.url, retryOnFailure: FAST });
     const outcome = await e.consume(batchOf('traces', 1));
     expect(outcome.isErr() && outcome.error.kind).toBe('permanent');
-    expect(outcome.isErr() && outcome.error.error.message).toContain('malformed');
+    expect(refusalOf(outcome)?.message).toContain('malformed');
     expect(s.requests).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { PipelineError, type Logger } from '@otlp-kafka/core';
+import { PipelineError, createBackoff, sleep, type Backoff, type BackoffPolicy, type Logger } from '@otlp-kafka/core';
 import { codeName } from './codes.js';
 import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from './rdkafka.js';
 
@@ -8,11 +8,15 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   onReport: (err: RdError | null | undefined, report: RdDeliveryReport) => void;
   logger: Logger;
-  /** Reconnect backoff: doubles from initialMs up to maxMs. */
-  backoff?: { initialMs: number; maxMs: number };
+  /** Reconnect backoff. Default CONNECT_BACKOFF. */
+  backoff?: BackoffPolicy;
 }
 
-const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 30_000 };
+/**
+ * 1 s doubling to 30 s, each wait jittered by ±50%: agents that lost Kafka
+ * together (a broker restart) do not all come back in the same instant.
+ */
+export const CONNECT_BACKOFF: BackoffPolicy = { initialIntervalMs: 1000, maxIntervalMs: 30_000, multiplier: 2, randomizationFactor: 0.5 };
 
 /**
  * Owns the librdkafka producer. librdkafka's connect() fails when no broker
@@ -25,13 +29,14 @@ export class ProducerConnection {
   private producer: RdProducer | undefined;
   private spare: RdProducer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private attempts = 0;
+  private readonly backoff: Backoff;
   private closed = false;
   private connecting: Promise<boolean> | undefined;
   private readonly retired = new Set<Promise<void>>();
   lastError: PipelineError | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
+    this.backoff = createBackoff(o.backoff ?? CONNECT_BACKOFF);
     // Built now so that bad librdkafka configuration throws at construction.
     this.spare = this.create();
   }
@@ -69,7 +74,7 @@ export class ProducerConnection {
         }
         p.pollInBackground();
         this.producer = p;
-        this.attempts = 0;
+        this.backoff.reset();
         this.lastError = undefined;
         this.o.logger.info({ brokers: this.o.config['bootstrap.servers'] }, 'kafka producer connected');
         resolve(true);
@@ -91,8 +96,9 @@ export class ProducerConnection {
   async close(timeoutMs: number): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    // An attempt in progress ends within connectTimeoutMs and retires its producer itself.
-    await this.connecting;
+    // An attempt in progress ends within connectTimeoutMs and retires its producer itself;
+    // waiting for it is bounded by the shutdown's time left.
+    if (this.connecting) await Promise.race([this.connecting, sleep(timeoutMs)]);
     const p = this.producer;
     this.producer = undefined;
     if (p) this.retire(p, timeoutMs);
@@ -124,10 +130,7 @@ export class ProducerConnection {
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    const b = this.o.backoff ?? DEFAULT_BACKOFF;
-    const delay = Math.min(b.maxMs, b.initialMs * 2 ** this.attempts);
-    this.attempts = Math.min(this.attempts + 1, 30);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer = setTimeout(() => void this.connect(), this.backoff.next());
     this.retryTimer.unref();
   }
 }

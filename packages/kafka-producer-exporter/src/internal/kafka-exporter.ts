@@ -1,6 +1,7 @@
 import {
   backpressure,
   createInFlight,
+  createLifecycle,
   getLogger,
   ok,
   parseOptions,
@@ -10,10 +11,13 @@ import {
   retryable,
   toPipelineError,
   worst,
+  type BackoffPolicy,
   type Batch,
   type InFlight,
+  type Lifecycle,
   type Logger,
   type Outcome,
+  type ShutdownOptions,
   type Signal,
 } from '@otlp-kafka/core';
 import type { KafkaExporter } from '../exporter.js';
@@ -34,14 +38,15 @@ export interface ExporterInternals {
   now?: () => number;
   /** How often to look for messages whose report never came. Default 1000. */
   sweepIntervalMs?: number;
-  /** Reconnect backoff. Default 1 s doubling to 30 s. */
-  backoff?: { initialMs: number; maxMs: number };
+  /** Reconnect backoff. Default CONNECT_BACKOFF (1 s doubling to 30 s, ±50% jitter). */
+  backoff?: BackoffPolicy;
 }
 
 /** A report later than message.timeout.ms + linger + this is given up on (librdkafka should never be that late). */
 export const REPORT_GRACE_MS = 10_000;
 
-type State = 'new' | 'started' | 'closed';
+/** After shutdown refused what had no report by its deadline, how long the refusals may take to settle (they settle at once). */
+const REFUSAL_GRACE_MS = 1000;
 
 export class KafkaExporterImpl implements KafkaExporter {
   readonly options: ResolvedOptions;
@@ -54,10 +59,8 @@ export class KafkaExporterImpl implements KafkaExporter {
   private readonly plan: PlanConfig;
   private readonly now: () => number;
   private readonly sweepIntervalMs: number;
-  private state: State = 'new';
+  private readonly lifecycle: Lifecycle;
   private sweeper: NodeJS.Timeout | undefined;
-  private started: Promise<void> | undefined;
-  private stopped: Promise<void> | undefined;
 
   constructor(input: KafkaExporterOptions | undefined, internals: ExporterInternals = {}) {
     const o = parseOptions('kafka-producer-exporter', optionsSchema, input);
@@ -67,6 +70,7 @@ export class KafkaExporterImpl implements KafkaExporter {
     this.now = internals.now ?? (() => performance.now());
     this.sweepIntervalMs = internals.sweepIntervalMs ?? 1000;
     this.tracker = new DeliveryTracker(this.now);
+    this.lifecycle = createLifecycle(`kafka exporter ${o.name}`, { shutdownTimeoutMs: o.shutdownTimeoutMs, now: this.now });
     this.budget = new QueueBudget(o.producer.queueMaxMessages, o.producer.queueMaxKbytes * 1024);
     this.plan = {
       encoding: o.encoding,
@@ -99,9 +103,7 @@ export class KafkaExporterImpl implements KafkaExporter {
   }
 
   start(): Promise<void> {
-    this.started ??= (async () => {
-      if (this.state !== 'new') return;
-      this.state = 'started';
+    return this.lifecycle.start(async () => {
       const maxAgeMs = this.options.producer.messageTimeoutMs + this.options.producer.lingerMs + REPORT_GRACE_MS;
       this.sweeper = setInterval(() => {
         const swept = this.tracker.sweep(maxAgeMs);
@@ -110,41 +112,34 @@ export class KafkaExporterImpl implements KafkaExporter {
       this.sweeper.unref();
       // Kafka down at start is not fatal: consume() refuses as retryable until a reconnect succeeds.
       await this.connection.connect();
-    })();
-    return this.started;
+    });
   }
 
   consume(batch: Batch): Promise<Outcome> {
-    if (this.state === 'closed') {
-      return Promise.resolve(retryable(new PipelineError('ERR_SHUTDOWN', 'kafka exporter is shut down')));
-    }
-    if (this.state === 'new') {
-      return Promise.resolve(retryable(new PipelineError('ERR_NOT_STARTED', 'kafka exporter is not started')));
-    }
+    const refused = this.lifecycle.refusal();
+    if (refused) return Promise.resolve(refused);
     return this.inFlight.track(this.send(batch));
   }
 
-  shutdown(): Promise<void> {
-    this.stopped ??= (async () => {
-      const wasStarted = this.state === 'started';
-      this.state = 'closed';
-      const deadline = this.now() + this.options.shutdownTimeoutMs;
-      if (wasStarted) {
-        await this.started;
-        const [, drained] = await Promise.all([
-          this.connection.flush(this.options.shutdownTimeoutMs),
-          this.inFlight.drain(this.options.shutdownTimeoutMs),
-        ]);
+  /**
+   * Refuses new data, waits until the deadline (the caller's time left, capped
+   * by shutdownTimeoutMs) for librdkafka to deliver and report, refuses what
+   * is still unreported as retryable, then disconnects within what is left.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline, started }) => {
+      if (started) {
+        const budgetMs = Math.round(deadline.remainingMs());
+        const [, drained] = await Promise.all([this.connection.flush(budgetMs), this.inFlight.drain(budgetMs)]);
         if (!drained) {
           this.logger.warn({ pending: this.tracker.size }, 'kafka exporter shutdown timed out waiting for delivery reports');
-          this.tracker.failAll(`shutdown after ${this.options.shutdownTimeoutMs} ms before the delivery report`);
-          await this.inFlight.drain(1000);
+          this.tracker.failAll(`shutdown after ${budgetMs} ms before the delivery report`);
+          await this.inFlight.drain(REFUSAL_GRACE_MS);
         }
       }
       clearInterval(this.sweeper);
-      await this.connection.close(Math.max(0, Math.round(deadline - this.now())));
-    })();
-    return this.stopped;
+      await this.connection.close(Math.round(deadline.remainingMs()));
+    }, options);
   }
 
   private async send(batch: Batch): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import { outcomeKind, type Outcome } from '@otlp-kafka/core';
+import { outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { trustedBatch } from '@otlp-kafka/pdata';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RD } from '../../src/internal/codes.js';
@@ -60,7 +60,7 @@ describe('kafka exporter: acknowledgement', () => {
     p.report(p.produced.at(-1)!, rdError(RD.ERR__MSG_TIMED_OUT, 'Local: Message timed out'));
     const outcome = await done;
     expect(outcomeKind(outcome)).toBe('retryable');
-    expect(outcome.isErr() && outcome.error.error.message).toMatch(/1 of \d+ messages not delivered.*ERR__MSG_TIMED_OUT/);
+    expect(refusalOf(outcome)?.message).toMatch(/1 of \d+ messages not delivered.*ERR__MSG_TIMED_OUT/);
   });
 
   it('refuses for good what Kafka will never accept (topic authorization, too large)', async () => {
@@ -69,12 +69,12 @@ describe('kafka exporter: acknowledgement', () => {
     producer().reportAll(rdError(RD.ERR_TOPIC_AUTHORIZATION_FAILED, 'Broker: Topic authorization failed'));
     const outcome = await a;
     expect(outcomeKind(outcome)).toBe('permanent');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_KAFKA_DELIVERY');
+    expect(refusalOf(outcome)?.code).toBe('ERR_KAFKA_DELIVERY');
     const b = exporter.consume(batchOf(1));
     producer().reportAll(rdError(RD.ERR_MSG_SIZE_TOO_LARGE, 'Broker: Message size too large'));
     const tooLarge = await b;
     expect(outcomeKind(tooLarge)).toBe('permanent');
-    expect(tooLarge.isErr() && tooLarge.error.error.message).toMatch(/ERR_MSG_SIZE_TOO_LARGE: Broker: Message size too large \(.*max\.message\.bytes/);
+    expect(refusalOf(tooLarge)?.message).toMatch(/ERR_MSG_SIZE_TOO_LARGE: Broker: Message size too large \(.*max\.message\.bytes/);
   });
 
   it('treats an unknown topic as retryable (it may be created)', async () => {
@@ -98,7 +98,7 @@ describe('kafka exporter: acknowledgement', () => {
     const { exporter, producer } = await started({ producer: { maxMessageBytes: 1000 } });
     const outcome = await exporter.consume(tracesBatch([{ attrs: {}, items: [span(1, 1, 3000)] }]));
     expect(outcomeKind(outcome)).toBe('permanent');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_KAFKA_TOO_LARGE');
+    expect(refusalOf(outcome)?.code).toBe('ERR_KAFKA_TOO_LARGE');
     expect(producer().produced).toHaveLength(0);
   });
 
@@ -127,7 +127,7 @@ describe('kafka exporter: bounded queue', () => {
     p.reportAll();
     const outcome = await done;
     expect(outcomeKind(outcome)).toBe('backpressure');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_BACKPRESSURE');
+    expect(refusalOf(outcome)?.code).toBe('ERR_BACKPRESSURE');
   });
 
   it('refuses with backpressure, producing nothing, while the budget is taken by batches awaiting reports', async () => {
@@ -136,7 +136,7 @@ describe('kafka exporter: bounded queue', () => {
     const second = exporter.consume(batchOf(1));
     const third = await exporter.consume(batchOf(1));
     expect(outcomeKind(third)).toBe('backpressure');
-    expect(third.isErr() && third.error.error.message).toMatch(/queue is full: 2 messages .*queueMaxMessages 2,/);
+    expect(refusalOf(third)?.message).toMatch(/queue is full: 2 messages .*queueMaxMessages 2,/);
     expect(producer().produced).toHaveLength(2);
     producer().reportAll();
     expect((await Promise.all([first, second])).map(outcomeKind)).toEqual(['ok', 'ok']);
@@ -187,6 +187,52 @@ describe('kafka exporter: lifecycle', () => {
     expect(after.isErr() && after.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_SHUTDOWN' } });
   });
 
+  it('names the exporter when refusing, and start twice connects once', async () => {
+    const { exporter, producer } = make({ name: 'kafka/agent' });
+    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toMatch(/^kafka exporter kafka\/agent: not started/);
+    const first = exporter.start();
+    expect(exporter.start()).toBe(first);
+    await first;
+    expect(producer().connectCalls).toBe(1);
+    const stopping = exporter.shutdown();
+    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toBe('kafka exporter kafka/agent: shutting down');
+    await stopping;
+  });
+
+  it('shutdown waits only the time the caller has left, then refuses the unreported', async () => {
+    vi.useFakeTimers();
+    const { exporter, producer } = await started({ shutdownTimeoutMs: 30_000 });
+    const done = exporter.consume(batchOf(2));
+    let stopped = false;
+    const stopping = exporter.shutdown({ timeoutMs: 2000 }).then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(stopped).toBe(false);
+    expect(producer().flushCalls).toEqual([2000]);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(refusalOf(await done)?.code).toBe('ERR_SHUTDOWN');
+    expect(producer().disconnectCalls).toEqual([0]);
+  });
+
+  it('a reconnect attempt in progress holds shutdown only until its deadline', async () => {
+    vi.useFakeTimers();
+    const backoff = { initialIntervalMs: 100, maxIntervalMs: 100, multiplier: 2, randomizationFactor: 0 };
+    let built = 0;
+    const { exporter, fakes } = await started({ shutdownTimeoutMs: 500 }, { backoff }, (p) => {
+      if (built++ === 0) p.connectError = rdError(-195, 'Local: Broker transport failure');
+      else p.holdConnect = true;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fakes.instances[1]!.connectCalls).toBe(1); // the retry is waiting for its broker
+    let stopped = false;
+    const stopping = exporter.shutdown().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
   it('connects in start and has librdkafka poll delivery reports in the background', async () => {
     const { exporter, producer } = await started();
     expect(exporter.connected).toBe(true);
@@ -197,13 +243,13 @@ describe('kafka exporter: lifecycle', () => {
   it('starts with Kafka unreachable, refuses as retryable, and reconnects with backoff', async () => {
     vi.useFakeTimers();
     let fail = true;
-    const { exporter, fakes } = await started({}, { backoff: { initialMs: 1000, maxMs: 8000 } }, (p) => {
+    const { exporter, fakes } = await started({}, { backoff: { initialIntervalMs: 1000, maxIntervalMs: 8000, multiplier: 2, randomizationFactor: 0 } }, (p) => {
       p.connectError = fail ? rdError(-195 /* ERR__TRANSPORT */, 'Local: Broker transport failure') : undefined;
     });
     expect(exporter.connected).toBe(false);
     const refused = await exporter.consume(batchOf(1));
     expect(refused.isErr() && refused.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_KAFKA_NOT_CONNECTED' } });
-    expect(refused.isErr() && refused.error.error.message).toMatch(/cannot connect to Kafka \(localhost:9092\)/);
+    expect(refusalOf(refused)?.message).toMatch(/cannot connect to Kafka \(localhost:9092\)/);
     await vi.advanceTimersByTimeAsync(1000);
     expect(fakes.instances).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1999);
@@ -233,7 +279,7 @@ describe('kafka exporter: lifecycle', () => {
     const done = exporter.consume(batchOf(2));
     const stopping = exporter.shutdown();
     const late = await exporter.consume(batchOf(1));
-    expect(late.isErr() && late.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(late)?.code).toBe('ERR_SHUTDOWN');
     await new Promise((r) => setTimeout(r, 5));
     expect(producer().disconnectCalls).toHaveLength(0);
     producer().reportAll();
@@ -264,7 +310,7 @@ describe('kafka exporter: lifecycle', () => {
 
   it('replaces a producer that failed fatally', async () => {
     vi.useFakeTimers();
-    const { exporter, fakes } = await started({}, { backoff: { initialMs: 100, maxMs: 100 } });
+    const { exporter, fakes } = await started({}, { backoff: { initialIntervalMs: 100, maxIntervalMs: 100, multiplier: 2, randomizationFactor: 0 } });
     const first = fakes.instances[0]!;
     const done = exporter.consume(batchOf(1));
     first.emitError({ code: RD.ERR__FATAL, message: 'Fatal: out of order sequence', isFatal: true });

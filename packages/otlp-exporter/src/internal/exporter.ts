@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import {
   backpressure,
   createInFlight,
+  createLifecycle,
   getLogger,
   getMeter,
   ok,
@@ -10,8 +11,10 @@ import {
   PipelineError,
   retryable,
   toPipelineError,
+  type Lifecycle,
   type Logger,
   type Outcome,
+  type ShutdownOptions,
 } from '@otlp-kafka/core';
 import type { Batch } from '@otlp-kafka/pdata';
 import PQueue from 'p-queue';
@@ -24,7 +27,12 @@ import { sendWithRetry } from './retry.js';
 import { loadTls } from './tls.js';
 import { isPrepared, type AttemptResult, type Transport } from './transport.js';
 
-type State = 'new' | 'starting' | 'started' | 'stopping' | 'stopped';
+/**
+ * After the deadline aborted the sends still running, how long shutdown waits
+ * for them to end. The transports answer an aborted send at once; this only
+ * bounds one that does not, so shutdown overruns its deadline by at most this.
+ */
+const ABORT_GRACE_MS = 1000;
 
 /** Transports that can also be torn down hard, when shutdown's deadline passed. */
 type ClosableTransport = Transport & { destroy(): Promise<void> };
@@ -36,7 +44,7 @@ type ClosableTransport = Transport & { destroy(): Promise<void> };
  */
 export class OtlpExporterImpl implements OtlpExporter {
   readonly name: string;
-  private state: State = 'new';
+  private readonly lifecycle: Lifecycle;
   private transport: ClosableTransport | undefined;
   private readonly queue: PQueue | undefined;
   private waiting = 0;
@@ -47,8 +55,6 @@ export class OtlpExporterImpl implements OtlpExporter {
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private readonly metrics: ExporterMetrics;
-  private started: Promise<void> | undefined;
-  private stopped: Promise<void> | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -59,6 +65,7 @@ export class OtlpExporterImpl implements OtlpExporter {
     // Every attempt in flight listens on these; more than 10 at once is normal, not a leak.
     setMaxListeners(0, this.stopping.signal, this.abort.signal);
     this.name = options.name;
+    this.lifecycle = createLifecycle(`otlp exporter ${options.name}`, { shutdownTimeoutMs: options.shutdownTimeoutMs });
     this.logger = getLogger(telemetry, 'otlp-exporter');
     const meter = getMeter(telemetry, 'otlp-exporter');
     this.metrics = new ExporterMetrics(meter, options.name);
@@ -77,28 +84,20 @@ export class OtlpExporterImpl implements OtlpExporter {
   }
 
   start(): Promise<void> {
-    this.started ??= (async () => {
-      this.state = 'starting';
+    return this.lifecycle.start(async () => {
       this.transport = this.transportFactory
         ? await this.transportFactory(this.options)
         : await buildTransport(this.options);
-      // A shutdown during start wins.
-      if (this.state === 'starting') this.state = 'started';
       this.logger.info(
         { endpoint: this.options.endpoint, protocol: this.options.protocol },
         'otlp exporter started',
       );
-    })();
-    return this.started;
+    });
   }
 
   consume(batch: Batch): Promise<Outcome> {
-    if (this.state !== 'started') {
-      const code = this.state === 'new' || this.state === 'starting' ? 'ERR_NOT_STARTED' : 'ERR_SHUTDOWN';
-      return Promise.resolve(
-        retryable(new PipelineError(code, `otlp exporter ${this.name} is not running (${this.state})`)),
-      );
-    }
+    const refused = this.lifecycle.refusal();
+    if (refused) return Promise.resolve(refused);
     if (batch.itemCount === 0) return Promise.resolve(ok());
     if (!this.queue) return this.inFlight.track(this.export(batch));
 
@@ -191,25 +190,24 @@ export class OtlpExporterImpl implements OtlpExporter {
     }
   }
 
-  shutdown(): Promise<void> {
-    this.stopped ??= (async () => {
-      const wasRunning = this.state !== 'new';
-      this.state = 'stopping';
-      // Waits between retries end now; queued batches still get their one attempt.
+  /**
+   * Refuses new data, ends waits between retries (queued batches still get
+   * their one attempt), waits for the sends until the deadline (the caller's
+   * time left, capped by shutdownTimeoutMs), aborts what still runs, then closes.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline }) => {
       this.stopping.abort();
-      if (wasRunning) await this.started?.catch(() => {});
-      let drained = await this.inFlight.drain(this.options.shutdownTimeoutMs);
+      let drained = await this.inFlight.drain(deadline.remainingMs());
       if (!drained) {
         this.logger.warn({ pending: this.inFlight.size }, 'shutdown timeout: aborting sends still in flight');
         this.abort.abort();
-        drained = await this.inFlight.drain(this.options.timeoutMs);
+        drained = await this.inFlight.drain(Math.min(this.options.timeoutMs, ABORT_GRACE_MS));
       }
       this.metrics.close();
       if (this.transport) await (drained ? this.transport.close() : this.transport.destroy());
-      this.state = 'stopped';
       this.logger.info('otlp exporter shut down');
-    })();
-    return this.stopped;
+    }, options);
   }
 }
 

@@ -5,7 +5,7 @@ import { decodeExportResponse, exportResponseFromJson, protoToJson, type Signal 
 import { Agent, request } from 'undici';
 import type { ResolvedOptions } from '../options.js';
 import { attemptSignal, describeError } from './attempt.js';
-import { parseRetryAfter } from './backoff.js';
+import { parseRetryAfter } from './retry-after.js';
 import { statusMessage } from './status.js';
 import type { TlsMaterial } from './tls.js';
 import type { AttemptResult, Prepared, Transport } from './transport.js';

@@ -1,8 +1,8 @@
-import { PipelineError } from '@otlp-kafka/core';
-import { ExponentialBackoff, type BackoffSettings } from './backoff.js';
+import { PipelineError, createBackoff, sleep, type BackoffPolicy } from '@otlp-kafka/core';
 import type { AttemptResult } from './transport.js';
 
-export interface RetrySettings extends BackoffSettings {
+/** retry_on_failure after defaults: core's backoff (the Collector's, cenkalti) plus the switch. */
+export interface RetrySettings extends BackoffPolicy {
   readonly enabled: boolean;
   /** 0: retry until shutdown. */
   readonly maxElapsedMs: number;
@@ -38,8 +38,7 @@ export async function sendWithRetry(
   ) => void = () => {},
   random: () => number = Math.random,
 ): Promise<RetryReport> {
-  const startMs = Date.now();
-  const backoff = new ExponentialBackoff(settings, random);
+  const backoff = createBackoff(settings, { random });
   for (let attempts = 0; ;) {
     if (control.abort.aborted) {
       const error = new PipelineError('ERR_SHUTDOWN', 'exporter shut down before the batch was sent');
@@ -50,10 +49,9 @@ export async function sendWithRetry(
     if (result.kind !== 'retryable' || !settings.enabled) return { result, attempts };
     if (control.stopping.aborted)
       return { result: giveUp(result, 'ERR_SHUTDOWN', 'the exporter is shutting down', attempts), attempts };
-    let delayMs = backoff.next();
-    if (result.retryAfterMs !== undefined) delayMs = Math.max(delayMs, result.retryAfterMs);
-    const elapsedMs = Date.now() - startMs;
-    if (settings.maxElapsedMs > 0 && elapsedMs + delayMs > settings.maxElapsedMs) {
+    const delayMs = backoff.next(result.retryAfterMs);
+    if (!backoff.fits(delayMs)) {
+      const elapsedMs = backoff.elapsedMs;
       return {
         result: giveUp(
           result,
@@ -82,21 +80,4 @@ function giveUp(
   return last.retryAfterMs === undefined
     ? { kind: 'retryable', error }
     : { kind: 'retryable', error, retryAfterMs: last.retryAfterMs };
-}
-
-/** Resolves true after ms, false as soon as `cancel` fires. */
-function sleep(ms: number, cancel: AbortSignal): Promise<boolean> {
-  if (cancel.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      cancel.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    timer.unref();
-    cancel.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import { outcomeKind, PipelineError, type Outcome } from '@otlp-kafka/core';
+import { outcomeKind, PipelineError, refusalOf, type Outcome } from '@otlp-kafka/core';
 import type { Signal } from '@otlp-kafka/pdata';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OtlpExporterImpl } from '../../src/internal/exporter.js';
@@ -83,7 +83,7 @@ describe('OtlpExporterImpl', () => {
     const exporter = new OtlpExporterImpl(resolveOptions({}), {}, () => Promise.resolve(new FakeTransport()));
     const outcome = await exporter.consume(batchOf('traces', 1));
     expect(outcome.isErr() && outcome.error.kind).toBe('retryable');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_NOT_STARTED');
+    expect(refusalOf(outcome)?.code).toBe('ERR_NOT_STARTED');
   });
 
   it('acknowledges a caller only after its send succeeded', async () => {
@@ -239,7 +239,7 @@ describe('OtlpExporterImpl', () => {
     await vi.runAllTimersAsync();
     const outcome: Outcome = await pending;
     expect(outcome.isErr() && outcome.error.kind).toBe('retryable');
-    expect(outcome.isErr() && outcome.error.error.code).toBe('ERR_OTLP_RETRIES_EXHAUSTED');
+    expect(refusalOf(outcome)?.code).toBe('ERR_OTLP_RETRIES_EXHAUSTED');
     expect(transport.calls).toHaveLength(3); // 0, 5000, 12500; the next wait would end at 23750
     expect(await metrics.value('otelcol_exporter_send_failed_log_records', { outcome: 'retryable' })).toBe(3);
   });
@@ -255,12 +255,12 @@ describe('OtlpExporterImpl', () => {
 
     const stopped = exporter.shutdown();
     const cut = await retrying;
-    expect(cut.isErr() && cut.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(cut)?.code).toBe('ERR_SHUTDOWN');
     expect(cut.isErr() && cut.error.kind).toBe('retryable');
 
     const late = await exporter.consume(batchOf('traces', 1, 3));
     expect(late.isErr() && late.error.kind).toBe('retryable');
-    expect(late.isErr() && late.error.error.code).toBe('ERR_SHUTDOWN');
+    expect(refusalOf(late)?.code).toBe('ERR_SHUTDOWN');
 
     await vi.advanceTimersByTimeAsync(0);
     expect(transport.calls).toHaveLength(2); // the queued batch still gets its attempt
@@ -293,6 +293,50 @@ describe('OtlpExporterImpl', () => {
     expect(transport.calls).toHaveLength(1); // the queued one was never sent
     expect(transport.destroyed).toBe(false);
     expect(transport.closed).toBe(true);
+  });
+
+  it('names the exporter when refusing before start, and start twice is safe', async () => {
+    let built = 0;
+    const exporter = new OtlpExporterImpl(resolveOptions({ name: 'otlp/backend' }), {}, () => {
+      built++;
+      return Promise.resolve(new FakeTransport());
+    });
+    const early = await exporter.consume(batchOf('traces', 1));
+    expect(refusalOf(early)?.message).toMatch(/^otlp exporter otlp\/backend: not started/);
+    const first = exporter.start();
+    expect(exporter.start()).toBe(first);
+    await first;
+    expect(built).toBe(1);
+    await exporter.shutdown();
+    expect(refusalOf(await exporter.consume(batchOf('traces', 1)))?.message).toBe('otlp exporter otlp/backend: shut down');
+  });
+
+  it('aborts at the time the caller has left when shorter than shutdownTimeoutMs', async () => {
+    fakeTimers();
+    const { exporter, transport } = await setup({ shutdownTimeoutMs: 30_000 });
+    const stuck = exporter.consume(batchOf('traces', 1, 1));
+    await vi.advanceTimersByTimeAsync(0);
+    const stopped = exporter.shutdown({ timeoutMs: 2_000 });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(transport.calls[0]!.abort.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(transport.calls[0]!.abort.aborted).toBe(true);
+    await stopped;
+    expect(outcomeKind(await stuck)).toBe('retryable');
+  });
+
+  it('a shutdown during start waits for it, then closes what it opened', async () => {
+    let open!: (t: FakeTransport) => void;
+    const transport = new FakeTransport();
+    const exporter = new OtlpExporterImpl(resolveOptions({}), {}, () => new Promise<FakeTransport>((r) => (open = r)));
+    const started = exporter.start();
+    const stopped = exporter.shutdown();
+    expect(refusalOf(await exporter.consume(batchOf('traces', 1)))?.code).toBe('ERR_SHUTDOWN');
+    open(transport);
+    await started;
+    await stopped;
+    expect(transport.closed).toBe(true);
+    await expect(new OtlpExporterImpl(resolveOptions({}), {}).shutdown().then(() => 'done')).resolves.toBe('done');
   });
 
   it('shutdown is idempotent and works without start', async () => {
