@@ -17,8 +17,8 @@ const name = (p: string) => {
 describe('ensureTopics against Kafka', () => {
   it('creates topics once and reports them as existing afterwards', async () => {
     const brokers = kafkaBrokers().split(',');
-    const a = name('kpe-ensure-a');
-    const b = name('kpe-ensure-b');
+    const a = name('kc-ensure-a');
+    const b = name('kc-ensure-b');
     const topics = [
       { topic: a, partitions: 3, replicationFactor: 1, config: { 'retention.ms': 3_600_000, 'retention.bytes': 100_000_000 } },
       { topic: b },
@@ -32,7 +32,7 @@ describe('ensureTopics against Kafka', () => {
 
   it('reports fewer partitions than asked, grows them only when told, and leaves more alone', async () => {
     const brokers = kafkaBrokers().split(',');
-    const topic = await freshTopic('kpe-ensure-mismatch', { partitions: 2 });
+    const topic = await freshTopic('kc-ensure-mismatch', { partitions: 2 });
     created.push(topic);
     const [mismatch] = await ensureTopics({ brokers, topics: [{ topic, partitions: 4 }] });
     expect(mismatch!.isErr()).toBe(true);

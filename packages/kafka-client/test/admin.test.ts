@@ -1,8 +1,9 @@
-import type { NewTopic, TopicDescription } from '@confluentinc/kafka-javascript';
 import { describe, expect, it } from 'vitest';
 import { ensureTopicsWith } from '../src/admin.js';
-import { RD } from '../src/internal/codes.js';
-import type { RdAdmin, RdConfig, RdError } from '../src/internal/rdkafka.js';
+import { RD } from '../src/codes.js';
+import type { LibrdkafkaConfig as RdConfig } from '../src/connection.js';
+import type { RdAdmin, RdError } from '../src/internal/rdkafka-admin.js';
+import type { NewTopic, TopicDescription } from '../src/native.js';
 
 /** An in-memory cluster behind the AdminClient calls ensureTopics makes. */
 class FakeAdmin implements RdAdmin {
@@ -134,6 +135,38 @@ describe('ensureTopics', () => {
     admin.createError = { code: RD.ERR_INVALID_REPLICATION_FACTOR, message: 'Broker: Invalid replication factor' };
     const [c] = await ensureTopicsWith({ topics: [{ topic: 'c', replicationFactor: 3 }] }, factory);
     expect(c!.isErr() && c!.error.message).toMatch(/cannot create the topic: ERR_INVALID_REPLICATION_FACTOR/);
+  });
+
+  it('builds the admin client from the shared connection options, pass-through last', async () => {
+    const { admin, factory } = setup();
+    await ensureTopicsWith(
+      {
+        brokers: 'a:1, b:2',
+        sasl: { mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p' },
+        tls: { caFile: '/ca.pem' },
+        librdkafka: { 'socket.connection.setup.timeout.ms': 5000 },
+        topics: [{ topic: 't' }],
+      },
+      factory,
+    );
+    expect(admin.config).toMatchObject({
+      'bootstrap.servers': 'a:1,b:2',
+      'client.id': 'otlp-kafka',
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'SCRAM-SHA-256',
+      'ssl.ca.location': '/ca.pem',
+      'socket.connection.setup.timeout.ms': 5000,
+    });
+  });
+
+  it('turns a configuration librdkafka refuses into ERR_INVALID_OPTIONS', async () => {
+    const refusing = () => {
+      throw new Error('No such configuration property: "no.such.property"');
+    };
+    await expect(ensureTopicsWith({ topics: [{ topic: 't' }], librdkafka: { 'no.such.property': 1 } }, refusing)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTIONS',
+      message: expect.stringMatching(/ensureTopics: invalid librdkafka configuration.*no\.such\.property/),
+    });
   });
 
   it('validates its options', async () => {
