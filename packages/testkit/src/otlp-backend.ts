@@ -87,6 +87,7 @@ const schema = z
 export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<OtlpBackend> {
   const o = parseOptions('startOtlpBackend', schema, options);
   const sink = new CountingSinkImpl({ name: 'otlp-backend', delayMs: 0, behaviour: 'ok', shutdownTimeoutMs: 5000, keepBatches: false });
+  await sink.start();
   const core = new BackendCore(sink, o.latencyMs, o.retryAfterSeconds);
   const http = new BackendHttp(core, o.maxBodyBytes);
   const grpc = o.grpc ? new BackendGrpc(core, o.maxBodyBytes) : undefined;

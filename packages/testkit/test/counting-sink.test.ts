@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeKind } from '@otlp-kafka/core';
+import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { createBatch, encodeRequest, trustedBatch } from '@otlp-kafka/pdata';
 import { createCountingSink, createLoadGenerator, itemIds } from '@otlp-kafka/testkit';
 
@@ -7,6 +7,7 @@ describe('createCountingSink', () => {
   it('counts every item of every signal by id: exact when all arrived once', async () => {
     const g = createLoadGenerator({ signals: { traces: 1, metrics: 1, logs: 1 }, itemsPerRequest: 20 });
     const sink = createCountingSink();
+    await sink.start();
     for (let i = 0; i < 9; i++) expect(outcomeKind(await sink.consume(g.next()))).toBe('ok');
     const r = sink.report(g);
     expect(r).toMatchObject({ sent: 180, delivered: 180, lost: 0, duplicated: 0, unexpected: 0, deliveries: 180, exact: true });
@@ -18,6 +19,7 @@ describe('createCountingSink', () => {
   it('reports lost, duplicated and unexpected ids', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 3 });
     const sink = createCountingSink();
+    await sink.start();
     const first = g.generate('logs');
     g.generate('logs'); // generated, never sent: lost
     await sink.consume(first.batch);
@@ -39,6 +41,7 @@ describe('createCountingSink', () => {
   it('without expected ids reports what it saw', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 4 });
     const sink = createCountingSink();
+    await sink.start();
     const b = g.next('metrics');
     await sink.consume(b);
     await sink.consume(b);
@@ -49,6 +52,7 @@ describe('createCountingSink', () => {
   it('counts only accepted items: refused calls count nothing, partial drops the last items', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 10 });
     const sink = createCountingSink();
+    await sink.start();
     sink.failNext('retryable');
     const refused = g.generate('traces');
     expect(outcomeKind(await sink.consume(refused.batch))).toBe('retryable');
@@ -63,10 +67,11 @@ describe('createCountingSink', () => {
 
   it('answers permanent for bytes it cannot decode', async () => {
     const sink = createCountingSink();
+    await sink.start();
     const bad = trustedBatch('traces', new Uint8Array([0x0a, 0x05, 0x01]), 1);
     const out = await sink.consume(bad);
     expect(outcomeKind(out)).toBe('permanent');
-    expect(out.isErr() && out.error.error.message).toMatch(/counting-sink: /);
+    expect(refusalOf(out)?.message).toMatch(/counting-sink: /);
     expect(sink.items).toBe(0);
   });
 
@@ -100,6 +105,7 @@ describe('createCountingSink', () => {
     const batch = createBatch('logs', bytes).unwrap();
     expect(itemIds(batch).unwrap()).toEqual(['']);
     const sink = createCountingSink();
+    await sink.start();
     await sink.consume(batch);
     expect(sink.report()).toMatchObject({ unidentified: 1, exact: false });
   });
@@ -109,6 +115,7 @@ describe('createCountingSink', () => {
     const a = g.next();
     const b = g.next();
     const sink = createCountingSink();
+    await sink.start();
     let done = false;
     const waiting = sink.waitForIds(g).then(() => (done = true));
     await sink.consume(a);
@@ -121,6 +128,7 @@ describe('createCountingSink', () => {
   it('clear starts the count over', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 5 });
     const sink = createCountingSink();
+    await sink.start();
     await sink.consume(g.next());
     sink.clear();
     expect(sink.report()).toMatchObject({ sent: 0, deliveries: 0 });

@@ -11,6 +11,7 @@ describe('sendAtRate', () => {
     vi.useFakeTimers();
     const g = createLoadGenerator({ itemsPerRequest: 2 });
     const sink = createMemorySink();
+    await sink.start();
     const run = sendAtRate(g, sink, { requestsPerSecond: 10, durationMs: 1000 });
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.callsMade).toBe(1);
@@ -28,6 +29,7 @@ describe('sendAtRate', () => {
   it('sorts requests by outcome and returns the ids a client would send again', async () => {
     const g = createLoadGenerator({ itemsPerRequest: 3 });
     const sink = createMemorySink();
+    await sink.start();
     sink.failNext('retryable');
     sink.failNext('backpressure');
     const report = await sendAtRate(g, sink, { requestsPerSecond: 1000, durationMs: 5 });
@@ -67,6 +69,7 @@ describe('sendAtRate', () => {
     vi.useFakeTimers();
     const g = createLoadGenerator({ itemsPerRequest: 1 });
     const sink = createMemorySink();
+    await sink.start();
     sink.pause();
     const run = sendAtRate(g, sink, { requestsPerSecond: 100, durationMs: 100, maxInFlight: 2, signal: 'metrics' });
     await vi.advanceTimersByTimeAsync(200);

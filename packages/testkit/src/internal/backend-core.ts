@@ -1,4 +1,4 @@
-import { outcomeKind } from '@otlp-kafka/core';
+import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { createBatch, type Signal } from '@otlp-kafka/pdata';
 import type { BackendMode, ModeOptions } from '../otlp-backend.js';
 import type { CountingSinkImpl } from './counting-sink.js';
@@ -101,8 +101,9 @@ export class BackendCore {
       return outcome.value.kind === 'partial'
         ? { kind: 'ok', rejectedItems: outcome.value.rejectedItems, message: outcome.value.message }
         : { kind: 'ok', rejectedItems: 0, message: '' };
-    if (outcomeKind(outcome) === 'permanent') return invalid(outcome.error.error.message);
-    return { kind: 'error', http: 503, grpc: GRPC.UNAVAILABLE, message: outcome.error.error.message };
+    const message = refusalOf(outcome)?.message ?? 'refused';
+    if (outcomeKind(outcome) === 'permanent') return invalid(message);
+    return { kind: 'error', http: 503, grpc: GRPC.UNAVAILABLE, message };
   }
 
   /** The script for the request arriving now; counts it against a bounded mode. */

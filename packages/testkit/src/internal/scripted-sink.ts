@@ -1,4 +1,12 @@
-import { PipelineError, createInFlight, retryable, type Exporter, type Outcome } from '@otlp-kafka/core';
+import {
+  PipelineError,
+  createInFlight,
+  createLifecycle,
+  type Exporter,
+  type Lifecycle,
+  type Outcome,
+  type ShutdownOptions,
+} from '@otlp-kafka/core';
 import type { Batch } from '@otlp-kafka/pdata';
 import type { SinkBehaviour } from '../sink-behaviour.js';
 import { Script, outcomeFor } from './script.js';
@@ -33,7 +41,7 @@ export abstract class ScriptedSink implements Exporter {
   protected readonly script: Script;
   private readonly inFlightWork = createInFlight();
   private readonly keepBatches: boolean;
-  private readonly shutdownTimeoutMs: number;
+  private readonly lifecycle: Lifecycle;
   private readonly callList: SinkCall[] = [];
   private readonly batchList: Batch[] = [];
   private readonly waiters = new Set<Waiter>();
@@ -41,15 +49,14 @@ export abstract class ScriptedSink implements Exporter {
   private itemsRejected = 0;
   private callCount = 0;
   private settledCount = 0;
-  private state: 'new' | 'started' | 'stopped' = 'new';
-  private stopping: Promise<void> | undefined;
 
   protected constructor(settings: ScriptedSinkSettings) {
     this.name = settings.name;
     this.delayMs = settings.delayMs;
     this.script = new Script(settings.behaviour);
     this.keepBatches = settings.keepBatches;
-    this.shutdownTimeoutMs = settings.shutdownTimeoutMs;
+    // A fake that took data before start() would hide the bug the rule catches: a pipeline never started.
+    this.lifecycle = createLifecycle(settings.name, { shutdownTimeoutMs: settings.shutdownTimeoutMs });
   }
 
   /** Records an accepted batch; may refuse it (bad data) by returning an outcome. */
@@ -61,7 +68,7 @@ export abstract class ScriptedSink implements Exporter {
   get calls(): readonly SinkCall[] {
     return this.callList;
   }
-  /** consume() calls received (while not shut down). */
+  /** consume() calls received (while started). */
   get callsMade(): number {
     return this.callCount;
   }
@@ -79,10 +86,11 @@ export abstract class ScriptedSink implements Exporter {
     return this.inFlightWork.size;
   }
   get started(): boolean {
-    return this.state === 'started';
+    return this.lifecycle.state === 'started';
   }
+  /** From the moment shutdown() was called. */
   get stopped(): boolean {
-    return this.state === 'stopped';
+    return this.lifecycle.state === 'stopping' || this.lifecycle.state === 'stopped';
   }
 
   failNext(behaviour: SinkBehaviour, n = 1): void {
@@ -99,21 +107,19 @@ export abstract class ScriptedSink implements Exporter {
   }
 
   start(): Promise<void> {
-    if (this.state === 'new') this.state = 'started';
-    return Promise.resolve();
+    return this.lifecycle.start(() => {});
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.state = 'stopped';
-      await this.inFlightWork.drain(this.shutdownTimeoutMs);
-    })();
-    return this.stopping;
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline }) => {
+      await this.inFlightWork.drain(deadline.remainingMs());
+    }, options);
   }
 
+  /** Before start() and once shutdown() began: retryable ERR_NOT_STARTED / ERR_SHUTDOWN, like every component. */
   consume(batch: Batch): Promise<Outcome> {
-    if (this.state === 'stopped')
-      return Promise.resolve(retryable(new PipelineError('ERR_SHUTDOWN', `${this.name}: shut down`)));
+    const refused = this.lifecycle.refusal();
+    if (refused) return Promise.resolve(refused);
     this.callCount++;
     const behaviour = this.script.take();
     const call: SinkCall = { batch };

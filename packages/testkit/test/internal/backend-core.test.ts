@@ -7,15 +7,16 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function core(latencyMs = 0) {
+async function core(latencyMs = 0) {
   const sink = new CountingSinkImpl({ name: 'b', delayMs: 0, behaviour: 'ok', shutdownTimeoutMs: 100, keepBatches: false });
+  await sink.start();
   return { sink, core: new BackendCore(sink, latencyMs, 1) };
 }
 
 describe('BackendCore', () => {
   it('answers only after latencyMs', async () => {
     vi.useFakeTimers();
-    const { core: c, sink } = core(300);
+    const { core: c, sink } = await core(300);
     let answered = false;
     const p = c.handle('traces', createLoadGenerator({ itemsPerRequest: 2 }).next().bytes, 'http').then((a) => ((answered = true), a));
     await vi.advanceTimersByTimeAsync(299);
@@ -28,7 +29,7 @@ describe('BackendCore', () => {
 
   it('a mode set forMs returns to ok when the time is up', async () => {
     vi.useFakeTimers();
-    const { core: c } = core();
+    const { core: c } = await core();
     const bytes = createLoadGenerator().next().bytes;
     c.setMode('throttle', { forMs: 1000 });
     expect(await c.handle('traces', bytes, 'grpc')).toMatchObject({ kind: 'error', http: 429, grpc: 8, retryAfterSeconds: 1 });
@@ -40,7 +41,7 @@ describe('BackendCore', () => {
   });
 
   it('a mode for n requests answers exactly n of them', async () => {
-    const { core: c } = core();
+    const { core: c } = await core();
     const bytes = createLoadGenerator().next().bytes;
     c.setMode('down', { requests: 2 });
     const kinds = [];
@@ -50,7 +51,7 @@ describe('BackendCore', () => {
   });
 
   it('bad data is invalid in every accepting mode', async () => {
-    const { core: c } = core();
+    const { core: c } = await core();
     c.setMode('partial');
     expect(await c.handle('logs', new Uint8Array([0x0a, 0x03]), 'http')).toMatchObject({ kind: 'error', http: 400, grpc: 3 });
   });
