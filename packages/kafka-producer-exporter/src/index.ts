@@ -8,5 +8,12 @@ export {
   type KafkaSaslOptions,
   type KafkaEncoding,
 } from './options.js';
-export { ensureTopics, ENSURE_DEFAULTS, type EnsureTopicsOptions, type TopicSpec } from './admin.js';
-export { TopicError, type EnsuredTopic } from './topic-result.js';
+// Topic admin lives in the Kafka layer; re-exported so existing imports keep working.
+export {
+  ensureTopics,
+  ENSURE_DEFAULTS,
+  TopicError,
+  type EnsureTopicsOptions,
+  type TopicSpec,
+  type EnsuredTopic,
+} from '@otlp-kafka/kafka-client';

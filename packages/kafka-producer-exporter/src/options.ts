@@ -1,41 +1,17 @@
 import { z } from 'zod';
 import type { Signal, TelemetryOptions } from '@otlp-kafka/core';
+import {
+  connectionShape,
+  DEFAULT_BROKERS,
+  DEFAULT_TOPICS,
+  KAFKA_ENCODINGS,
+  type KafkaConnectionOptions,
+  type KafkaEncoding,
+  type OwnedKey,
+} from '@otlp-kafka/kafka-client';
 
-/** TLS towards the brokers (Collector: `tls` / `auth.tls`). Files are read by librdkafka. */
-export interface KafkaTlsOptions {
-  /** Default true when a `tls` object is given; false means plaintext. */
-  enabled?: boolean;
-  /** CA bundle (PEM) to verify the brokers. Default: the system's CAs. */
-  caFile?: string;
-  /** Client certificate (PEM) for mutual TLS. */
-  certFile?: string;
-  /** Client key (PEM) for mutual TLS. */
-  keyFile?: string;
-  /** Skip verifying the broker's certificate and host name. Default false. */
-  insecureSkipVerify?: boolean;
-}
-
-/** SASL authentication (Collector: `auth.sasl`). */
-export interface KafkaSaslOptions {
-  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-  username: string;
-  password: string;
-}
-
-/** Where and how to reach Kafka; shared by the exporter and `ensureTopics`. */
-export interface KafkaConnectionOptions {
-  /** Bootstrap brokers. Default ['localhost:9092']. */
-  brokers?: readonly string[];
-  /** Collector: client_id. Default 'otlp-kafka'. */
-  clientId?: string;
-  tls?: KafkaTlsOptions;
-  sasl?: KafkaSaslOptions;
-  /**
-   * Any librdkafka property (https://github.com/confluentinc/librdkafka/blob/master/CONFIGURATION.md),
-   * applied last, so it overrides what the options above set.
-   */
-  librdkafka?: Readonly<Record<string, string | number | boolean>>;
-}
+// The connection shape and the encodings are the Kafka layer's; re-exported for compatibility.
+export type { KafkaConnectionOptions, KafkaEncoding, KafkaSaslOptions, KafkaTlsOptions } from '@otlp-kafka/kafka-client';
 
 /** Collector: `producer`. */
 export interface KafkaProducerOptions {
@@ -65,8 +41,6 @@ export interface KafkaProducerOptions {
   queueMaxKbytes?: number;
 }
 
-export type KafkaEncoding = 'otlp_proto' | 'otlp_json';
-
 export interface KafkaExporterOptions extends KafkaConnectionOptions, TelemetryOptions {
   /** Names this exporter in metrics (`exporter` attribute) and logs. Default 'kafka'. */
   name?: string;
@@ -95,17 +69,15 @@ export interface KafkaExporterOptions extends KafkaConnectionOptions, TelemetryO
   /** Collector: include_metadata_keys. Batch metadata headers (case-insensitive) copied onto each message. Default []. */
   headersFromMetadata?: readonly string[];
   producer?: KafkaProducerOptions;
-  /** Bound on the first connection attempt in start() (metadata request). Default 10000. */
-  connectTimeoutMs?: number;
   /** Bound on shutdown's wait for outstanding delivery reports. Default 30000. */
   shutdownTimeoutMs?: number;
 }
 
 export const DEFAULTS = {
   name: 'kafka',
-  brokers: ['localhost:9092'],
+  brokers: DEFAULT_BROKERS,
   clientId: 'otlp-kafka',
-  topics: { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' },
+  topics: DEFAULT_TOPICS,
   encoding: 'otlp_proto',
   partitionTracesById: false,
   partitionMetricsByResourceAttributes: false,
@@ -136,27 +108,23 @@ const topicName = z
   .max(249)
   .regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name: letters, digits, ".", "_" and "-"');
 
-export const tlsSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  caFile: z.string().min(1).optional(),
-  certFile: z.string().min(1).optional(),
-  keyFile: z.string().min(1).optional(),
-  insecureSkipVerify: z.boolean().default(false),
-});
-
-export const saslSchema = z.strictObject({
-  mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
-  username: z.string().min(1),
-  password: z.string(),
-});
-
-export const connectionShape = {
-  brokers: z.array(z.string().min(1)).min(1).default([...DEFAULTS.brokers]),
-  clientId: z.string().min(1).default(DEFAULTS.clientId),
-  tls: tlsSchema.optional(),
-  sasl: saslSchema.optional(),
-  librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-};
+/**
+ * librdkafka properties the exporter's guarantees rest on: acknowledgement
+ * (acks, idempotence), record splitting (message.max.bytes), the delivery
+ * sweep (message.timeout.ms) and the queue budget. Refused in `librdkafka`.
+ */
+export const OWNED_LIBRDKAFKA_KEYS: readonly OwnedKey[] = [
+  { key: 'acks', reason: 'is set by producer.requiredAcks' },
+  { key: 'request.required.acks', reason: 'is set by producer.requiredAcks' },
+  { key: 'enable.idempotence', reason: 'is set by producer.enableIdempotence' },
+  { key: 'message.max.bytes', reason: 'is set by producer.maxMessageBytes (records are split to fit it)' },
+  { key: 'message.timeout.ms', reason: 'is set by producer.messageTimeoutMs' },
+  { key: 'delivery.timeout.ms', reason: 'is set by producer.messageTimeoutMs' },
+  { key: 'queue.buffering.max.messages', reason: 'is set by producer.queueMaxMessages' },
+  { key: 'queue.buffering.max.kbytes', reason: 'is set by producer.queueMaxKbytes' },
+  { key: 'dr_cb', reason: 'is set by the exporter: every record needs its delivery report' },
+  { key: 'dr_msg_cb', reason: 'is set by the exporter: every record needs its delivery report' },
+];
 
 const producerSchema = z.strictObject({
   compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default(DEFAULTS.producer.compression),
@@ -175,7 +143,7 @@ const producerSchema = z.strictObject({
 
 export const optionsSchema = z
   .strictObject({
-    ...connectionShape,
+    ...connectionShape({ clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs }, OWNED_LIBRDKAFKA_KEYS),
     name: z.string().min(1).default(DEFAULTS.name),
     topic: topicName.optional(),
     topics: z
@@ -183,7 +151,7 @@ export const optionsSchema = z
       .default({}),
     topicFromAttribute: z.string().min(1).optional(),
     encoding: z
-      .enum(['otlp_proto', 'otlp_json'], { error: () => 'supported encodings are otlp_proto and otlp_json' })
+      .enum(KAFKA_ENCODINGS, { error: () => `supported encodings are ${KAFKA_ENCODINGS.join(' and ')}` })
       .default(DEFAULTS.encoding),
     partitionTracesById: z.boolean().default(false),
     partitionMetricsByResourceAttributes: z.boolean().default(false),
@@ -192,7 +160,6 @@ export const optionsSchema = z
     headers: z.record(z.string().min(1), z.string()).default({}),
     headersFromMetadata: z.array(z.string().min(1).transform((k) => k.toLowerCase())).default([]),
     producer: producerSchema.default(producerSchema.parse({})),
-    connectTimeoutMs: positiveInt.default(DEFAULTS.connectTimeoutMs),
     shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
     logger: z.any().optional(),

@@ -110,6 +110,26 @@ describe('librdkafka configuration', () => {
     );
   });
 
+  it('maps OAUTHBEARER and a brokers string through the shared layer', () => {
+    expect(
+      producerConfig(parse({ brokers: 'a:1,b:2', tls: {}, sasl: { mechanism: 'OAUTHBEARER', oidc: { tokenEndpointUrl: 'https://idp/t', clientId: 'c', clientSecret: 's' } } })),
+    ).toMatchObject({
+      'bootstrap.servers': 'a:1,b:2',
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'OAUTHBEARER',
+      'sasl.oauthbearer.method': 'oidc',
+      'sasl.oauthbearer.token.endpoint.url': 'https://idp/t',
+      'sasl.oauthbearer.client.id': 'c',
+      'sasl.oauthbearer.client.secret': 's',
+    });
+  });
+
+  it('refuses pass-through of what the exporter owns', () => {
+    for (const key of ['acks', 'request.required.acks', 'enable.idempotence', 'message.max.bytes', 'message.timeout.ms', 'queue.buffering.max.kbytes']) {
+      expect(() => parse({ librdkafka: { [key]: 1 } })).toThrow(new RegExp(`librdkafka\\.${key.replaceAll('.', '\\.')}: ${key.replaceAll('.', '\\.')} is set by`));
+    }
+  });
+
   it('applies librdkafka passthrough last', () => {
     const c = producerConfig(parse({ librdkafka: { 'linger.ms': 50, 'statistics.interval.ms': 1000 } }));
     expect(c['linger.ms']).toBe(50);

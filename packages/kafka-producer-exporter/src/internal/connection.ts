@@ -1,4 +1,4 @@
-import { PipelineError, createBackoff, sleep, type Backoff, type BackoffPolicy, type Logger } from '@otlp-kafka/core';
+import { PipelineError, createBackoff, sleep, toPipelineError, type Backoff, type BackoffPolicy, type Logger } from '@otlp-kafka/core';
 import { codeName } from './codes.js';
 import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from './rdkafka.js';
 
@@ -27,7 +27,6 @@ export const CONNECT_BACKOFF: BackoffPolicy = { initialIntervalMs: 1000, maxInte
  */
 export class ProducerConnection {
   private producer: RdProducer | undefined;
-  private spare: RdProducer | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
   private closed = false;
@@ -35,10 +34,11 @@ export class ProducerConnection {
   private readonly retired = new Set<Promise<void>>();
   lastError: PipelineError | undefined;
 
+  /** Set when librdkafka refused the configuration: no attempt can succeed, so none is retried. */
+  configError: PipelineError | undefined;
+
   constructor(private readonly o: ConnectionOptions) {
     this.backoff = createBackoff(o.backoff ?? CONNECT_BACKOFF);
-    // Built now so that bad librdkafka configuration throws at construction.
-    this.spare = this.create();
   }
 
   /** The connected producer, if any. */
@@ -50,11 +50,32 @@ export class ProducerConnection {
   connect(): Promise<boolean> {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    if (this.closed || this.producer) return Promise.resolve(this.producer !== undefined);
+    if (this.closed || this.producer || this.configError) return Promise.resolve(this.producer !== undefined);
     if (this.connecting) return this.connecting;
-    const p = this.spare ?? this.create();
-    this.spare = undefined;
-    const attempt = new Promise<boolean>((resolve) => {
+    const attempt = this.attempt();
+    this.connecting = attempt;
+    void attempt.then(() => (this.connecting = undefined));
+    return attempt;
+  }
+
+  private async attempt(): Promise<boolean> {
+    let p: RdProducer;
+    try {
+      // The native client is created (and loaded, the first time) here, not at construction,
+      // so building a pipeline never needs librdkafka.
+      p = await this.create();
+    } catch (e) {
+      this.configError = new PipelineError('ERR_INVALID_OPTIONS', `kafka-producer-exporter: invalid librdkafka configuration: ${toPipelineError(e).message}`, {
+        cause: e,
+      });
+      this.lastError = this.configError;
+      return false;
+    }
+    if (this.closed) {
+      this.retire(p, 0);
+      return false;
+    }
+    return new Promise<boolean>((resolve) => {
       p.connect({ timeout: this.o.connectTimeoutMs }, (err) => {
         if (this.closed) {
           if (!err) this.retire(p, 0);
@@ -80,9 +101,6 @@ export class ProducerConnection {
         resolve(true);
       });
     });
-    this.connecting = attempt;
-    void attempt.then(() => (this.connecting = undefined));
-    return attempt;
   }
 
   /** Waits (bounded) until librdkafka has no message left to deliver. */
@@ -105,8 +123,8 @@ export class ProducerConnection {
     await Promise.all(this.retired);
   }
 
-  private create(): RdProducer {
-    const p = this.o.factory(this.o.config);
+  private async create(): Promise<RdProducer> {
+    const p = await this.o.factory(this.o.config);
     p.onDeliveryReport(this.o.onReport);
     p.onError((err) => this.onError(p, err));
     return p;

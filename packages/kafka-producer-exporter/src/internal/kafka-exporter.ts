@@ -81,20 +81,15 @@ export class KafkaExporterImpl implements KafkaExporter {
       staticHeaders: o.headers,
       headersFromMetadata: o.headersFromMetadata,
     };
-    try {
-      this.connection = new ProducerConnection({
-        factory: internals.producerFactory ?? nativeProducerFactory,
-        config: producerConfig(o),
-        connectTimeoutMs: o.connectTimeoutMs,
-        onReport: this.tracker.onReport,
-        logger: this.logger,
-        ...(internals.backoff ? { backoff: internals.backoff } : {}),
-      });
-    } catch (e) {
-      throw new PipelineError('ERR_INVALID_OPTIONS', `kafka-producer-exporter: invalid librdkafka configuration: ${toPipelineError(e).message}`, {
-        cause: e,
-      });
-    }
+    // librdkafka checks its configuration when the producer is created, in start(): see ProducerConnection.
+    this.connection = new ProducerConnection({
+      factory: internals.producerFactory ?? nativeProducerFactory,
+      config: producerConfig(o),
+      connectTimeoutMs: o.connectTimeoutMs,
+      onReport: this.tracker.onReport,
+      logger: this.logger,
+      ...(internals.backoff ? { backoff: internals.backoff } : {}),
+    });
   }
 
   /** Whether a producer is connected right now. */
@@ -112,6 +107,11 @@ export class KafkaExporterImpl implements KafkaExporter {
       this.sweeper.unref();
       // Kafka down at start is not fatal: consume() refuses as retryable until a reconnect succeeds.
       await this.connection.connect();
+      // A configuration librdkafka refuses is: no reconnect can fix it.
+      if (this.connection.configError) {
+        clearInterval(this.sweeper);
+        throw this.connection.configError;
+      }
     });
   }
 

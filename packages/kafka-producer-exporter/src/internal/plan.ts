@@ -1,4 +1,4 @@
-import type { MessageHeader } from '@confluentinc/kafka-javascript';
+import type { MessageHeader } from '@otlp-kafka/kafka-client';
 import { PipelineError, type Batch, type Signal } from '@otlp-kafka/core';
 import {
   groupByResource,

@@ -1,8 +1,7 @@
-import kafka from '@confluentinc/kafka-javascript';
-import type { DeliveryReport, LibrdKafkaError, MessageHeader, NewTopic, TopicDescription } from '@confluentinc/kafka-javascript';
+import { loadKafka, type DeliveryReport, type LibrdKafkaError, type LibrdkafkaConfig, type MessageHeader } from '@otlp-kafka/kafka-client';
 
 /** librdkafka configuration as passed to the native client. */
-export type RdConfig = Record<string, string | number | boolean>;
+export type RdConfig = LibrdkafkaConfig;
 
 /** What the delivery-report event carries (error is null or undefined on success). */
 export type RdError = Pick<LibrdKafkaError, 'code' | 'message'> & { isFatal?: boolean; isRetriable?: boolean };
@@ -24,20 +23,12 @@ export interface RdProducer {
   disconnect(timeoutMs: number, cb: (err: unknown) => void): void;
 }
 
-export type RdProducerFactory = (config: RdConfig) => RdProducer;
+/** May be async: the native client is loaded on first use. Throws (or rejects) for configuration librdkafka refuses. */
+export type RdProducerFactory = (config: RdConfig) => RdProducer | Promise<RdProducer>;
 
-/** The AdminClient operations `ensureTopics` needs. */
-export interface RdAdmin {
-  describeTopics(topics: string[], timeoutMs: number, cb: (err: RdError | null | undefined, result: TopicDescription[]) => void): void;
-  createTopic(topic: NewTopic, timeoutMs: number, cb: (err: RdError | null | undefined) => void): void;
-  createPartitions(topic: string, total: number, timeoutMs: number, cb: (err: RdError | null | undefined) => void): void;
-  disconnect(): void;
-}
-
-export type RdAdminFactory = (config: RdConfig) => RdAdmin;
-
-/** The native Producer. Construction validates the configuration (throws on unknown or bad properties). */
-export const nativeProducerFactory: RdProducerFactory = (config) => {
+/** The native Producer, loaded lazily. Construction validates the configuration (throws on unknown or bad properties). */
+export const nativeProducerFactory: RdProducerFactory = async (config) => {
+  const kafka = await loadKafka();
   const p = new kafka.Producer({ ...config, dr_cb: true });
   return {
     connect(options, cb) {
@@ -69,24 +60,6 @@ export const nativeProducerFactory: RdProducerFactory = (config) => {
       } catch (e) {
         cb(e);
       }
-    },
-  };
-};
-
-export const nativeAdminFactory: RdAdminFactory = (config) => {
-  const a = kafka.AdminClient.create(config);
-  return {
-    describeTopics(topics, timeoutMs, cb) {
-      a.describeTopics(topics, { timeout: timeoutMs }, cb);
-    },
-    createTopic(topic, timeoutMs, cb) {
-      a.createTopic(topic, timeoutMs, cb);
-    },
-    createPartitions(topic, total, timeoutMs, cb) {
-      a.createPartitions(topic, total, timeoutMs, cb);
-    },
-    disconnect() {
-      a.disconnect();
     },
   };
 };

@@ -303,9 +303,23 @@ describe('kafka exporter: lifecycle', () => {
   });
 
   it('shutdown is idempotent and works without start', async () => {
-    const { exporter, producer } = make();
+    const { exporter, fakes } = make();
     await Promise.all([exporter.shutdown(), exporter.shutdown()]);
-    expect(producer().connectCalls).toBe(0);
+    // Without start, no native producer is ever created (nor librdkafka loaded).
+    expect(fakes.instances).toHaveLength(0);
+  });
+
+  it('a configuration the client refuses fails start() as ERR_INVALID_OPTIONS and is not retried', async () => {
+    let calls = 0;
+    const refusing = () => {
+      calls++;
+      throw new Error('No such configuration property: "x"');
+    };
+    const exporter = new KafkaExporterImpl({ shutdownTimeoutMs: 1000 }, { producerFactory: refusing });
+    exporters.push(exporter);
+    await expect(exporter.start()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', message: expect.stringMatching(/invalid librdkafka configuration: No such/) });
+    expect(calls).toBe(1);
+    expect(outcomeKind(await exporter.consume(batchOf(1)))).toBe('retryable');
   });
 
   it('replaces a producer that failed fatally', async () => {

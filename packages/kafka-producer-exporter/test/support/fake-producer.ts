@@ -1,4 +1,4 @@
-import type { MessageHeader } from '@confluentinc/kafka-javascript';
+import type { MessageHeader } from '@otlp-kafka/kafka-client';
 import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from '../../src/internal/rdkafka.js';
 
 export interface Produced {
