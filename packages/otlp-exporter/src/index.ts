@@ -1,4 +1,5 @@
 export { createOtlpExporter, type OtlpExporter } from './exporter.js';
+export { otlpGrpcExporterFactory, otlpHttpExporterFactory } from './factory.js';
 export {
   DEFAULTS,
   type OtlpExporterOptions,

@@ -1,4 +1,4 @@
-import { parseOptions, type TelemetryOptions } from '@otlp-kafka/core';
+import { parseOptions, type Assert, type DefaultsOf, type SchemaMatches, type TelemetryOptions } from '@otlp-kafka/core';
 import { z } from 'zod';
 
 export type OtlpProtocol = 'http' | 'grpc';
@@ -110,7 +110,7 @@ export const DEFAULTS = {
   },
   shutdownTimeoutMs: 30_000,
   maxResponseBytes: 1024 * 1024,
-} as const;
+} as const satisfies DefaultsOf<OtlpExporterOptions>;
 
 export const DEFAULT_HTTP_ENDPOINT = 'http://localhost:4318';
 export const DEFAULT_GRPC_ENDPOINT = 'localhost:4317';
@@ -173,6 +173,9 @@ const schema = z.strictObject({
   shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
   maxResponseBytes: z.number().int().positive().default(DEFAULTS.maxResponseBytes),
 });
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof schema>, OtlpExporterOptions>>;
 
 export type ResolvedOptions = z.output<typeof schema> & { name: string; endpoint: string };
 

@@ -1,4 +1,5 @@
 export { createOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+export { otlpReceiverFactory } from './factory.js';
 export {
   DEFAULTS,
   type OtlpReceiverOptions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, TelemetryOptions } from '@otlp-kafka/core';
 
 /** PEM files for a TLS server; with `clientCaFile`, clients must present a certificate signed by it. */
 export interface TlsOptions {
@@ -88,7 +88,7 @@ export const DEFAULTS = {
   },
   name: 'otlp',
   shutdownTimeoutMs: 10_000,
-} as const;
+} as const satisfies DefaultsOf<OtlpReceiverOptions>;
 
 const endpoint = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
 const ms = z.number().int().positive();
@@ -166,20 +166,33 @@ function markDisabled(input: unknown): unknown {
   return o;
 }
 
+const objectSchema = z
+  .object({
+    grpc: grpcSchema.optional(),
+    http: httpSchema.optional(),
+    grpcDisabled: z.literal(true).optional(),
+    httpDisabled: z.literal(true).optional(),
+    name: z.string().min(1).default(DEFAULTS.name),
+    shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
+    meterProvider: z.any().optional(),
+    logger: z.any().optional(),
+  })
+  .strict();
+
+/**
+ * Compile-time: the schema accepts exactly the options of the interface (`false`
+ * for a protocol is turned into the *Disabled flags before validation).
+ */
+export type OptionsCheck = Assert<
+  SchemaMatches<
+    Omit<z.input<typeof objectSchema>, 'grpcDisabled' | 'httpDisabled'>,
+    { [K in keyof OtlpReceiverOptions]: Exclude<OtlpReceiverOptions[K], false> }
+  >
+>;
+
 export const optionsSchema = z.preprocess(
   markDisabled,
-  z
-    .object({
-      grpc: grpcSchema.optional(),
-      http: httpSchema.optional(),
-      grpcDisabled: z.literal(true).optional(),
-      httpDisabled: z.literal(true).optional(),
-      name: z.string().min(1).default(DEFAULTS.name),
-      shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
-      meterProvider: z.any().optional(),
-      logger: z.any().optional(),
-    })
-    .strict()
+  objectSchema
     .transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
       // A protocol runs when configured, or when left out while the other one is not configured either.
       const grpc = grpcDisabled

@@ -2,28 +2,16 @@ import { createBatcher } from '@otlp-kafka/batcher';
 import { defineFactory, type AnyComponentFactory } from '@otlp-kafka/core';
 import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
 import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
-import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
-import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
 import { DEFAULT_KAFKA_TOPICS } from '../topics.js';
 import {
   mapBatch,
   mapKafkaExporter,
   mapKafkaReceiver,
-  mapOtlpExporter,
-  mapOtlpReceiver,
 } from './map.js';
 import * as schemas from './schemas.js';
 
 // Transitional adapters: factories over the schemas and mappers still kept here,
 // until each component package exports its own factory.
-
-const otlpReceiver = defineFactory({
-  kind: 'receiver',
-  type: 'otlp',
-  configSchema: schemas.otlpReceiverSchema,
-  create: (c, ctx) =>
-    createOtlpReceiver({ ...mapOtlpReceiver(c), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
-});
 
 const kafkaReceiver = defineFactory({
   kind: 'receiver',
@@ -52,24 +40,6 @@ const kafkaExporter = defineFactory({
   },
 });
 
-const otlpGrpcExporter = defineFactory({
-  kind: 'exporter',
-  type: 'otlp_grpc',
-  aliases: ['otlp'],
-  configSchema: schemas.otlpExporterSchema,
-  create: (c, ctx) =>
-    createOtlpExporter({ ...mapOtlpExporter(c, 'grpc'), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
-});
-
-const otlpHttpExporter = defineFactory({
-  kind: 'exporter',
-  type: 'otlp_http',
-  aliases: ['otlphttp'],
-  configSchema: schemas.otlpHttpExporterSchema,
-  create: (c, ctx) =>
-    createOtlpExporter({ ...mapOtlpExporter(c, 'http'), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id }),
-});
-
 const batch = defineFactory({
   kind: 'processor',
   type: 'batch',
@@ -79,10 +49,7 @@ const batch = defineFactory({
 
 
 export const BUILTIN_FACTORIES: readonly AnyComponentFactory[] = [
-  otlpReceiver,
   kafkaReceiver,
   batch,
   kafkaExporter,
-  otlpGrpcExporter,
-  otlpHttpExporter,
 ];

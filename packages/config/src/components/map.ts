@@ -3,11 +3,8 @@ import type {
   batchSchema,
   kafkaExporterSchema,
   kafkaReceiverSchema,
-  otlpExporterSchema,
-  otlpHttpExporterSchema,
-  otlpReceiverSchema,
 } from './schemas.js';
-import type { kafkaAuth, kafkaTls, tlsClient } from './common.js';
+import type { kafkaAuth, kafkaTls } from './common.js';
 
 // The one mapping layer: Collector snake_case config (already validated, with
 // durations in ms) -> the camelCase options of each component's factory.
@@ -17,62 +14,12 @@ type Out<S extends z.ZodType> = z.output<S>;
 const drop = <T extends Record<string, unknown>>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-export function mapClientTls(t: Out<typeof tlsClient> | undefined) {
-  if (!t) return undefined;
-  return drop({
-    insecure: t.insecure,
-    insecureSkipVerify: t.insecure_skip_verify,
-    caFile: t.ca_file,
-    certFile: t.cert_file,
-    keyFile: t.key_file,
-    serverName: t.server_name_override,
-  });
-}
-
 // The Collector's kafka `tls` block: present means TLS on unless `insecure: true`.
 function mapKafkaTls(tls: Out<typeof kafkaTls> | undefined, auth: Out<typeof kafkaAuth> | undefined) {
   const t = auth?.tls ?? tls;
   return t
     ? { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, insecure: t.insecure ?? false }
     : undefined;
-}
-
-export function mapOtlpReceiver(c: Out<typeof otlpReceiverSchema>) {
-  const g = c.protocols.grpc;
-  const h = c.protocols.http;
-  return drop({
-    grpc: g
-      ? drop({
-          endpoint: g.endpoint,
-          maxRecvMsgSizeMib: g.max_recv_msg_size_mib,
-          includeMetadata: g.include_metadata,
-          tls: g.tls ? { certFile: g.tls.cert_file, keyFile: g.tls.key_file, clientCaFile: g.tls.client_ca_file ?? g.tls.ca_file } : undefined,
-          keepalive: g.keepalive?.server_parameters
-            ? {
-                serverParameters: drop({
-                  timeMs: g.keepalive.server_parameters.time,
-                  timeoutMs: g.keepalive.server_parameters.timeout,
-                  maxConnectionIdleMs: g.keepalive.server_parameters.max_connection_idle,
-                  maxConnectionAgeMs: g.keepalive.server_parameters.max_connection_age,
-                  maxConnectionAgeGraceMs: g.keepalive.server_parameters.max_connection_age_grace,
-                }),
-              }
-            : undefined,
-        })
-      : (false as const),
-    http: h
-      ? drop({
-          endpoint: h.endpoint,
-          maxRequestBodyBytes: h.max_request_body_size,
-          includeMetadata: h.include_metadata,
-          tls: h.tls ? { certFile: h.tls.cert_file, keyFile: h.tls.key_file, clientCaFile: h.tls.client_ca_file ?? h.tls.ca_file } : undefined,
-          cors: h.cors ? drop({ allowedOrigins: h.cors.allowed_origins, allowedHeaders: h.cors.allowed_headers, maxAgeSec: h.cors.max_age }) : undefined,
-          tracesUrlPath: h.traces_url_path,
-          metricsUrlPath: h.metrics_url_path,
-          logsUrlPath: h.logs_url_path,
-        })
-      : (false as const),
-  });
 }
 
 export function mapKafkaReceiver(c: Out<typeof kafkaReceiverSchema>) {
@@ -144,39 +91,6 @@ export function mapKafkaExporter(c: Out<typeof kafkaExporterSchema>) {
       : undefined,
     sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,
-  });
-}
-
-export function mapOtlpExporter(c: Out<typeof otlpExporterSchema> | Out<typeof otlpHttpExporterSchema>, protocol: 'grpc' | 'http') {
-  const h = c as Out<typeof otlpHttpExporterSchema>;
-  return drop({
-    protocol,
-    endpoint: c.endpoint,
-    tracesEndpoint: h.traces_endpoint,
-    metricsEndpoint: h.metrics_endpoint,
-    logsEndpoint: h.logs_endpoint,
-    encoding: h.encoding,
-    headers: c.headers,
-    compression: c.compression === '' ? 'none' : c.compression,
-    timeoutMs: c.timeout,
-    tls: mapClientTls(c.tls),
-    retryOnFailure: c.retry_on_failure
-      ? drop({
-          enabled: c.retry_on_failure.enabled,
-          initialIntervalMs: c.retry_on_failure.initial_interval,
-          maxIntervalMs: c.retry_on_failure.max_interval,
-          maxElapsedMs: c.retry_on_failure.max_elapsed_time,
-          multiplier: c.retry_on_failure.multiplier,
-          randomizationFactor: c.retry_on_failure.randomization_factor,
-        })
-      : undefined,
-    sendingQueue: c.sending_queue
-      ? drop({
-          enabled: c.sending_queue.enabled,
-          numConsumers: c.sending_queue.num_consumers,
-          queueSize: c.sending_queue.queue_size,
-        })
-      : undefined,
   });
 }
 

@@ -1,53 +1,9 @@
 import { z } from 'zod';
 import { byteSize, duration } from '@otlp-kafka/core';
-import { brokers, kafkaAuth, kafkaEncoding, kafkaTls, section, tlsClient, tlsServer } from './common.js';
+import { brokers, kafkaAuth, kafkaEncoding, kafkaTls } from './common.js';
 
 // Collector-compatible option names (snake_case). Strict: an unknown option is
 // an error, so nothing a user wrote is silently ignored.
-
-export const otlpReceiverSchema = z.strictObject({
-  protocols: z.strictObject({
-    grpc: section(
-      z.strictObject({
-        endpoint: z.string().optional(),
-        max_recv_msg_size_mib: z.number().positive().optional(),
-        include_metadata: z.boolean().optional(),
-        tls: tlsServer.optional(),
-        keepalive: z
-          .strictObject({
-            server_parameters: z
-              .strictObject({
-                time: duration.optional(),
-                timeout: duration.optional(),
-                max_connection_idle: duration.optional(),
-                max_connection_age: duration.optional(),
-                max_connection_age_grace: duration.optional(),
-              })
-              .optional(),
-          })
-          .optional(),
-      }),
-    ).optional(),
-    http: section(
-      z.strictObject({
-        endpoint: z.string().optional(),
-        max_request_body_size: byteSize.optional(),
-        include_metadata: z.boolean().optional(),
-        tls: tlsServer.optional(),
-        cors: z
-          .strictObject({
-            allowed_origins: z.array(z.string()).optional(),
-            allowed_headers: z.array(z.string()).optional(),
-            max_age: z.number().int().nonnegative().optional(),
-          })
-          .optional(),
-        traces_url_path: z.string().startsWith('/').optional(),
-        metrics_url_path: z.string().startsWith('/').optional(),
-        logs_url_path: z.string().startsWith('/').optional(),
-      }),
-    ).optional(),
-  }),
-});
 
 export const kafkaReceiverSchema = z.strictObject({
   brokers: brokers.optional(),
@@ -123,41 +79,6 @@ export const kafkaExporterSchema = z.strictObject({
   tls: kafkaTls.optional(),
   auth: kafkaAuth.optional(),
   librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
-
-const retryOnFailure = z.strictObject({
-  enabled: z.boolean().optional(),
-  initial_interval: duration.optional(),
-  max_interval: duration.optional(),
-  max_elapsed_time: duration.optional(),
-  multiplier: z.number().min(1).optional(),
-  randomization_factor: z.number().min(0).max(1).optional(),
-});
-
-const sendingQueue = z.strictObject({
-  enabled: z.boolean().optional(),
-  num_consumers: z.number().int().positive().optional(),
-  queue_size: z.number().int().positive().optional(),
-});
-
-const otlpClientCommon = {
-  endpoint: z.string().min(1).optional(),
-  tls: tlsClient.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  compression: z.enum(['gzip', 'none', '']).optional(),
-  timeout: duration.optional(),
-  retry_on_failure: retryOnFailure.optional(),
-  sending_queue: sendingQueue.optional(),
-};
-
-export const otlpExporterSchema = z.strictObject({ ...otlpClientCommon });
-
-export const otlpHttpExporterSchema = z.strictObject({
-  ...otlpClientCommon,
-  traces_endpoint: z.string().optional(),
-  metrics_endpoint: z.string().optional(),
-  logs_endpoint: z.string().optional(),
-  encoding: z.enum(['proto', 'json']).optional(),
 });
 
 export const batchSchema = z.strictObject({

@@ -16,6 +16,9 @@ export const tlsClientConfig = z.strictObject({
   ca_file: z.string().optional(),
   cert_file: z.string().optional(),
   key_file: z.string().optional(),
+  ca_pem: z.string().optional(),
+  cert_pem: z.string().optional(),
+  key_pem: z.string().optional(),
   server_name_override: z.string().optional(),
 });
 

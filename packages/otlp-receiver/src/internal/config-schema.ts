@@ -1,0 +1,95 @@
+import { byteSize, defined, duration, section, tlsServerConfig } from '@otlp-kafka/core';
+import { z } from 'zod';
+import type { OtlpReceiverOptions, TlsOptions } from '../options.js';
+
+/** The Collector's otlp receiver config. Strict: an unknown option is an error. */
+export const configSchema = z.strictObject({
+  protocols: z.strictObject({
+    grpc: section(
+      z.strictObject({
+        endpoint: z.string().optional(),
+        max_recv_msg_size_mib: z.number().positive().optional(),
+        include_metadata: z.boolean().optional(),
+        tls: tlsServerConfig.optional(),
+        keepalive: z
+          .strictObject({
+            server_parameters: z
+              .strictObject({
+                time: duration.optional(),
+                timeout: duration.optional(),
+                max_connection_idle: duration.optional(),
+                max_connection_age: duration.optional(),
+                max_connection_age_grace: duration.optional(),
+              })
+              .optional(),
+          })
+          .optional(),
+      }),
+    ).optional(),
+    http: section(
+      z.strictObject({
+        endpoint: z.string().optional(),
+        max_request_body_size: byteSize.optional(),
+        include_metadata: z.boolean().optional(),
+        tls: tlsServerConfig.optional(),
+        cors: z
+          .strictObject({
+            allowed_origins: z.array(z.string()).optional(),
+            allowed_headers: z.array(z.string()).optional(),
+            max_age: z.number().int().nonnegative().optional(),
+          })
+          .optional(),
+        traces_url_path: z.string().startsWith('/').optional(),
+        metrics_url_path: z.string().startsWith('/').optional(),
+        logs_url_path: z.string().startsWith('/').optional(),
+      }),
+    ).optional(),
+  }),
+});
+
+export type OtlpReceiverConfig = z.output<typeof configSchema>;
+
+const tlsOf = (t: z.output<typeof tlsServerConfig> | undefined): TlsOptions | undefined =>
+  t ? defined({ certFile: t.cert_file, keyFile: t.key_file, clientCaFile: t.client_ca_file ?? t.ca_file }) : undefined;
+
+/** Config -> options. A protocol left out of `protocols:` is off, as in the Collector. */
+export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
+  const g = c.protocols.grpc;
+  const h = c.protocols.http;
+  const k = g?.keepalive?.server_parameters;
+  return defined({
+    grpc: g
+      ? defined({
+          endpoint: g.endpoint,
+          maxRecvMsgSizeMib: g.max_recv_msg_size_mib,
+          includeMetadata: g.include_metadata,
+          tls: tlsOf(g.tls),
+          keepalive: k
+            ? {
+                serverParameters: defined({
+                  timeMs: k.time,
+                  timeoutMs: k.timeout,
+                  maxConnectionIdleMs: k.max_connection_idle,
+                  maxConnectionAgeMs: k.max_connection_age,
+                  maxConnectionAgeGraceMs: k.max_connection_age_grace,
+                }),
+              }
+            : undefined,
+        })
+      : (false as const),
+    http: h
+      ? defined({
+          endpoint: h.endpoint,
+          maxRequestBodyBytes: h.max_request_body_size,
+          includeMetadata: h.include_metadata,
+          tls: tlsOf(h.tls),
+          cors: h.cors
+            ? defined({ allowedOrigins: h.cors.allowed_origins, allowedHeaders: h.cors.allowed_headers, maxAgeSec: h.cors.max_age })
+            : undefined,
+          tracesUrlPath: h.traces_url_path,
+          metricsUrlPath: h.metrics_url_path,
+          logsUrlPath: h.logs_url_path,
+        })
+      : (false as const),
+  });
+}

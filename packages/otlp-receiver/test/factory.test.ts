@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { otlpReceiverFactory } from '../src/index.js';
+import { toOptions } from '../src/internal/config-schema.js';
+
+describe('otlpReceiverFactory', () => {
+  it('turns on a protocol given as an empty key and leaves out the other', () => {
+    const config = otlpReceiverFactory.configSchema.parse({ protocols: { grpc: null } });
+    expect(toOptions(config)).toEqual({ grpc: {}, http: false });
+  });
+
+  it('maps the Collector keys and units', () => {
+    const config = otlpReceiverFactory.configSchema.parse({
+      protocols: {
+        grpc: { endpoint: '127.0.0.1:4317', keepalive: { server_parameters: { max_connection_age: '30s' } } },
+        http: { max_request_body_size: '1MiB', include_metadata: true, cors: { allowed_origins: ['*'] } },
+      },
+    });
+    expect(toOptions(config)).toEqual({
+      grpc: { endpoint: '127.0.0.1:4317', keepalive: { serverParameters: { maxConnectionAgeMs: 30_000 } } },
+      http: { maxRequestBodyBytes: 1024 * 1024, includeMetadata: true, cors: { allowedOrigins: ['*'] } },
+    });
+  });
+});
