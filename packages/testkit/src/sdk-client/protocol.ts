@@ -37,6 +37,10 @@ export interface ChildSummary {
   readonly createMs: number;
   /** Wall time of forceFlush + shutdown. */
   readonly shutdownMs: number;
+  /** Longest the creation loop was late beyond its 5 ms tick: the process was starved of CPU that long. */
+  readonly maxLoopLagMs: number;
+  /** Creation time lost to starvation (ticks later than 50 ms), not made up: created falls short of rate × duration by that much. */
+  readonly starvedMs: number;
   /** Sum of N over the SDK's "Dropped N spans because maxQueueSize reached" diag warnings. */
   readonly diagDropped: number;
   /** The SDK's "maxQueueSize reached, dropping spans" diag messages: one per run of drops. */
