@@ -1,4 +1,4 @@
-import { formatLagTable, groupLag } from '../internal/group-lag.js';
+import { formatLagTable, groupLag } from '@otlp-kafka/kafka-client';
 import { EXIT, type CliIo } from '../internal/io.js';
 
 /** `otlp-kafka lag --brokers a:9092,b:9092 --group g [--topic t] [--json]`: the seed's lag query without Prometheus. */
@@ -10,11 +10,11 @@ export async function lagCommand(
     io.err('usage: otlp-kafka lag --brokers host:port[,host:port] --group <group> [--group ...] [--topic <topic>] [--json]');
     return EXIT.config;
   }
-  const brokers = opts.brokers.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = opts.brokers;
   try {
     const out: Record<string, unknown> = {};
     for (const group of opts.groups) {
-      const rows = await groupLag(brokers, group, opts.topics.length ? opts.topics : undefined);
+      const rows = await groupLag({ brokers, groupId: group, ...(opts.topics.length ? { topics: opts.topics } : {}) });
       if (opts.json) out[group] = rows;
       else io.out(formatLagTable(group, rows) + '\n');
     }

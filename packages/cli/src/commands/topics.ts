@@ -1,7 +1,6 @@
 import { kafkaTopicsOf, type KafkaTopicUse, type Registry } from '@otlp-kafka/config';
 import type { Signal } from '@otlp-kafka/core';
-import { ensureTopics } from '@otlp-kafka/kafka-producer-exporter';
-import { brokerCount } from '../internal/broker-count.js';
+import { brokerCount, ensureTopics } from '@otlp-kafka/kafka-client';
 import { loadConfigFiles } from '../internal/config-files.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
@@ -78,14 +77,14 @@ export async function topicsCommand(
         io.out(`${brokers}  ${s.topic}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`);
       continue;
     }
-    const available = await brokerCount(brokers.split(','));
+    const available = await brokerCount({ brokers });
     for (const s of specs) {
       if (s.replicationFactor > available) {
         io.err(`${s.topic}: replication factor ${s.replicationFactor} capped to ${available}: the cluster has ${available} broker(s)`);
         s.replicationFactor = available;
       }
     }
-    const results = await ensureTopics({ brokers: brokers.split(','), topics: specs });
+    const results = await ensureTopics({ brokers, topics: specs });
     for (const r of results) {
       if (r.isOk()) io.out(`${r.value.topic}: ${r.value.status}${r.value.notes.length ? ` (${r.value.notes.join('; ')})` : ''}`);
       else {

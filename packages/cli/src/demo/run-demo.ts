@@ -3,7 +3,7 @@ import { createLoadGenerator, startKafkaCluster, startOtlpBackend } from '@otlp-
 import { topicsCommand } from '../commands/topics.js';
 import { startCollectorProcess, type CollectorProcess } from '../harness/collector-process.js';
 import { sendOtlpHttp } from '../harness/otlp-http-client.js';
-import { groupLag } from '../internal/group-lag.js';
+import { groupLag, SEED_TOPICS } from '@otlp-kafka/kafka-client';
 import type { CliIo } from '../internal/io.js';
 import { createProgress } from './progress.js';
 
@@ -28,10 +28,11 @@ export interface DemoSummary {
 const AGENT_HTTP = '127.0.0.1:4318';
 const AGENT_GRPC = '127.0.0.1:4317';
 const BACKEND_GRPC_PORT = 14317;
+// The gateway's consumer groups and the seed topics they read (examples/gateway.yaml).
 const GROUPS: [string, string][] = [
-  ['otel-gateway-traces', 'otlp-traces'],
-  ['otel-gateway-metrics', 'otlp-metrics'],
-  ['otel-gateway-logs', 'otlp-logs'],
+  ['otel-gateway-traces', SEED_TOPICS.traces],
+  ['otel-gateway-metrics', SEED_TOPICS.metrics],
+  ['otel-gateway-logs', SEED_TOPICS.logs],
 ];
 const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
 
@@ -93,7 +94,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     const progress = createProgress(io);
     const lagNow = async () => {
       let lag = 0;
-      for (const [g, topic] of GROUPS) lag += (await groupLag(brokers!.split(','), g, [topic]).catch(() => [])).reduce((s, r) => s + r.lag, 0);
+      for (const [g, topic] of GROUPS) lag += (await groupLag({ brokers: brokers!, groupId: g, topics: [topic] }).catch(() => [])).reduce((s, r) => s + r.lag, 0);
       return lag;
     };
     const start = Date.now();
