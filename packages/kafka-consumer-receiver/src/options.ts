@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import type { Signal, TelemetryOptions } from '@otlp-kafka/core';
+import {
+  connectionShape,
+  DEFAULT_BROKERS,
+  DEFAULT_TOPICS,
+  KAFKA_ENCODINGS,
+  type KafkaConnectionOptions,
+  type KafkaEncoding,
+  type OwnedKey,
+} from '@otlp-kafka/kafka-client';
 
-export type KafkaEncoding = 'otlp_proto' | 'otlp_json';
+// The connection shape and the encodings are the Kafka layer's; re-exported for compatibility.
+export type { KafkaEncoding, LibrdkafkaValue } from '@otlp-kafka/kafka-client';
 export type RebalanceStrategy = 'cooperative-sticky' | 'range' | 'roundrobin' | 'range,roundrobin';
-export type LibrdkafkaValue = string | number | boolean;
 
 /** The topics of one signal. A topic starting with `^` is a regular expression. */
 export interface SignalTopicsOptions {
@@ -24,9 +33,7 @@ export interface SignalTopicsOptions {
  * - nothing: the connected signals read the Collector's default topics
  *   `otlp_spans`, `otlp_metrics`, `otlp_logs`.
  */
-export interface KafkaReceiverOptions extends TelemetryOptions {
-  /** Bootstrap brokers, "host:port" strings or one comma-separated string. Default ['localhost:9092']. */
-  brokers?: string | readonly string[];
+export interface KafkaReceiverOptions extends KafkaConnectionOptions, TelemetryOptions {
   topic?: string;
   topics?: readonly string[];
   /** The signal of `topic`/`topics`. */
@@ -38,8 +45,6 @@ export interface KafkaReceiverOptions extends TelemetryOptions {
   logs?: SignalTopicsOptions;
   /** Default 'otel-collector'. */
   groupId?: string;
-  /** Default 'otel-collector'. */
-  clientId?: string;
   /** Static group membership (group.instance.id). Default: none. */
   groupInstanceId?: string;
   /** Where a group without a committed offset starts. Default 'latest'. */
@@ -68,11 +73,6 @@ export interface KafkaReceiverOptions extends TelemetryOptions {
    * All headers always travel in the batch metadata. Default { extractHeaders: false, headers: [] }.
    */
   headerExtraction?: { extractHeaders?: boolean; headers?: readonly string[] };
-  /** TLS to the brokers; present and not `insecure` means TLS on. */
-  tls?: { insecure?: boolean; insecureSkipVerify?: boolean; caFile?: string; certFile?: string; keyFile?: string };
-  sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string };
-  /** Any other librdkafka consumer property, applied last (except enable.auto.offset.store, which stays false). */
-  librdkafka?: Readonly<Record<string, LibrdkafkaValue>>;
   /** Messages dispatched and not yet acknowledged, across partitions. Default 1000. */
   maxInFlightMessages?: number;
   /** Their bytes. Default 67108864 (64 MiB). */
@@ -92,10 +92,11 @@ export interface KafkaReceiverOptions extends TelemetryOptions {
 }
 
 export const DEFAULTS = {
-  brokers: ['localhost:9092'],
+  brokers: DEFAULT_BROKERS,
   encoding: 'otlp_proto',
   groupId: 'otel-collector',
   clientId: 'otel-collector',
+  connectTimeoutMs: 30_000,
   initialOffset: 'latest',
   autoCommit: { enable: true, intervalMs: 1000 },
   sessionTimeoutMs: 10_000,
@@ -115,21 +116,28 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 30_000,
   lagIntervalMs: 10_000,
   /** Topics of a signal when none are configured, as the Collector's kafka receiver. */
-  topics: { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' },
+  topics: DEFAULT_TOPICS,
 } as const;
 
+/**
+ * librdkafka properties the receiver's at-least-once rests on: offsets are
+ * stored only on acknowledgement, commits follow autoCommit, the group is groupId.
+ */
+export const OWNED_LIBRDKAFKA_KEYS: readonly OwnedKey[] = [
+  { key: 'enable.auto.offset.store', reason: 'must stay false: offsets are stored only when delivered', allowed: [false] },
+  { key: 'enable.auto.commit', reason: 'is set by autoCommit.enable' },
+  { key: 'group.id', reason: 'is set by groupId' },
+];
+
 const positiveInt = z.number().int().positive();
-const encoding = z.enum(['otlp_proto', 'otlp_json']);
+const encoding = z.enum(KAFKA_ENCODINGS);
 const signal = z.enum(['traces', 'metrics', 'logs']);
 const topicName = z.string().min(1).refine((t) => !t.startsWith('^') || isRegex(t), 'invalid regular expression');
 const signalTopics = z.strictObject({ topics: z.array(topicName).min(1).optional(), encoding: encoding.optional() });
 
 export const optionsSchema = z
   .strictObject({
-    brokers: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1).readonly()])
-      .transform((b) => (typeof b === 'string' ? b.split(',').map((s) => s.trim()).filter(Boolean) : [...b]))
-      .default([...DEFAULTS.brokers]),
+    ...connectionShape({ clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs }, OWNED_LIBRDKAFKA_KEYS),
     topic: topicName.optional(),
     topics: z.array(topicName).min(1).readonly().optional(),
     signal: signal.optional(),
@@ -138,7 +146,6 @@ export const optionsSchema = z
     metrics: signalTopics.optional(),
     logs: signalTopics.optional(),
     groupId: z.string().min(1).default(DEFAULTS.groupId),
-    clientId: z.string().min(1).default(DEFAULTS.clientId),
     groupInstanceId: z.string().min(1).optional(),
     initialOffset: z.enum(['earliest', 'latest']).default(DEFAULTS.initialOffset),
     autoCommit: z
@@ -162,28 +169,6 @@ export const optionsSchema = z
         headers: z.array(z.string().min(1)).readonly().default([]),
       })
       .default({ extractHeaders: false, headers: [] }),
-    tls: z
-      .strictObject({
-        insecure: z.boolean().optional(),
-        insecureSkipVerify: z.boolean().optional(),
-        caFile: z.string().min(1).optional(),
-        certFile: z.string().min(1).optional(),
-        keyFile: z.string().min(1).optional(),
-      })
-      .optional(),
-    sasl: z
-      .strictObject({
-        mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
-        username: z.string(),
-        password: z.string(),
-      })
-      .optional(),
-    librdkafka: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-      .refine((r) => !('enable.auto.offset.store' in r) || r['enable.auto.offset.store'] === false || r['enable.auto.offset.store'] === 'false', {
-        message: 'enable.auto.offset.store must stay false: offsets are stored only when delivered',
-      })
-      .optional(),
     maxInFlightMessages: positiveInt.default(DEFAULTS.maxInFlightMessages),
     maxInFlightBytes: positiveInt.default(DEFAULTS.maxInFlightBytes),
     maxPollMessages: positiveInt.default(DEFAULTS.maxPollMessages),

@@ -1,11 +1,11 @@
-import type {
-  LibrdKafkaError,
-  Message,
-  TopicPartition,
-  TopicPartitionOffset,
-  WatermarkOffsets,
-} from '@confluentinc/kafka-javascript';
-import KafkaJs from '@confluentinc/kafka-javascript';
+import {
+  loadKafka,
+  type LibrdKafkaError,
+  type Message,
+  type TopicPartition,
+  type TopicPartitionOffset,
+  type WatermarkOffsets,
+} from '@otlp-kafka/kafka-client';
 import type { LibrdkafkaConfig } from './librdkafka-config.js';
 
 /** librdkafka's rebalance event codes. */
@@ -50,10 +50,12 @@ export interface ConsumerHooks {
   offsetCommit(err: LibrdKafkaError | null | undefined, offsets: TopicPartitionOffset[]): void;
 }
 
-export type ConsumerFactory = (config: LibrdkafkaConfig, hooks: ConsumerHooks) => ConsumerClient;
+/** May be async: the native client is loaded on first use. Throws (or rejects) for configuration librdkafka refuses. */
+export type ConsumerFactory = (config: LibrdkafkaConfig, hooks: ConsumerHooks) => ConsumerClient | Promise<ConsumerClient>;
 
-/** The real consumer: librdkafka with our rebalance callback (we assign and unassign ourselves). */
-export const createNativeConsumer: ConsumerFactory = (config, hooks) => {
+/** The real consumer, loaded lazily: librdkafka with our rebalance callback (we assign and unassign ourselves). */
+export const createNativeConsumer: ConsumerFactory = async (config, hooks) => {
+  const KafkaJs = await loadKafka();
   const consumer = new KafkaJs.KafkaConsumer({
     ...config,
     rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => hooks.rebalance(err, assignment),

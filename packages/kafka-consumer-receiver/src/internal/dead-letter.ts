@@ -1,6 +1,5 @@
-import type { DeliveryReport, LibrdKafkaError, MessageHeader } from '@confluentinc/kafka-javascript';
-import KafkaJs from '@confluentinc/kafka-javascript';
 import { PipelineError } from '@otlp-kafka/core';
+import { loadKafka, type DeliveryReport, type KafkaModule, type LibrdKafkaError, type MessageHeader } from '@otlp-kafka/kafka-client';
 import type { LibrdkafkaConfig } from './librdkafka-config.js';
 
 /** What failed, where it came from. */
@@ -50,8 +49,24 @@ export function deadLetterHeaders(letter: DeadLetter): MessageHeader[] {
 const POLL_INTERVAL_MS = 50;
 const FLUSH_TIMEOUT_MS = 10_000;
 
-/** A librdkafka producer with delivery reports: each send settles with its own report. */
+/**
+ * A librdkafka producer with delivery reports: each send settles with its own
+ * report. Created in start(), which loads the native client on first use.
+ */
 export const createNativeDeadLetterSink: DeadLetterSinkFactory = (config, topic) => {
+  let sink: DeadLetterSink | undefined;
+  return {
+    async start() {
+      sink ??= nativeSink(await loadKafka(), config, topic);
+      await sink.start();
+    },
+    send: (letter) =>
+      sink ? sink.send(letter) : Promise.reject(new PipelineError('ERR_NOT_STARTED', 'dead-letter producer is not started')),
+    shutdown: () => sink?.shutdown() ?? Promise.resolve(),
+  };
+};
+
+function nativeSink(KafkaJs: KafkaModule, config: LibrdkafkaConfig, topic: string): DeadLetterSink {
   const producer = new KafkaJs.Producer({ ...config, dr_cb: true });
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -97,4 +112,4 @@ export const createNativeDeadLetterSink: DeadLetterSinkFactory = (config, topic)
         producer.flush(FLUSH_TIMEOUT_MS, close);
       }),
   };
-};
+}

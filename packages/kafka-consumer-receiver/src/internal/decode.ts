@@ -1,4 +1,4 @@
-import type { MessageHeader } from '@confluentinc/kafka-javascript';
+import type { MessageHeader } from '@otlp-kafka/kafka-client';
 import { PipelineError, type Batch } from '@otlp-kafka/core';
 import { createBatch, editResource, jsonToProto, type ResourceAction } from '@otlp-kafka/pdata';
 import { Err, Ok, type Result } from 'ts-results-es';

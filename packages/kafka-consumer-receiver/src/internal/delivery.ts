@@ -1,4 +1,4 @@
-import type { Message } from '@confluentinc/kafka-javascript';
+import type { Message } from '@otlp-kafka/kafka-client';
 import { PipelineError, safeConsume, type Batch, type Consumer, type Logger, type Signal } from '@otlp-kafka/core';
 import { Backoff, type BackoffPolicy } from './backoff.js';
 import type { DeadLetterSink } from './dead-letter.js';

@@ -56,7 +56,6 @@ const COMPONENT = 'kafka-consumer-receiver';
 /** How long one poll waits for the first record: bounds how fast the loop notices shutdown. */
 export const POLL_TIMEOUT_MS = 100;
 const POLL_ERROR_DELAY_MS = 1000;
-const CONNECT_TIMEOUT_MS = 30_000;
 const QUERY_TIMEOUT_MS = 5_000;
 export const COMMIT_TIMEOUT_MS = 10_000;
 const DISCONNECT_TIMEOUT_MS = 15_000;
@@ -137,14 +136,15 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     const unconnected = this.signals.filter((s) => !this.consumers.has(s) && this.o[s] !== undefined);
     if (unconnected.length) this.logger.warn({ signals: unconnected }, 'signals configured but not connected to a pipeline; their topics are not read');
 
-    const client = this.deps.consumerFactory(consumerConfig(this.o), {
+    // Created (and librdkafka loaded, the first time) here: building a receiver needs no native client.
+    const client = await this.deps.consumerFactory(consumerConfig(this.o), {
       rebalance: (err, assignment) => this.rebalancer?.onRebalance(err, assignment),
       offsetCommit: (err, offsets) => this.onOffsetCommit(err, offsets),
     });
     this.client = client;
     client.on('event.error', (err) => this.logger.warn({ err }, 'kafka client error'));
     try {
-      await connectClient(client, CONNECT_TIMEOUT_MS);
+      await connectClient(client, this.o.connectTimeoutMs);
       client.setDefaultConsumeTimeout(POLL_TIMEOUT_MS);
       if (this.o.deadLetterTopic !== undefined) {
         this.deadLetter = this.deps.deadLetterFactory(deadLetterProducerConfig(this.o), this.o.deadLetterTopic);

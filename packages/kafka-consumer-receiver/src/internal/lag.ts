@@ -1,4 +1,4 @@
-import type { TopicPartition, TopicPartitionOffset, WatermarkOffsets } from '@confluentinc/kafka-javascript';
+import type { TopicPartition, TopicPartitionOffset, WatermarkOffsets } from '@otlp-kafka/kafka-client';
 import { OFFSET_INVALID, partitionKey } from './client.js';
 
 /** One partition's position against its log end. */

@@ -1,4 +1,4 @@
-import type { TopicPartition } from '@confluentinc/kafka-javascript';
+import type { TopicPartition } from '@otlp-kafka/kafka-client';
 import { partitionKey } from './client.js';
 import { OffsetTracker } from './offset-tracker.js';
 

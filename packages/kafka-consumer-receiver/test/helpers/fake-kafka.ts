@@ -1,7 +1,7 @@
 // An in-memory stand-in for the librdkafka consumer surface the receiver uses
 // (ConsumerClient), and for the dead-letter producer. Timers are plain
 // setTimeout/setInterval so vitest's fake timers drive them.
-import type { LibrdKafkaError, Message, MessageHeader, TopicPartition, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { LibrdKafkaError, Message, MessageHeader, TopicPartition, TopicPartitionOffset } from '@otlp-kafka/kafka-client';
 import type { ConsumerClient, ConsumerFactory, ConsumerHooks } from '../../src/internal/client.js';
 import type { DeadLetter, DeadLetterSink, DeadLetterSinkFactory } from '../../src/internal/dead-letter.js';
 import type { LibrdkafkaConfig } from '../../src/internal/librdkafka-config.js';

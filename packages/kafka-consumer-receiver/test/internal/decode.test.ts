@@ -1,4 +1,4 @@
-import type { MessageHeader } from '@confluentinc/kafka-javascript';
+import type { MessageHeader } from '@otlp-kafka/kafka-client';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, headersToMetadata } from '../../src/internal/decode.js';
 import { resourceAttributes, spanNames, traceRequest, traceRequestJson } from '../helpers/otlp.js';

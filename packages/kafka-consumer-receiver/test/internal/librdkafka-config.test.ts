@@ -76,6 +76,32 @@ describe('librdkafka configuration', () => {
     expect(consumerConfig(parse({ sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }))['security.protocol']).toBe('sasl_plaintext');
   });
 
+  it('refuses pass-through of what the receiver owns, naming the option to use', () => {
+    expect(() => parse({ librdkafka: { 'enable.auto.commit': false } })).toThrow(/librdkafka\.enable\.auto\.commit: enable\.auto\.commit is set by autoCommit\.enable/);
+    expect(() => parse({ librdkafka: { 'group.id': 'other' } })).toThrow(/group\.id is set by groupId/);
+    expect(() => parse({ librdkafka: { 'enable.auto.offset.store': 'true' } })).toThrow(/enable\.auto\.offset\.store must stay false/);
+  });
+
+  it('maps OAUTHBEARER, PEM and a brokers string through the shared layer, for the dead-letter producer too', () => {
+    const o = parse({
+      brokers: 'h1:9092, h2:9092',
+      tls: { ca: 'CA-PEM' },
+      sasl: { mechanism: 'OAUTHBEARER', config: 'principal=admin', unsecuredJwt: true },
+    });
+    for (const c of [consumerConfig(o), deadLetterProducerConfig(o)]) {
+      expect(c).toMatchObject({
+        'bootstrap.servers': 'h1:9092,h2:9092',
+        'security.protocol': 'sasl_ssl',
+        'ssl.ca.pem': 'CA-PEM',
+        'sasl.mechanisms': 'OAUTHBEARER',
+        'sasl.oauthbearer.config': 'principal=admin',
+        'enable.sasl.oauthbearer.unsecure.jwt': true,
+      });
+    }
+    expect(o.connectTimeoutMs).toBe(30_000);
+    expect(o.clientId).toBe('otel-collector');
+  });
+
   it('makes the dead-letter producer durable', () => {
     expect(deadLetterProducerConfig(parse({}))).toMatchObject({ acks: -1, 'enable.idempotence': true });
   });
