@@ -67,6 +67,36 @@ describe('lifecycle', () => {
     expect(() => r.connect('logs', fakeConsumer())).toThrow(/after start/);
   });
 
+  it('start twice is safe: the same promise, listening once', async () => {
+    const r = createOtlpReceiver({ http: { endpoint: '127.0.0.1:0' } });
+    const first = r.start();
+    expect(r.start()).toBe(first);
+    await first;
+    receiver = r;
+    const address = r.httpAddress;
+    await r.start();
+    expect(r.httpAddress).toBe(address);
+  });
+
+  it('a start after shutdown rejects with ERR_SHUTDOWN and listens on nothing', async () => {
+    const r = createOtlpReceiver({ http: { endpoint: '127.0.0.1:0' } });
+    await r.shutdown();
+    await expect(r.start()).rejects.toMatchObject({ code: 'ERR_SHUTDOWN' });
+    expect(r.httpAddress).toBeUndefined();
+  });
+
+  it('bounds shutdown by the time the caller has left when shorter than its own', async () => {
+    const h = held();
+    receiver = await startReceiver({ traces: h.consumer }, { shutdownTimeoutMs: 60_000 });
+    const httpReply = post(receiver.httpUrl!, '/v1/traces', protoRequest('traces', 1), PROTO).catch(
+      (e: Error) => e,
+    );
+    await h.arrived(1);
+    // With its own 60 s this would hang the test; the caller's 100 ms ends it.
+    await receiver.shutdown({ timeoutMs: 100 });
+    expect(await httpReply).toBeInstanceOf(Error);
+  });
+
   it('fails start() when a port is taken, releasing the other one', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

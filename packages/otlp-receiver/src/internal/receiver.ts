@@ -1,11 +1,14 @@
 import {
+  createLifecycle,
   getLogger,
   getMeter,
   invalidOptions,
   PipelineError,
   SIGNALS,
   type Consumer,
+  type Lifecycle,
   type Logger,
+  type ShutdownOptions,
   type Signal,
 } from '@otlp-kafka/core';
 import type { OtlpReceiver } from '../otlp-receiver.js';
@@ -22,14 +25,14 @@ export class OtlpReceiverImpl implements OtlpReceiver {
   private readonly ingest: Ingest;
   private readonly grpc: GrpcTransport | undefined;
   private readonly http: HttpTransport | undefined;
-  private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
-  private stopping: Promise<void> | undefined;
+  private readonly lifecycle: Lifecycle;
 
   constructor(
-    private readonly o: ParsedOptions,
+    o: ParsedOptions,
     telemetry: OtlpReceiverOptions,
   ) {
     this.logger = getLogger(telemetry, 'otlp-receiver');
+    this.lifecycle = createLifecycle(`otlp-receiver ${o.name}`, { shutdownTimeoutMs: o.shutdownTimeoutMs });
     this.ingest = new Ingest(new ReceiverMetrics(getMeter(telemetry, 'otlp-receiver'), o.name), this.logger);
     this.grpc = o.grpc ? new GrpcTransport(o.grpc, this.ingest, this.logger) : undefined;
     this.http = o.http ? new HttpTransport(o.http, this.ingest, this.logger) : undefined;
@@ -48,52 +51,47 @@ export class OtlpReceiverImpl implements OtlpReceiver {
   }
 
   connect(signal: Signal, next: Consumer): void {
-    if (this.state !== 'new') throw invalidOptions('otlp-receiver', `connect(${signal}) after start`);
+    if (this.lifecycle.state !== 'new') throw invalidOptions('otlp-receiver', `connect(${signal}) after start`);
     if (this.ingest.isConnected(signal))
       throw invalidOptions('otlp-receiver', `${signal} is already connected`);
     this.ingest.connect(signal, next);
   }
 
-  async start(): Promise<void> {
-    if (this.state !== 'new')
-      throw new PipelineError('ERR_INTERNAL', `otlp-receiver: start() while ${this.state}`);
-    this.state = 'starting';
-    try {
-      await this.grpc?.listen();
-      await this.http?.listen();
-    } catch (e) {
-      await this.grpc?.close(0);
-      await this.http?.close();
-      this.state = 'stopped';
-      throw new PipelineError('ERR_UNAVAILABLE', `otlp-receiver: cannot listen: ${(e as Error).message}`, {
-        cause: e,
-      });
-    }
-    this.state = 'started';
-    this.logger.info({ grpc: this.grpcAddress, http: this.httpAddress }, 'OTLP receiver listening');
+  /** Listens on both endpoints; a second call returns the same promise. A port taken releases the other one. */
+  start(): Promise<void> {
+    return this.lifecycle.start(async () => {
+      try {
+        await this.grpc?.listen();
+        await this.http?.listen();
+      } catch (e) {
+        await this.grpc?.close(0);
+        await this.http?.close();
+        throw new PipelineError('ERR_UNAVAILABLE', `otlp-receiver: cannot listen: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      this.logger.info({ grpc: this.grpcAddress, http: this.httpAddress }, 'OTLP receiver listening');
+    });
   }
 
   /**
-   * Stops taking requests, waits (bounded by shutdownTimeoutMs) for those in
-   * flight to get their pipeline's outcome, then closes the listeners.
+   * Stops taking requests, waits (until the deadline: the caller's time left,
+   * capped by shutdownTimeoutMs) for those in flight to get their pipeline's
+   * outcome, then closes the listeners within what is left.
    */
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.state = 'stopped';
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown(async ({ deadline }) => {
       this.grpc?.stopAccepting();
       this.http?.stopAccepting();
-      const started = Date.now();
-      const drained = await this.ingest.inFlight.drain(this.o.shutdownTimeoutMs);
+      const drained = await this.ingest.inFlight.drain(deadline.remainingMs());
       if (!drained) {
         this.logger.warn(
           { inFlight: this.ingest.inFlight.size },
           'shutdown timeout: closing with requests in flight',
         );
       }
-      const left = Math.max(0, this.o.shutdownTimeoutMs - (Date.now() - started));
-      await Promise.all([this.grpc?.close(left), this.http?.close()]);
+      await Promise.all([this.grpc?.close(deadline.remainingMs()), this.http?.close()]);
       this.logger.info('OTLP receiver shut down');
-    })();
-    return this.stopping;
+    }, options);
   }
 }
