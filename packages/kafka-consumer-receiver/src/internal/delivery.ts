@@ -1,18 +1,28 @@
 import type { Message } from '@otlp-kafka/kafka-client';
-import { PipelineError, safeConsume, type Batch, type Consumer, type Logger, type Signal } from '@otlp-kafka/core';
-import { Backoff, type BackoffPolicy } from './backoff.js';
+import {
+  PipelineError,
+  createBackoff,
+  safeConsume,
+  sleep,
+  type Backoff,
+  type BackoffPolicy,
+  type Batch,
+  type Consumer,
+  type Logger,
+  type Signal,
+} from '@otlp-kafka/core';
 import type { DeadLetterSink } from './dead-letter.js';
 import { decodeRecord, type HeaderExtraction } from './decode.js';
 import type { FlowControl } from './flow-control.js';
 import type { ReceiverMetrics, SkipReason } from './metrics.js';
 import type { PartitionRegistry, PartitionState } from './partition-state.js';
 import type { TopicRouter } from './routing.js';
-import { sleep } from './sleep.js';
 
 export interface DeliveryContext {
   readonly router: TopicRouter;
   readonly consumers: ReadonlyMap<Signal, Consumer>;
   readonly extraction: HeaderExtraction;
+  /** Core's backoff (the Collector's semantics); no maxElapsedMs: a retryable record is redelivered until accepted, never skipped. */
   readonly backoff: BackoffPolicy;
   readonly random: () => number;
   readonly flow: FlowControl;
@@ -130,7 +140,7 @@ class Redelivery {
     private readonly ctx: DeliveryContext,
     private readonly state: PartitionState,
   ) {
-    this.backoff = new Backoff(ctx.backoff, ctx.random);
+    this.backoff = createBackoff(ctx.backoff, { random: ctx.random });
   }
 
   /** Resolves false when the record must be abandoned (partition released, or shutdown deadline). */

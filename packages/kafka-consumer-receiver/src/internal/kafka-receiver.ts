@@ -1,13 +1,21 @@
 import {
   PipelineError,
   createInFlight,
+  createLifecycle,
+  deadlineIn,
   getLogger,
   getMeter,
   invalidOptions,
+  sleep,
+  withTimeout,
   type Consumer,
+  type Deadline,
+  type Lifecycle,
   type Logger,
   type Receiver,
+  type ShutdownOptions,
   type Signal,
+  type StopContext,
   type TelemetryOptions,
 } from '@otlp-kafka/core';
 import type { ParsedOptions } from '../options.js';
@@ -36,8 +44,6 @@ import type { PartitionState } from './partition-state.js';
 import { PartitionRegistry } from './partition-state.js';
 import { RebalanceHandler } from './rebalance.js';
 import { TopicRouter, offeredSignals, resolveBindings } from './routing.js';
-import { sleep } from './sleep.js';
-import { withTimeout } from './timeout.js';
 
 export interface KafkaReceiver extends Receiver {
   /** Lag of every partition this member owns, fresh from the brokers (high watermark − committed offset). */
@@ -59,6 +65,13 @@ const POLL_ERROR_DELAY_MS = 1000;
 const QUERY_TIMEOUT_MS = 5_000;
 export const COMMIT_TIMEOUT_MS = 10_000;
 const DISCONNECT_TIMEOUT_MS = 15_000;
+/**
+ * The final offset commit and the disconnect get what is left of shutdown's
+ * deadline, but at least this: records delivered before the deadline should
+ * not be read again only because draining the rest used all the time. The
+ * most a shutdown overruns its deadline.
+ */
+const CLOSE_FLOOR_MS = 2000;
 
 export class KafkaReceiverImpl implements KafkaReceiver {
   readonly signals: readonly Signal[];
@@ -81,8 +94,7 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   private commitAgain = false;
   private lagTimer: NodeJS.Timeout | undefined;
   private lagRefreshing = false;
-  private started: Promise<void> | undefined;
-  private stopped: Promise<void> | undefined;
+  private readonly lifecycle: Lifecycle;
 
   constructor(
     private readonly o: ParsedOptions,
@@ -91,6 +103,7 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   ) {
     this.signals = offeredSignals(o);
     this.logger = getLogger(telemetry, COMPONENT);
+    this.lifecycle = createLifecycle(`${COMPONENT} (group ${o.groupId})`, { shutdownTimeoutMs: o.shutdownTimeoutMs });
     this.flow = new FlowControl({ maxMessages: o.maxInFlightMessages, maxBytes: o.maxInFlightBytes, resumeRatio: 0.75 });
     this.lagMonitor = new LagMonitor({
       owned: () => this.partitions.all().filter((s) => s.phase === 'owned').map((s) => s.topicPartition),
@@ -110,18 +123,18 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     if (!this.signals.includes(signal)) {
       throw invalidOptions(COMPONENT, `this receiver produces ${this.signals.join(', ')}, not ${signal}`);
     }
-    if (this.started) throw new PipelineError('ERR_INVALID_OPTIONS', `${COMPONENT}: connect() must come before start()`);
+    if (this.lifecycle.state !== 'new') throw new PipelineError('ERR_INVALID_OPTIONS', `${COMPONENT}: connect() must come before start()`);
     this.consumers.set(signal, next);
   }
 
+  /** Connects and joins the group; a second call returns the same promise, one after shutdown rejects (ERR_SHUTDOWN). */
   start(): Promise<void> {
-    this.started ??= this.doStart();
-    return this.started;
+    return this.lifecycle.start(() => this.doStart());
   }
 
-  shutdown(): Promise<void> {
-    this.stopped ??= this.doShutdown();
-    return this.stopped;
+  /** Idempotent; bounded by the caller's time left, capped by shutdownTimeoutMs. */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    return this.lifecycle.shutdown((ctx) => this.doShutdown(ctx), options);
   }
 
   async lag(): Promise<PartitionLag[]> {
@@ -130,7 +143,6 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   }
 
   private async doStart(): Promise<void> {
-    if (this.stopped) throw new PipelineError('ERR_SHUTDOWN', `${COMPONENT}: already shut down`);
     const connected = [...this.consumers.keys()];
     const router = new TopicRouter(resolveBindings(this.o, connected));
     const unconnected = this.signals.filter((s) => !this.consumers.has(s) && this.o[s] !== undefined);
@@ -278,13 +290,13 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   }
 
   /** Commits the contiguous watermark of each state that moved since its last commit. */
-  private async commitStates(states: readonly PartitionState[]): Promise<void> {
+  private async commitStates(states: readonly PartitionState[], deadline?: Deadline): Promise<void> {
     const client = this.client;
     const due = states.filter((s) => s.phase !== 'released' && s.tracker.committable !== undefined && s.tracker.committable !== s.committed);
     if (!client || due.length === 0) return;
     const offsets = due.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.tracker.committable! }));
     try {
-      await withTimeout(commitOffsets(client, offsets), COMMIT_TIMEOUT_MS, 'offset commit');
+      await withTimeout(commitOffsets(client, offsets), within(COMMIT_TIMEOUT_MS, deadline), 'offset commit');
       due.forEach((s, i) => {
         if (s.committed === undefined || offsets[i]!.offset > s.committed) s.committed = offsets[i]!.offset;
       });
@@ -338,29 +350,28 @@ export class KafkaReceiverImpl implements KafkaReceiver {
       .finally(() => (this.lagRefreshing = false));
   }
 
-  private async doShutdown(): Promise<void> {
-    if (!this.started) return;
-    await this.started.catch(() => undefined);
+  private async doShutdown({ deadline, started }: StopContext): Promise<void> {
     const client = this.client;
-    if (!this.running || !client) return;
+    if (!started || !this.running || !client) return;
     this.running = false;
     clearInterval(this.lagTimer);
     await this.loopDone;
-    const drained = await this.inFlight.drain(this.o.shutdownTimeoutMs);
+    const drained = await this.inFlight.drain(deadline.remainingMs());
     if (!drained) {
       this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown timeout: undelivered records stay uncommitted and will be read again');
       this.stop.abort();
     }
+    const closing = deadlineIn(Math.max(deadline.remainingMs(), CLOSE_FLOOR_MS));
     await this.rebalancer?.idle();
     this.rebalancer?.close();
     await this.committing;
-    await this.commitStates(this.partitions.all());
+    await this.commitStates(this.partitions.all(), closing);
     try {
       client.unsubscribe();
     } catch (e) {
       this.logger.debug({ err: e }, 'unsubscribe failed');
     }
-    await withTimeout(disconnectClient(client), DISCONNECT_TIMEOUT_MS, 'disconnect').catch((e: unknown) =>
+    await withTimeout(disconnectClient(client), within(DISCONNECT_TIMEOUT_MS, closing), 'disconnect').catch((e: unknown) =>
       this.logger.warn({ err: e }, 'disconnect did not finish'),
     );
     for (const s of this.partitions.all()) this.partitions.remove(s);
@@ -373,6 +384,11 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     if (!this.client) throw new PipelineError('ERR_NOT_STARTED', `${COMPONENT}: not started`);
     return this.client;
   }
+}
+
+/** A step's own bound, or what is left of shutdown's deadline if that is less. */
+function within(ms: number, deadline: Deadline | undefined): number {
+  return deadline ? Math.min(ms, deadline.remainingMs()) : ms;
 }
 
 function describe(e: unknown): string {

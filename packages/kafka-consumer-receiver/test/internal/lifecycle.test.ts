@@ -148,6 +148,27 @@ describe('shutdown', () => {
   });
 });
 
+describe('shutdown deadline', () => {
+  it('drains only the time the caller has left when shorter than shutdownTimeoutMs, then still commits and disconnects', async () => {
+    h = await setup({ shutdownTimeoutMs: 30_000, autoCommit: { enable: false } });
+    h.produce(0, ['a']);
+    h.produce(0, ['b']);
+    await until(() => h!.sink.calls.length === 2);
+    h.sink.calls.shift()!.settle(ok());
+    await until(() => h!.committed(0) === 1);
+    let done = false;
+    void h.receiver.shutdown({ timeoutMs: 1000 }).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(990);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(10);
+    await until(() => done, 100); // not the 30 s of its own
+    expect(h.committed(0)).toBe(1);
+    expect(h.consumer.ofType('disconnect')).toHaveLength(1);
+    expect(h.logs.some((l) => l.msg?.startsWith('shutdown timeout'))).toBe(true);
+    h = undefined;
+  });
+});
+
 describe('replay', () => {
   it('a new member replays exactly the uncommitted tail after an unclean stop', async () => {
     h = await setup({ shutdownTimeoutMs: 1000, autoCommit: { enable: false } });
