@@ -2,13 +2,14 @@
 // Run: npm run kafka -- start && node --conditions=@otlp-kafka/source --import tsx examples/agent.ts
 import { createBatcher } from '@otlp-kafka/batcher';
 import { createPipeline, type Signal } from '@otlp-kafka/core';
-import { createKafkaExporter, ensureTopics } from '@otlp-kafka/kafka-producer-exporter';
+import { ensureTopics, SEED_TOPICS } from '@otlp-kafka/kafka-client';
+import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
 import { createMemoryLimiter } from '@otlp-kafka/memory-limiter';
 import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
 import { createResourceProcessor } from '@otlp-kafka/resource-processor';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
-const topics: Record<Signal, string> = { traces: 'otlp-traces', metrics: 'otlp-metrics', logs: 'otlp-logs' };
+const topics = SEED_TOPICS;
 
 // The seed creates its topics with kafka-topics.sh; ensureTopics does the same, idempotently.
 for (const r of await ensureTopics({

@@ -4,6 +4,7 @@
 // Run: node --conditions=@otlp-kafka/source --import tsx examples/gateway.ts
 import { createBatcher } from '@otlp-kafka/batcher';
 import { createPipeline, type Signal } from '@otlp-kafka/core';
+import { SEED_TOPICS } from '@otlp-kafka/kafka-client';
 import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
 import { createMemoryLimiter } from '@otlp-kafka/memory-limiter';
 import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
@@ -26,7 +27,7 @@ const pipeline = createPipeline({
     receivers: [
       createKafkaReceiver({
         brokers,
-        topic: `otlp-${signal}`,
+        topic: SEED_TOPICS[signal],
         signal,
         groupId: `otel-gateway-${signal}`,
         encoding: 'otlp_proto',

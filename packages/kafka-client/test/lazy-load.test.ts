@@ -59,8 +59,10 @@ describe('the native Kafka client is loaded lazily', () => {
   it('but on first use, once (the check above would see it)', async () => {
     const { kafka } = await nativeLoadsDuring(`
       const { loadKafka } = await import('@otlp-kafka/kafka-client');
-      const [a, b] = await Promise.all([loadKafka(), loadKafka()]);
-      if (a !== b || typeof a.Producer !== 'function') throw new Error('not the same module');
+      // Under a Node the addon was not built for (the Node 24 run), the load fails after dlopen: still seen.
+      const [a, b] = await Promise.allSettled([loadKafka(), loadKafka()]);
+      if (a.status === 'fulfilled' && (b.status !== 'fulfilled' || a.value !== b.value || typeof a.value.Producer !== 'function'))
+        throw new Error('not the same module');
     `);
     expect(kafka).toHaveLength(1);
     expect(kafka[0]).toMatch(/\.node$/);
