@@ -1,12 +1,13 @@
 import { BUILTIN_FACTORIES, createRegistry, type Registry } from '@otlp-kafka/config';
 import type { AnyComponentFactory } from '@otlp-kafka/core';
+import { kafkaExporterFactory } from '@otlp-kafka/kafka-producer-exporter';
 import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
 import { otlpGrpcExporterFactory, otlpHttpExporterFactory } from '@otlp-kafka/otlp-exporter';
 import { otlpReceiverFactory } from '@otlp-kafka/otlp-receiver';
 import { resourceProcessorFactory } from '@otlp-kafka/resource-processor';
 
 /** The component factories the otlp-kafka command knows: the one place that lists the component packages. */
-export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory];
+export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory];
 
 /** A registry of the built-in components; register your own factories on it and pass it to `main`. */
 export function defaultRegistry(): Registry {

@@ -15,7 +15,14 @@ export interface KafkaTopicUse {
   maxMessageBytes?: number;
 }
 
-/** Every Kafka topic a config writes or reads, with its signal: what `otlp-kafka topics` creates. */
+type SignalSections<T> = Partial<Record<Signal, T>>;
+
+/**
+ * Every Kafka topic a config writes or reads, with its signal: what `otlp-kafka
+ * topics` creates. It reads the validated sections of `kafka` components by the
+ * Collector's key names (flat `topic`/`topics` or per-signal sections), whichever
+ * factory is registered for the type.
+ */
 export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
   const uses: KafkaTopicUse[] = [];
   for (const [pid, p] of Object.entries(config.service.pipelines)) {
@@ -23,9 +30,9 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
     for (const id of p.exporters) {
       const c = config.exporters.get(id);
       if (c?.type !== 'kafka') continue;
-      const cfg = c.config as { topic?: string; brokers?: string[]; producer?: { max_message_bytes?: number } };
+      const cfg = c.config as { topic?: string; brokers?: string[]; producer?: { max_message_bytes?: number } } & SignalSections<{ topic?: string }>;
       uses.push({
-        topic: cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal],
+        topic: cfg.topic ?? cfg[signal]?.topic ?? DEFAULT_KAFKA_TOPICS[signal],
         signal,
         brokers: cfg.brokers ?? ['localhost:9092'],
         role: 'exporter',
@@ -36,9 +43,14 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
     for (const id of p.receivers) {
       const c = config.receivers.get(id);
       if (c?.type !== 'kafka') continue;
-      const cfg = c.config as { topic?: string; topics?: string[]; brokers?: string[]; dead_letter_topic?: string };
+      const cfg = c.config as { topic?: string; topics?: string[]; brokers?: string[]; dead_letter_topic?: string } & SignalSections<{
+        topic?: string;
+        topics?: string[];
+      }>;
       const brokers = cfg.brokers ?? ['localhost:9092'];
-      for (const topic of cfg.topics ?? [cfg.topic ?? DEFAULT_KAFKA_TOPICS[signal]])
+      const section = cfg[signal];
+      const named = section ? (section.topics ?? (section.topic ? [section.topic] : undefined)) : (cfg.topics ?? (cfg.topic ? [cfg.topic] : undefined));
+      for (const topic of named ?? [DEFAULT_KAFKA_TOPICS[signal]])
         if (!topic.startsWith('^')) uses.push({ topic, signal, brokers, role: 'receiver', componentId: id });
       if (cfg.dead_letter_topic) uses.push({ topic: cfg.dead_letter_topic, signal, brokers, role: 'dead-letter', componentId: id });
     }

@@ -1,3 +1,4 @@
+import { kafkaExporterFactory } from '@otlp-kafka/kafka-producer-exporter';
 import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
 import { otlpGrpcExporterFactory, otlpHttpExporterFactory } from '@otlp-kafka/otlp-exporter';
 import { otlpReceiverFactory } from '@otlp-kafka/otlp-receiver';
@@ -6,4 +7,4 @@ import { BUILTIN_FACTORIES } from '../src/components/factories.js';
 import { createRegistry } from '../src/registry.js';
 
 /** The built-in component factories, as the CLI registers them (config itself knows none). */
-export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory]);
+export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory]);

@@ -1,4 +1,5 @@
 export { createKafkaExporter, type KafkaExporter } from './exporter.js';
+export { kafkaExporterFactory } from './factory.js';
 export {
   DEFAULTS,
   type KafkaExporterOptions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Signal, TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, Signal, TelemetryOptions } from '@otlp-kafka/core';
 import {
   connectionShape,
   DEFAULT_BROKERS,
@@ -98,7 +98,7 @@ export const DEFAULTS = {
   },
   connectTimeoutMs: 10_000,
   shutdownTimeoutMs: 30_000,
-} as const;
+} as const satisfies DefaultsOf<KafkaExporterOptions>;
 
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -158,7 +158,7 @@ export const optionsSchema = z
     partitionLogsByResourceAttributes: z.boolean().default(false),
     partitionLogsByTraceId: z.boolean().default(false),
     headers: z.record(z.string().min(1), z.string()).default({}),
-    headersFromMetadata: z.array(z.string().min(1).transform((k) => k.toLowerCase())).default([]),
+    headersFromMetadata: z.array(z.string().min(1).transform((k) => k.toLowerCase())).readonly().default([]),
     producer: producerSchema.default(producerSchema.parse({})),
     shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
@@ -193,6 +193,9 @@ export const optionsSchema = z
   });
 
 export type ResolvedOptions = z.output<typeof optionsSchema>;
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, KafkaExporterOptions>>;
 
 /** The topic for a signal when neither an attribute nor the batch metadata names one. */
 export function defaultTopic(o: ResolvedOptions, signal: Signal): string {

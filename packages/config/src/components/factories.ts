@@ -1,11 +1,9 @@
 import { createBatcher } from '@otlp-kafka/batcher';
 import { defineFactory, type AnyComponentFactory } from '@otlp-kafka/core';
-import { createKafkaExporter } from '@otlp-kafka/kafka-producer-exporter';
 import { createKafkaReceiver } from '@otlp-kafka/kafka-consumer-receiver';
 import { DEFAULT_KAFKA_TOPICS } from '../topics.js';
 import {
   mapBatch,
-  mapKafkaExporter,
   mapKafkaReceiver,
 } from './map.js';
 import * as schemas from './schemas.js';
@@ -28,18 +26,6 @@ const kafkaReceiver = defineFactory({
   },
 });
 
-const kafkaExporter = defineFactory({
-  kind: 'exporter',
-  type: 'kafka',
-  configSchema: schemas.kafkaExporterSchema,
-  create: (c, ctx) => {
-    const { topic, ...rest } = mapKafkaExporter(c);
-    // A topic in the config applies to every signal the exporter serves, as in the Collector.
-    const topics = topic ? Object.fromEntries(ctx.signals.map((s) => [s, topic])) : undefined;
-    return createKafkaExporter({ ...rest, ...(topics ? { topics } : {}), logger: ctx.logger, meterProvider: ctx.meterProvider, name: ctx.id });
-  },
-});
-
 const batch = defineFactory({
   kind: 'processor',
   type: 'batch',
@@ -51,5 +37,4 @@ const batch = defineFactory({
 export const BUILTIN_FACTORIES: readonly AnyComponentFactory[] = [
   kafkaReceiver,
   batch,
-  kafkaExporter,
 ];

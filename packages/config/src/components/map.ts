@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type {
   batchSchema,
-  kafkaExporterSchema,
   kafkaReceiverSchema,
 } from './schemas.js';
 import type { kafkaAuth, kafkaTls } from './common.js';
@@ -54,41 +53,6 @@ export function mapKafkaReceiver(c: Out<typeof kafkaReceiverSchema>) {
     maxInFlightMessages: c.max_in_flight_messages,
     maxInFlightBytes: c.max_in_flight_bytes,
     tls: mapKafkaTls(c.tls, c.auth) ? drop(mapKafkaTls(c.tls, c.auth)!) : undefined,
-    sasl: c.auth?.sasl,
-    librdkafka: c.librdkafka,
-  });
-}
-
-export function mapKafkaExporter(c: Out<typeof kafkaExporterSchema>) {
-  const p = c.producer;
-  return drop({
-    brokers: c.brokers,
-    clientId: c.client_id,
-    topic: c.topic,
-    topicFromAttribute: c.topic_from_attribute,
-    encoding: c.encoding,
-    partitionTracesById: c.partition_traces_by_id,
-    partitionMetricsByResourceAttributes: c.partition_metrics_by_resource_attributes,
-    partitionLogsByResourceAttributes: c.partition_logs_by_resource_attributes,
-    partitionLogsByTraceId: c.partition_logs_by_trace_id,
-    headers: c.headers,
-    headersFromMetadata: c.include_metadata_keys,
-    producer: p
-      ? drop({
-          maxMessageBytes: p.max_message_bytes,
-          requiredAcks: p.required_acks,
-          compression: p.compression,
-          flushMaxMessages: p.flush_max_messages,
-          lingerMs: p.linger,
-          enableIdempotence: p.idempotent,
-          messageTimeoutMs: c.timeout,
-        })
-      : c.timeout !== undefined
-        ? { messageTimeoutMs: c.timeout }
-        : undefined,
-    tls: mapKafkaTls(c.tls, c.auth)
-      ? drop({ ...mapKafkaTls(c.tls, c.auth)!, insecure: undefined, enabled: !mapKafkaTls(c.tls, c.auth)!.insecure })
-      : undefined,
     sasl: c.auth?.sasl,
     librdkafka: c.librdkafka,
   });

@@ -51,36 +51,6 @@ export const kafkaReceiverSchema = z.strictObject({
   librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
-export const kafkaExporterSchema = z.strictObject({
-  brokers: brokers.optional(),
-  client_id: z.string().optional(),
-  topic: z.string().min(1).optional(),
-  topic_from_attribute: z.string().min(1).optional(),
-  encoding: kafkaEncoding.optional(),
-  partition_traces_by_id: z.boolean().optional(),
-  partition_metrics_by_resource_attributes: z.boolean().optional(),
-  partition_logs_by_resource_attributes: z.boolean().optional(),
-  partition_logs_by_trace_id: z.boolean().optional(),
-  timeout: duration.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  include_metadata_keys: z.array(z.string()).optional(),
-  producer: z
-    .strictObject({
-      max_message_bytes: z.number().int().positive().optional(),
-      required_acks: z.union([z.literal(0), z.literal(1), z.literal(-1)], {
-        error: () => 'required_acks must be 0, 1 or -1 (all in-sync replicas)',
-      }).optional(),
-      compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).optional(),
-      flush_max_messages: z.number().int().nonnegative().optional(),
-      linger: duration.optional(),
-      idempotent: z.boolean().optional(),
-    })
-    .optional(),
-  tls: kafkaTls.optional(),
-  auth: kafkaAuth.optional(),
-  librdkafka: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
-
 export const batchSchema = z.strictObject({
   send_batch_size: z.number().int().nonnegative().optional(),
   send_batch_max_size: z.number().int().nonnegative().optional(),

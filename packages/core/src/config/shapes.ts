@@ -29,6 +29,9 @@ export const kafkaTlsConfig = z.strictObject({
   ca_file: z.string().optional(),
   cert_file: z.string().optional(),
   key_file: z.string().optional(),
+  ca_pem: z.string().optional(),
+  cert_pem: z.string().optional(),
+  key_pem: z.string().optional(),
 });
 
 export const kafkaAuthConfig = z.strictObject({
@@ -59,6 +62,15 @@ export function kafkaTlsOf(
 ) {
   const t = auth?.tls ?? tls;
   return t
-    ? { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, insecureSkipVerify: t.insecure_skip_verify, insecure: t.insecure ?? false }
+    ? {
+        caFile: t.ca_file,
+        certFile: t.cert_file,
+        keyFile: t.key_file,
+        ca: t.ca_pem,
+        cert: t.cert_pem,
+        key: t.key_pem,
+        insecureSkipVerify: t.insecure_skip_verify,
+        insecure: t.insecure ?? false,
+      }
     : undefined;
 }
