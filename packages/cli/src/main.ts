@@ -12,6 +12,7 @@ const HELP = `otlp-kafka — OpenTelemetry pipelines with Kafka between collecto
 
 Usage:
   otlp-kafka --config agent.yaml [--config more.yaml]   run a Collector-style config until SIGTERM/SIGINT
+             [--shutdown-timeout-s N]                   the whole shutdown's deadline (default 25)
   otlp-kafka validate --config file.yaml                check a config without starting it
   otlp-kafka topics --config file.yaml [--partitions N] [--replication-factor N]
                     [--retention-ms N] [--retention-bytes N] [--dry-run]
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo, regis
         'duration-s': { type: 'string' },
         'outage-s': { type: 'string' },
         rate: { type: 'string' },
+        'shutdown-timeout-s': { type: 'string' },
       },
     });
   } catch (e) {
@@ -73,12 +75,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo, regis
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(s)}`);
     return n;
   };
+  const seconds = (s: number | undefined): number | undefined => (s === undefined ? undefined : Math.round(s * 1000));
   const configs = v.config ?? [];
   const command = positionals[0] ?? 'run';
   try {
     switch (command) {
       case 'run':
-        return await runCommand(configs, io, registry);
+        return await runCommand(configs, io, registry, { shutdownTimeoutMs: seconds(num('shutdown-timeout-s', v['shutdown-timeout-s'])) });
       case 'validate':
         return await validateCommand(configs, io, registry);
       case 'topics':

@@ -12,6 +12,11 @@ import {
   type Signal,
   type TelemetryOptions,
 } from '@otlp-kafka/core';
+
+/** Telemetry for the components, and the pipeline's one shutdown deadline (default PIPELINE_SHUTDOWN_TIMEOUT_MS, 25 s). */
+export interface BuildServiceOptions extends TelemetryOptions {
+  shutdownTimeoutMs?: number;
+}
 import { Err, Ok, type Result } from 'ts-results-es';
 import { ConfigError } from './errors.js';
 import type { ComponentConfig, ParsedConfig } from './parse.js';
@@ -35,7 +40,7 @@ const signalOf = (pipelineId: string): Signal => pipelineId.split('/')[0] as Sig
  * once per pipeline (memory_limiter shares its budget across those calls).
  * Errors thrown by a factory come back naming the component id.
  */
-export function buildService(config: ParsedConfig, telemetry: TelemetryOptions = {}): Result<BuiltService, ConfigError> {
+export function buildService(config: ParsedConfig, telemetry: BuildServiceOptions = {}): Result<BuiltService, ConfigError> {
   const problems: string[] = [];
   const pipelines = Object.entries(config.service.pipelines);
   const attempt = <T>(path: string, make: () => T): T | undefined => {

@@ -5,5 +5,5 @@ export { parseConfig, type ConfigSource, type ComponentConfig, type ParsedConfig
 export { createRegistry, type Registry, type ComponentKind } from './registry.js';
 export { BUILTIN_FACTORIES } from './components/factories.js';
 export type { ServiceConfig } from './service.js';
-export { buildService, type BuiltService } from './build.js';
+export { buildService, type BuildServiceOptions, type BuiltService } from './build.js';
 export { kafkaTopicsOf, DEFAULT_KAFKA_TOPICS, type KafkaTopicUse } from './topics.js';

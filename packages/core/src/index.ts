@@ -30,7 +30,13 @@ export {
 } from './lifecycle.js';
 export { sleep, withTimeout, deadlineIn, type Deadline } from './time.js';
 export { createBackoff, type Backoff, type BackoffPolicy, type BackoffSources } from './backoff.js';
-export { createPipeline, type Pipeline, type PipelineOptions, type PipelineSpec } from './pipeline.js';
+export {
+  createPipeline,
+  PIPELINE_SHUTDOWN_TIMEOUT_MS,
+  type Pipeline,
+  type PipelineOptions,
+  type PipelineSpec,
+} from './pipeline.js';
 export { parseOptions } from './options.js';
 export {
   getMeter,

@@ -2,7 +2,17 @@ import type { Signal } from '@otlp-kafka/pdata';
 import type { Component, Consumer, Exporter, Processor, ProcessorFactory, Receiver } from './component.js';
 import { invalidOptions } from './errors.js';
 import { fanOut } from './fan-out.js';
+import { createLifecycle, type ShutdownOptions } from './lifecycle.js';
 import { getLogger, type TelemetryOptions } from './telemetry.js';
+import type { Deadline } from './time.js';
+
+/**
+ * The default of PipelineOptions.shutdownTimeoutMs: inside Kubernetes' default
+ * 30 s termination grace period, with room for the few seconds of cleanup a
+ * component may take past its deadline (the Kafka receiver's final commit,
+ * an exporter's aborted sends) and for the process to exit.
+ */
+export const PIPELINE_SHUTDOWN_TIMEOUT_MS = 25_000;
 
 /** One signal's path: receivers -> processors (in order) -> exporters. */
 export interface PipelineSpec {
@@ -17,6 +27,12 @@ export interface PipelineSpec {
 
 export interface PipelineOptions extends TelemetryOptions {
   pipelines: readonly PipelineSpec[];
+  /**
+   * One deadline for the whole shutdown: each component, in order, is handed
+   * the time left (`shutdown({ timeoutMs })`), so per-component timeouts no
+   * longer add up. Default PIPELINE_SHUTDOWN_TIMEOUT_MS (25000).
+   */
+  shutdownTimeoutMs?: number;
 }
 
 /** Several pipelines started and shut down together, sharing receiver and exporter instances. */
@@ -29,7 +45,8 @@ export interface Pipeline extends Component {
  * Wires receivers, processors and exporters. A receiver listed in several
  * pipelines of one signal fans out to all of them; so does a pipeline with
  * several exporters. Start goes back to front (exporters first), shutdown
- * front to back (receivers first, so intake stops before anything flushes).
+ * front to back (receivers first, so intake stops before anything flushes),
+ * all of it within one deadline.
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const logger = getLogger(options, 'pipeline');
@@ -66,37 +83,38 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     for (const [signal, consumers] of bySignal) receiver.connect(signal, fanOut(consumers));
   }
 
-  let started: Promise<void> | undefined;
-  let stopped: Promise<void> | undefined;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? PIPELINE_SHUTDOWN_TIMEOUT_MS;
+  const lifecycle = createLifecycle('pipeline', { shutdownTimeoutMs });
   return {
     receivers,
     exporters,
     start() {
-      started ??= (async () => {
+      return lifecycle.start(async () => {
         for (const e of exporters) await e.start();
         for (const chain of chains) for (const p of [...chain].reverse()) await p.start();
         for (const r of receivers) await r.start();
         logger.info({ pipelines: [...names] }, 'pipelines started');
-      })();
-      return started;
+      });
     },
-    shutdown() {
-      stopped ??= (async () => {
-        await settleAll(receivers, logger);
+    /** Also after a failed or no start: whatever did start is released. */
+    shutdown(shutdownOptions?: ShutdownOptions) {
+      return lifecycle.shutdown(async ({ deadline }) => {
+        logger.info({ timeoutMs: deadline.remainingMs() }, 'shutting down pipelines');
+        await settleAll(receivers, deadline, logger);
         // Each chain flushes head first, so data moves towards the exporters.
         await Promise.all(chains.map(async (chain) => {
-          for (const p of chain) await settleAll([p], logger);
+          for (const p of chain) await settleAll([p], deadline, logger);
         }));
-        await settleAll(exporters, logger);
+        await settleAll(exporters, deadline, logger);
         logger.info('pipelines shut down');
-      })();
-      return stopped;
+      }, shutdownOptions);
     },
   };
 }
 
-async function settleAll(components: readonly Component[], logger: ReturnType<typeof getLogger>): Promise<void> {
-  const results = await Promise.allSettled(components.map((c) => c.shutdown()));
+/** Shuts components down together, each with the time left of the pipeline's one deadline. */
+async function settleAll(components: readonly Component[], deadline: Deadline, logger: ReturnType<typeof getLogger>): Promise<void> {
+  const results = await Promise.allSettled(components.map((c) => c.shutdown({ timeoutMs: deadline.remainingMs() })));
   for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'shutdown failed');
 }
 

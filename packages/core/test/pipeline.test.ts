@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { createPipeline, outcomeKind, permanent, PipelineError, type Logger, type ProcessorFactory } from '@otlp-kafka/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createPipeline,
+  outcomeKind,
+  permanent,
+  PIPELINE_SHUTDOWN_TIMEOUT_MS,
+  PipelineError,
+  type Exporter,
+  type Logger,
+  type ProcessorFactory,
+  type Receiver,
+  type ShutdownOptions,
+} from '@otlp-kafka/core';
 import { fakeExporter, fakeReceiver, tagProcessor, trustedBatchForTest, type Journal } from './helpers.js';
 
 describe('createPipeline wiring', () => {
@@ -168,6 +179,93 @@ describe('createPipeline lifecycle', () => {
     expect(journal).toContain('shutdown r');
     expect(journal).toContain('shutdown e');
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('createPipeline shutdown deadline', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Records the time each shutdown was handed, and takes `takesMs` of it (bounded by it, as real components are). */
+  function timed(name: string, seen: Map<string, number | undefined>, takesMs: number) {
+    return {
+      start: () => Promise.resolve(),
+      shutdown(o?: ShutdownOptions) {
+        seen.set(name, o?.timeoutMs);
+        const ms = Math.min(takesMs, o?.timeoutMs ?? takesMs);
+        return ms === 0 ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, ms));
+      },
+    };
+  }
+
+  function build(seen: Map<string, number | undefined>, takes: Record<string, number>, shutdownTimeoutMs?: number) {
+    const receiver: Receiver = { ...timed('r', seen, takes.r ?? 0), signals: ['traces'], connect() {} };
+    const exporter: Exporter = { ...timed('e', seen, takes.e ?? 0), consume: () => Promise.resolve(permanent('x')) };
+    const processor = (name: string): ProcessorFactory => (next) => ({ ...timed(name, seen, takes[name] ?? 0), consume: (b) => next.consume(b) });
+    return createPipeline({
+      ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
+      pipelines: [{ signal: 'traces', receivers: [receiver], processors: [processor('p1'), processor('p2')], exporters: [exporter] }],
+    });
+  }
+
+  it('hands each component the time left of one deadline, so slow steps do not add up', async () => {
+    vi.useFakeTimers();
+    const seen = new Map<string, number | undefined>();
+    const p = build(seen, { r: 4000, p1: 3000, p2: 2000, e: 60_000 }, 10_000);
+    await p.start();
+    let done = false;
+    const stopping = p.shutdown().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect([...seen]).toEqual([
+      ['r', 10_000],
+      ['p1', 6000],
+      ['p2', 3000],
+      ['e', 1000],
+    ]);
+  });
+
+  it('defaults to PIPELINE_SHUTDOWN_TIMEOUT_MS, 25 s', async () => {
+    vi.useFakeTimers();
+    const seen = new Map<string, number | undefined>();
+    const p = build(seen, {});
+    await p.start();
+    await p.shutdown();
+    expect(PIPELINE_SHUTDOWN_TIMEOUT_MS).toBe(25_000);
+    expect(seen.get('r')).toBe(25_000);
+  });
+
+  it('a caller with less time left shortens the deadline; shutdown() without it still works', async () => {
+    vi.useFakeTimers();
+    const seen = new Map<string, number | undefined>();
+    const p = build(seen, { r: 60_000 }, 10_000);
+    await p.start();
+    const stopping = p.shutdown({ timeoutMs: 3000 });
+    expect(p.shutdown()).toBe(stopping);
+    let done = false;
+    void stopping.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(done).toBe(true);
+    expect(seen.get('r')).toBe(3000);
+    expect(seen.get('e')).toBe(0);
+  });
+
+  it('start twice is a no-op; a start after shutdown rejects', async () => {
+    const seen = new Map<string, number | undefined>();
+    const p = build(seen, {});
+    const first = p.start();
+    expect(p.start()).toBe(first);
+    await first;
+    await p.shutdown();
+    const q = build(seen, {});
+    await q.shutdown();
+    await expect(q.start()).rejects.toMatchObject({ code: 'ERR_SHUTDOWN' });
   });
 });
 

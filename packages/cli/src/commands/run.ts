@@ -5,12 +5,17 @@ import { loadConfigFiles } from '../internal/config-files.js';
 import { startTelemetry } from '../internal/telemetry.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
+export interface RunOptions {
+  /** The whole shutdown's deadline; default the pipeline's (PIPELINE_SHUTDOWN_TIMEOUT_MS, 25 s). */
+  shutdownTimeoutMs?: number | undefined;
+}
+
 /**
  * Runs the pipelines of a Collector-style config until SIGTERM or SIGINT, then
- * shuts down gracefully: receivers stop, batches flush, Kafka offsets commit.
- * A second signal during shutdown exits at once.
+ * shuts down gracefully within one deadline: receivers stop, batches flush,
+ * Kafka offsets commit. A second signal during shutdown exits at once.
  */
-export async function runCommand(configPaths: readonly string[], io: CliIo, registry?: Registry): Promise<number> {
+export async function runCommand(configPaths: readonly string[], io: CliIo, registry?: Registry, options: RunOptions = {}): Promise<number> {
   const loaded = loadConfigFiles(configPaths, registry);
   if (loaded.isErr()) {
     io.err(`otlp-kafka: invalid configuration:\n  ${loaded.error.join('\n  ')}`);
@@ -25,7 +30,8 @@ export async function runCommand(configPaths: readonly string[], io: CliIo, regi
     logger.error({ err: e }, 'cannot start the metrics endpoint');
     return EXIT.failure;
   }
-  const built = buildService(config, { logger, meterProvider: telemetry.meterProvider });
+  const deadline = options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs };
+  const built = buildService(config, { logger, meterProvider: telemetry.meterProvider, ...deadline });
   if (built.isErr()) {
     io.err(`otlp-kafka: invalid configuration:\n  ${built.error.problems.join('\n  ')}`);
     await telemetry.shutdown();
