@@ -1,5 +1,6 @@
 import { BUILTIN_FACTORIES, createRegistry, type Registry } from '@otlp-kafka/config';
 import type { AnyComponentFactory } from '@otlp-kafka/core';
+import { kafkaReceiverFactory } from '@otlp-kafka/kafka-consumer-receiver';
 import { kafkaExporterFactory } from '@otlp-kafka/kafka-producer-exporter';
 import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
 import { otlpGrpcExporterFactory, otlpHttpExporterFactory } from '@otlp-kafka/otlp-exporter';
@@ -7,7 +8,7 @@ import { otlpReceiverFactory } from '@otlp-kafka/otlp-receiver';
 import { resourceProcessorFactory } from '@otlp-kafka/resource-processor';
 
 /** The component factories the otlp-kafka command knows: the one place that lists the component packages. */
-export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory];
+export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, kafkaReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory];
 
 /** A registry of the built-in components; register your own factories on it and pass it to `main`. */
 export function defaultRegistry(): Registry {

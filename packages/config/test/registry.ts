@@ -1,3 +1,4 @@
+import { kafkaReceiverFactory } from '@otlp-kafka/kafka-consumer-receiver';
 import { kafkaExporterFactory } from '@otlp-kafka/kafka-producer-exporter';
 import { memoryLimiterFactory } from '@otlp-kafka/memory-limiter';
 import { otlpGrpcExporterFactory, otlpHttpExporterFactory } from '@otlp-kafka/otlp-exporter';
@@ -7,4 +8,4 @@ import { BUILTIN_FACTORIES } from '../src/components/factories.js';
 import { createRegistry } from '../src/registry.js';
 
 /** The built-in component factories, as the CLI registers them (config itself knows none). */
-export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory]);
+export const registry = createRegistry([...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, kafkaReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory]);

@@ -1,5 +1,6 @@
 // @otlp-kafka/kafka-consumer-receiver: Kafka consumer groups reading OTLP, committing only what was delivered.
 export { createKafkaReceiver, type KafkaReceiver } from './receiver.js';
+export { kafkaReceiverFactory } from './factory.js';
 export {
   DEFAULTS,
   type KafkaReceiverOptions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Signal, TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, Signal, TelemetryOptions } from '@otlp-kafka/core';
 import {
   connectionShape,
   DEFAULT_BROKERS,
@@ -75,7 +75,7 @@ export interface KafkaReceiverOptions extends KafkaConnectionOptions, TelemetryO
   headerExtraction?: { extractHeaders?: boolean; headers?: readonly string[] };
   /** Messages dispatched and not yet acknowledged, across partitions. Default 1000. */
   maxInFlightMessages?: number;
-  /** Their bytes. Default 67108864 (64 MiB). */
+  /** Their bytes. Default 33554432 (32 MiB). */
   maxInFlightBytes?: number;
   /** Most messages taken from librdkafka per poll. Default 500. */
   maxPollMessages?: number;
@@ -115,9 +115,10 @@ export const DEFAULTS = {
   revokeTimeoutMs: 10_000,
   shutdownTimeoutMs: 30_000,
   lagIntervalMs: 10_000,
-  /** Topics of a signal when none are configured, as the Collector's kafka receiver. */
-  topics: DEFAULT_TOPICS,
-} as const;
+} as const satisfies DefaultsOf<KafkaReceiverOptions>;
+
+/** Topics of a signal when none are configured, as the Collector's kafka receiver (not an option: kept out of DEFAULTS). */
+export const DEFAULT_SIGNAL_TOPICS = DEFAULT_TOPICS;
 
 /**
  * librdkafka properties the receiver's at-least-once rests on: offsets are
@@ -133,7 +134,7 @@ const positiveInt = z.number().int().positive();
 const encoding = z.enum(KAFKA_ENCODINGS);
 const signal = z.enum(['traces', 'metrics', 'logs']);
 const topicName = z.string().min(1).refine((t) => !t.startsWith('^') || isRegex(t), 'invalid regular expression');
-const signalTopics = z.strictObject({ topics: z.array(topicName).min(1).optional(), encoding: encoding.optional() });
+const signalTopics = z.strictObject({ topics: z.array(topicName).min(1).readonly().optional(), encoding: encoding.optional() });
 
 export const optionsSchema = z
   .strictObject({
@@ -207,7 +208,7 @@ export const optionsSchema = z
     }
     const seen = new Map<string, string>();
     for (const s of sections) {
-      for (const t of o[s]?.topics ?? [DEFAULTS.topics[s]]) {
+      for (const t of o[s]?.topics ?? [DEFAULT_SIGNAL_TOPICS[s]]) {
         const other = seen.get(t);
         if (other !== undefined) ctx.addIssue({ code: 'custom', path: [s, 'topics'], message: `topic "${t}" is also read as ${other}` });
         seen.set(t, s);
@@ -219,6 +220,9 @@ export const optionsSchema = z
   });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, KafkaReceiverOptions>>;
 
 function isRegex(topic: string): boolean {
   try {

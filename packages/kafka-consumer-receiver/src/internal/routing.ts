@@ -1,5 +1,5 @@
 import { PipelineError, SIGNALS, type Signal } from '@otlp-kafka/core';
-import { DEFAULTS, type KafkaEncoding, type ParsedOptions } from '../options.js';
+import { DEFAULT_SIGNAL_TOPICS, type KafkaEncoding, type ParsedOptions } from '../options.js';
 
 /** One signal's topics and their encoding. */
 export interface TopicBinding {
@@ -25,7 +25,7 @@ export function resolveBindings(o: ParsedOptions, connected: readonly Signal[]):
   if (connected.length === 0) throw new PipelineError('ERR_INVALID_OPTIONS', 'kafka receiver: no signal is connected to a pipeline');
   const flat = o.topics ?? (o.topic !== undefined ? [o.topic] : undefined);
   if (SIGNALS.some((s) => o[s] !== undefined)) {
-    return connected.map((s) => ({ signal: s, topics: o[s]?.topics ?? [DEFAULTS.topics[s]], encoding: o[s]?.encoding ?? o.encoding }));
+    return connected.map((s) => ({ signal: s, topics: o[s]?.topics ?? [DEFAULT_SIGNAL_TOPICS[s]], encoding: o[s]?.encoding ?? o.encoding }));
   }
   if (flat !== undefined && o.signal === undefined && connected.length > 1) {
     throw new PipelineError(
@@ -34,7 +34,7 @@ export function resolveBindings(o: ParsedOptions, connected: readonly Signal[]):
         'set `signal`, or use per-signal sections',
     );
   }
-  return connected.map((s) => ({ signal: s, topics: flat ?? [DEFAULTS.topics[s]], encoding: o.encoding }));
+  return connected.map((s) => ({ signal: s, topics: flat ?? [DEFAULT_SIGNAL_TOPICS[s]], encoding: o.encoding }));
 }
 
 /** Maps a record's topic to its binding; `^`-prefixed topics are regular expressions. */
