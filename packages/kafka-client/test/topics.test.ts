@@ -1,5 +1,7 @@
-import { kafkaEncodingConfig } from '@otlp-kafka/core';
+import { kafkaAuthConfig, kafkaEncodingConfig } from '@otlp-kafka/core';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { connectionShape } from '../src/connection.js';
 import { DEFAULT_TOPICS, KAFKA_ENCODINGS, SEED_TOPICS } from '../src/topics.js';
 
 describe('topics and encodings', () => {
@@ -11,5 +13,12 @@ describe('topics and encodings', () => {
 
   it('core\'s YAML encoding block (core cannot import this package) lists exactly these encodings', () => {
     expect(kafkaEncodingConfig.options).toEqual([...KAFKA_ENCODINGS]);
+  });
+
+  it("every SASL mechanism core's YAML auth block takes is one this layer maps", () => {
+    const schema = z.strictObject(connectionShape({ clientId: 'c', connectTimeoutMs: 1 }));
+    const mechanisms = kafkaAuthConfig.shape.sasl.unwrap().shape.mechanism.options;
+    expect(mechanisms.length).toBeGreaterThan(0);
+    for (const mechanism of mechanisms) expect(schema.safeParse({ sasl: { mechanism, username: 'u', password: 'p' } }).success).toBe(true);
   });
 });
