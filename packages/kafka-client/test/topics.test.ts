@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_TOPICS } from '@otlp-kafka/config';
 import { kafkaAuthConfig, kafkaEncodingConfig } from '@otlp-kafka/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -9,6 +10,10 @@ describe('topics and encodings', () => {
     expect(DEFAULT_TOPICS).toEqual({ traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' });
     expect(SEED_TOPICS).toEqual({ traces: 'otlp-traces', metrics: 'otlp-metrics', logs: 'otlp-logs' });
     expect(Object.isFrozen(DEFAULT_TOPICS)).toBe(true);
+  });
+
+  it('config (which depends on no Kafka package) defaults to the same topics for `otlp-kafka topics`', () => {
+    expect(DEFAULT_KAFKA_TOPICS).toEqual(DEFAULT_TOPICS);
   });
 
   it('core\'s YAML encoding block (core cannot import this package) lists exactly these encodings', () => {
