@@ -30,7 +30,7 @@ export function createRegistry(factories: readonly AnyComponentFactory[] = []): 
           throw new TypeError(`${factory.kind} type "${name}": use lower_snake_case (letters, digits, _)`);
         const taken = byName.get(key(factory.kind, name));
         if (taken)
-          throw new TypeError(`a ${factory.kind} factory for "${name}" is already registered (type ${taken.type})`);
+          throw new TypeError(`${factory.kind} type "${name}" is already registered (by the factory of type ${taken.type})`);
       }
       for (const name of names) byName.set(key(factory.kind, name), factory);
       list.push(factory);
