@@ -1,7 +1,8 @@
-import { parseOptions, safeConsume, type Consumer, type Outcome, type OutcomeKind } from '@otlp-kafka/core';
+import { outcomeKind, parseOptions, safeConsume, type Consumer, type Outcome, type OutcomeKind } from '@otlp-kafka/core';
 import { SIGNALS, type Signal } from '@otlp-kafka/pdata';
 import { z } from 'zod';
 import type { GeneratedRequest, LoadGenerator } from './load-generator.js';
+import { workDelay } from './internal/work-delay.js';
 
 export interface SendAtRateOptions {
   /** Requests started per second, on a fixed schedule. */
@@ -67,7 +68,7 @@ export async function sendAtRate(generator: LoadGenerator, target: SendTarget, o
   for (let i = 0; i < total; i++) {
     const due = start + i * intervalMs;
     const wait = due - Date.now();
-    if (wait >= 1) await sleep(wait);
+    if (wait >= 1) await workDelay(wait);
     while (inFlight.size >= o.maxInFlight) await Promise.race(inFlight);
     if (Date.now() - due > intervalMs) late++;
     const request = o.signal ? generator.generate(o.signal) : generator.generate();
@@ -86,19 +87,14 @@ export async function sendAtRate(generator: LoadGenerator, target: SendTarget, o
 async function send(target: SendTarget, request: GeneratedRequest): Promise<OutcomeKind | 'failed'> {
   if (typeof target !== 'function') {
     const outcome = await safeConsume(target, request.batch);
-    return outcome.isOk() ? outcome.value.kind : outcome.error.kind;
+    return outcomeKind(outcome);
   }
   try {
     const answer = await target(request);
     if (answer === undefined || answer === true) return 'ok';
     if (answer === false) return 'failed';
-    return answer.isOk() ? answer.value.kind : answer.error.kind;
+    return outcomeKind(answer);
   } catch {
     return 'failed';
   }
-}
-
-// Not unref'd: the schedule is the work in progress.
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

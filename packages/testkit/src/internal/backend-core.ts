@@ -2,6 +2,7 @@ import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { createBatch, type Signal } from '@otlp-kafka/pdata';
 import type { BackendMode, ModeOptions } from '../otlp-backend.js';
 import type { CountingSinkImpl } from './counting-sink.js';
+import { workDelay } from './work-delay.js';
 
 /** What the backend answers, independent of the transport. */
 export type Answer =
@@ -60,7 +61,7 @@ export class BackendCore {
   async handle(signal: Signal, bytes: Uint8Array, transport: 'http' | 'grpc'): Promise<Answer> {
     this.requests++;
     const script = this.take();
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (this.latencyMs > 0) await workDelay(this.latencyMs);
     const answer = await this.answer(signal, bytes, script);
     const key = `${transport} ${answer.kind === 'ok' ? (transport === 'http' ? 200 : 'OK') : answer.kind === 'drop' ? 'dropped' : transport === 'http' ? answer.http : answer.grpc}`;
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
@@ -122,8 +123,4 @@ export class BackendCore {
 
 export function invalid(message: string): Answer {
   return { kind: 'error', http: 400, grpc: GRPC.INVALID_ARGUMENT, message };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -10,6 +10,7 @@ import {
 import type { Batch } from '@otlp-kafka/pdata';
 import type { SinkBehaviour } from '../sink-behaviour.js';
 import { Script, outcomeFor } from './script.js';
+import { workDelay } from './work-delay.js';
 
 /** One consume() call a scripted sink saw; `outcome` is set once it settled. */
 export interface SinkCall {
@@ -129,7 +130,7 @@ export abstract class ScriptedSink implements Exporter {
 
   private async answer(call: SinkCall, behaviour: SinkBehaviour): Promise<Outcome> {
     await this.script.passGate();
-    if (this.delayMs > 0) await sleep(this.delayMs);
+    if (this.delayMs > 0) await workDelay(this.delayMs);
     const { batch } = call;
     const scripted = outcomeFor(behaviour, batch, this.name);
     const rejected = scripted.rejected;
@@ -192,9 +193,4 @@ export abstract class ScriptedSink implements Exporter {
     this.callCount = 0;
     this.settledCount = 0;
   }
-}
-
-// Not unref'd: a simulated slow export is work in progress, like a real request.
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
