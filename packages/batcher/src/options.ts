@@ -23,7 +23,11 @@ export interface BatcherOptions extends TelemetryOptions {
    * reached sendBatchSize and timed-out batches go regardless. Default 1.
    */
   maxConcurrentSends?: number;
-  /** With a send slot free, wait this long for more arrivals. 0: only those of the current event-loop turn. Default 0. */
+  /**
+   * With a send slot free, wait this long for more arrivals first (measured on
+   * the seed's agent config: fuller Kafka records at 150k spans/s for ~5 ms at
+   * light load). 0: only those of the current event-loop turn. Default 5.
+   */
   lingerMs?: number;
   /** Request header names (case-insensitive): one batch per distinct combination of their values. Default []. */
   metadataKeys?: string[];
@@ -46,7 +50,7 @@ export const DEFAULTS = {
   sendBatchMaxBytes: 0,
   timeoutMs: 200,
   maxConcurrentSends: 1,
-  lingerMs: 0,
+  lingerMs: 5,
   metadataKeys: [] as string[],
   metadataCardinalityLimit: 1000,
   maxPendingBytes: 64 * 1024 * 1024,

@@ -14,7 +14,7 @@ describe('batcher: size trigger', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 10, timeoutMs: 60_000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 10, timeoutMs: 60_000 })(sink);
     await p.start();
     const first = callerBatch('x-', 1);
     const rFirst = p.consume(first.batch);
@@ -71,7 +71,7 @@ describe('batcher: size trigger', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 0, timeoutMs: 60_000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 0, timeoutMs: 60_000 })(sink);
     await p.start();
     const r = [p.consume(callerBatch('a-', 500).batch)];
     await tick();
@@ -90,7 +90,7 @@ describe('batcher: timeout', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 100, timeoutMs: 200 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 100, timeoutMs: 200 })(sink);
     await p.start();
     const first = p.consume(callerBatch('x-', 1).batch);
     await vi.advanceTimersByTimeAsync(0);

@@ -17,7 +17,7 @@ describe('batcher: group commit', () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
     await p.start();
     const r = p.consume(callerBatch('a-', 512, 'traces').batch);
     await vi.advanceTimersByTimeAsync(0);
@@ -26,10 +26,11 @@ describe('batcher: group commit', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('a serial client waits one downstream round trip per export, whatever timeoutMs is', async () => {
+  it('a serial client waits one downstream round trip per export (plus the linger), whatever timeoutMs is', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink({ delayMs: 10 });
     await sink.start();
+    // The seed's agent batch settings and the default linger (5 ms).
     const p = createBatcher({ sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
     await p.start();
     const started = Date.now();
@@ -43,18 +44,33 @@ describe('batcher: group commit', () => {
     })();
     await vi.runAllTimersAsync();
     await client;
-    // 10 ms of round trip, plus at most 1 ms: fake timers give the end-of-turn dispatch (setImmediate) 1 ms.
-    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(10);
-    expect(Math.max(...latencies)).toBeLessThanOrEqual(11);
-    expect(Date.now() - started).toBeLessThanOrEqual(20 * 11);
+    // 5 ms of linger and 10 ms of round trip; never the 5 s timeout.
+    expect(Math.min(...latencies)).toBe(15);
+    expect(Math.max(...latencies)).toBe(15);
+    expect(Date.now() - started).toBe(20 * 15);
     expect(sink.batches.map((b) => b.itemCount)).toEqual(Array.from({ length: 20 }, () => 512));
+  });
+
+  it('by default a lone request waits 5 ms (lingerMs) for company, then goes', async () => {
+    vi.useFakeTimers();
+    const sink = createMemorySink();
+    await sink.start();
+    const p = createBatcher({ sendBatchSize: 1024, timeoutMs: 5000 })(sink);
+    await p.start();
+    const a = p.consume(callerBatch('a-', 3).batch);
+    await vi.advanceTimersByTimeAsync(4);
+    const b = p.consume(callerBatch('b-', 3).batch);
+    expect(sink.callsMade).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sink.calls.map((c) => c.batch.itemCount)).toEqual([6]);
+    expect((await Promise.all([a, b])).map(outcomeKind)).toEqual(['ok', 'ok']);
   });
 
   it('requests of one event-loop turn share a batch', async () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000 })(sink);
     await p.start();
     const callers = ['a-', 'b-', 'c-'].map((x) => callerBatch(x, 4));
     const results = callers.map((c) => p.consume(c.batch));
@@ -68,7 +84,7 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000 })(sink);
     await p.start();
     const results: Promise<Outcome>[] = [p.consume(callerBatch('a-', 4).batch)];
     await vi.advanceTimersByTimeAsync(0);
@@ -90,7 +106,7 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 10, sendBatchMaxSize: 10, timeoutMs: 5000 })(sink);
     await p.start();
     const results = [p.consume(callerBatch('a-', 2).batch)];
     await vi.advanceTimersByTimeAsync(0);
@@ -108,7 +124,7 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000, maxConcurrentSends: 2 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000, maxConcurrentSends: 2 })(sink);
     await p.start();
     const results: Promise<Outcome>[] = [];
     for (const x of ['a-', 'b-', 'c-', 'd-']) {
@@ -127,7 +143,7 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000 })(sink);
     await p.start();
     const logs = p.consume(callerBatch('a-', 3, 'logs').batch);
     await vi.advanceTimersByTimeAsync(0);
@@ -142,7 +158,7 @@ describe('batcher: group commit', () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000, lingerMs: 5 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000, lingerMs: 5 })(sink);
     await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await vi.advanceTimersByTimeAsync(4);
@@ -157,7 +173,7 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 60_000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 60_000 })(sink);
     await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await new Promise((r) => setImmediate(r));
@@ -175,7 +191,7 @@ describe('batcher: group commit', () => {
     await sink.start();
     sink.pause();
     sink.failNext('retryable');
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000 })(sink);
     await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await vi.advanceTimersByTimeAsync(0);

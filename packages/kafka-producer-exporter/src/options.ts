@@ -28,7 +28,11 @@ export interface KafkaProducerOptions {
   maxMessageBytes?: number;
   /** Collector: flush_max_messages. Messages per produce request (librdkafka batch.num.messages). Default 10000. */
   flushMaxMessages?: number;
-  /** Collector: linger. Wait this long to fill produce requests (librdkafka linger.ms). Default 5. */
+  /**
+   * Collector: linger. Wait this long to fill produce requests (librdkafka linger.ms). Default 0: the
+   * batcher in front already gathers for its own linger, and librdkafka still packs what queues while
+   * requests are in flight; a second linger only adds latency (bench/go-collector, latency mode).
+   */
   lingerMs?: number;
   /**
    * Collector: timeout. How long librdkafka keeps trying to deliver a message
@@ -91,7 +95,7 @@ export const DEFAULTS = {
     requiredAcks: -1,
     maxMessageBytes: 1_000_000,
     flushMaxMessages: 10_000,
-    lingerMs: 5,
+    lingerMs: 0,
     messageTimeoutMs: 30_000,
     queueMaxMessages: 100_000,
     queueMaxKbytes: 65_536,
