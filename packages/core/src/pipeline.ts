@@ -4,7 +4,7 @@ import { invalidOptions } from './errors.js';
 import { fanOut } from './fan-out.js';
 import { createLifecycle, type ShutdownOptions } from './lifecycle.js';
 import { getLogger, type TelemetryOptions } from './telemetry.js';
-import type { Deadline } from './time.js';
+import { withTimeout, type Deadline } from './time.js';
 
 /**
  * The default of PipelineOptions.shutdownTimeoutMs: inside Kubernetes' default
@@ -13,6 +13,14 @@ import type { Deadline } from './time.js';
  * an exporter's aborted sends) and for the process to exit.
  */
 export const PIPELINE_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+/**
+ * How long past its time left the pipeline waits for a component's shutdown
+ * before it logs it and goes on with the next ones: a component that ignores
+ * its deadline (a custom one, a bug) cannot hold the whole shutdown. Longer
+ * than any built-in component's bounded cleanup (at most 2 s).
+ */
+const STRAGGLER_GRACE_MS = 5000;
 
 /** One signal's path: receivers -> processors (in order) -> exporters. */
 export interface PipelineSpec {
@@ -114,7 +122,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
 /** Shuts components down together, each with the time left of the pipeline's one deadline. */
 async function settleAll(components: readonly Component[], deadline: Deadline, logger: ReturnType<typeof getLogger>): Promise<void> {
-  const results = await Promise.allSettled(components.map((c) => c.shutdown({ timeoutMs: deadline.remainingMs() })));
+  const results = await Promise.allSettled(
+    components.map((c) => {
+      const timeoutMs = deadline.remainingMs();
+      return withTimeout(c.shutdown({ timeoutMs }), timeoutMs + STRAGGLER_GRACE_MS, 'a component shutdown');
+    }),
+  );
   for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'shutdown failed');
 }
 

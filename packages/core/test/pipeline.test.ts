@@ -256,6 +256,26 @@ describe('createPipeline shutdown deadline', () => {
     expect(seen.get('e')).toBe(0);
   });
 
+  it('goes on without a component that ignores its time left, 5 s past it, and logs it', async () => {
+    vi.useFakeTimers();
+    const seen = new Map<string, number | undefined>();
+    const errors: unknown[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (o) => void errors.push(o) };
+    const receiver: Receiver = { ...timed('r', seen, 0), signals: ['traces'], connect() {} };
+    const exporter: Exporter = { ...timed('e', seen, 0), consume: () => Promise.resolve(permanent('x')) };
+    const stuck: ProcessorFactory = (next) => ({ start: () => Promise.resolve(), shutdown: () => new Promise<void>(() => {}), consume: (b) => next.consume(b) });
+    const p = createPipeline({ logger, shutdownTimeoutMs: 1000, pipelines: [{ signal: 'traces', receivers: [receiver], processors: [stuck], exporters: [exporter] }] });
+    await p.start();
+    let done = false;
+    const stopping = p.shutdown().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(seen.get('e')).toBe(0);
+    expect(errors).toHaveLength(1);
+  });
+
   it('start twice is a no-op; a start after shutdown rejects', async () => {
     const seen = new Map<string, number | undefined>();
     const p = build(seen, {});
