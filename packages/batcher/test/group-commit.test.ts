@@ -158,7 +158,7 @@ describe('batcher: group commit', () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000, lingerMs: 5 })(sink);
+    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 5000, lingerMs: 5 })(sink);
     await p.start();
     const a = p.consume(callerBatch('a-', 3).batch);
     await vi.advanceTimersByTimeAsync(4);
