@@ -32,9 +32,10 @@ async function nativeLoadsDuring(body: string): Promise<{ kafka: string[]; out: 
 }
 
 describe('the native Kafka client is loaded lazily', () => {
-  it('not by importing the Kafka packages, nor by building their components', async () => {
+  it('not by importing the Kafka packages or testkit, nor by building their components', async () => {
     const { kafka } = await nativeLoadsDuring(`
       const client = await import('@otlp-kafka/kafka-client');
+      await import('@otlp-kafka/testkit');
       const { createKafkaExporter } = await import('@otlp-kafka/kafka-producer-exporter');
       const { createKafkaReceiver } = await import('@otlp-kafka/kafka-consumer-receiver');
       const exporter = createKafkaExporter({ brokers: '127.0.0.1:1' });

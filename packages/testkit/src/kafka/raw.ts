@@ -1,6 +1,7 @@
 // Raw produce / consume for assertions: bytes in, bytes out, exact offsets, no framework.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RdKafka } from '@confluentinc/kafka-javascript';
+import type { RdKafka } from '@confluentinc/kafka-javascript';
+import { loadKafka } from '@otlp-kafka/kafka-client';
 import { kafkaBrokers } from './brokers.js';
 import { freshGroup } from './topics.js';
 import type { KafkaTarget } from './topics.js';
@@ -52,6 +53,7 @@ export async function produceRaw(
   messages: readonly RawMessage[],
   options: KafkaTarget & { timeoutMs?: number } = {},
 ): Promise<ProducedRecord[]> {
+  const { RdKafka } = await loadKafka();
   const producer = new RdKafka.Producer({
     'bootstrap.servers': options.brokers ?? kafkaBrokers(),
     'client.id': 'otlp-kafka-testkit-producer',
@@ -120,6 +122,7 @@ export async function produceRaw(
  */
 export async function consumeRaw(topic: string, options: ConsumeRawOptions): Promise<ConsumedRecord[]> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const { RdKafka } = await loadKafka();
   const consumer = new RdKafka.KafkaConsumer(
     {
       'bootstrap.servers': options.brokers ?? kafkaBrokers(),

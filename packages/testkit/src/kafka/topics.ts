@@ -1,7 +1,8 @@
 // Topic and group helpers for tests: unique names, created and awaited through the admin client.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { loadKafka } from '@otlp-kafka/kafka-client';
 import { kafkaBrokers } from './brokers.js';
 
 export interface KafkaTarget {
@@ -28,7 +29,10 @@ export function uniqueName(prefix: string): string {
   return `${clean}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
-function kafka(brokers: string): KafkaJS.Kafka {
+// The native client is loaded on first use (through the Kafka layer), so tests that import
+// testkit for its fakes never load librdkafka.
+async function kafka(brokers: string): Promise<KafkaJS.Kafka> {
+  const { KafkaJS } = await loadKafka();
   return new KafkaJS.Kafka({
     kafkaJS: { brokers: brokers.split(',').map((b) => b.trim()), logLevel: KafkaJS.logLevel.ERROR },
   });
@@ -39,7 +43,7 @@ export async function withAdmin<T>(
   brokers: string | undefined,
   fn: (admin: KafkaJS.Admin) => Promise<T>,
 ): Promise<T> {
-  const admin = kafka(brokers ?? kafkaBrokers()).admin();
+  const admin = (await kafka(brokers ?? kafkaBrokers())).admin();
   await admin.connect();
   try {
     return await fn(admin);
