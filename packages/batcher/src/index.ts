@@ -1,2 +1,3 @@
 export { createBatcher } from './batcher.js';
+export { batcherFactory } from './factory.js';
 export { DEFAULTS as BATCHER_DEFAULTS, type BatcherOptions } from './options.js';

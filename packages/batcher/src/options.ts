@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, SchemaMatches, TelemetryOptions } from '@otlp-kafka/core';
 
 /** Options of the batch processor; names follow the Collector's batch processor in camelCase. */
 export interface BatcherOptions extends TelemetryOptions {
@@ -56,7 +56,7 @@ export const DEFAULTS = {
   maxPendingBytes: 64 * 1024 * 1024,
   maxPendingItems: 1_048_576,
   shutdownTimeoutMs: 10_000,
-} as const;
+} as const satisfies DefaultsOf<BatcherOptions>;
 
 const count = z.number().int().nonnegative();
 
@@ -92,3 +92,6 @@ export const optionsSchema = z
   });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** Compile-time: the schema accepts exactly the options of the interface. */
+export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, BatcherOptions>>;

@@ -1,4 +1,5 @@
-import { BUILTIN_FACTORIES, createRegistry, type Registry } from '@otlp-kafka/config';
+import { batcherFactory } from '@otlp-kafka/batcher';
+import { createRegistry, type Registry } from '@otlp-kafka/config';
 import type { AnyComponentFactory } from '@otlp-kafka/core';
 import { kafkaReceiverFactory } from '@otlp-kafka/kafka-consumer-receiver';
 import { kafkaExporterFactory } from '@otlp-kafka/kafka-producer-exporter';
@@ -8,7 +9,16 @@ import { otlpReceiverFactory } from '@otlp-kafka/otlp-receiver';
 import { resourceProcessorFactory } from '@otlp-kafka/resource-processor';
 
 /** The component factories the otlp-kafka command knows: the one place that lists the component packages. */
-export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [...BUILTIN_FACTORIES, memoryLimiterFactory, resourceProcessorFactory, otlpReceiverFactory, kafkaReceiverFactory, otlpGrpcExporterFactory, otlpHttpExporterFactory, kafkaExporterFactory];
+export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [
+  otlpReceiverFactory,
+  kafkaReceiverFactory,
+  batcherFactory,
+  memoryLimiterFactory,
+  resourceProcessorFactory,
+  kafkaExporterFactory,
+  otlpGrpcExporterFactory,
+  otlpHttpExporterFactory,
+];
 
 /** A registry of the built-in components; register your own factories on it and pass it to `main`. */
 export function defaultRegistry(): Registry {

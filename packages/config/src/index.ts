@@ -3,7 +3,6 @@ export { expandEnv } from './expand.js';
 export { parseDurationMs, duration, byteSize } from '@otlp-kafka/core';
 export { parseConfig, type ConfigSource, type ComponentConfig, type ParsedConfig } from './parse.js';
 export { createRegistry, type Registry, type ComponentKind } from './registry.js';
-export { BUILTIN_FACTORIES } from './components/factories.js';
 export type { ServiceConfig } from './service.js';
 export { buildService, type BuildServiceOptions, type BuiltService } from './build.js';
 export { kafkaTopicsOf, DEFAULT_KAFKA_TOPICS, type KafkaTopicUse } from './topics.js';

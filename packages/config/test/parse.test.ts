@@ -127,7 +127,8 @@ describe('parseConfig', () => {
 
 describe('batch: group-commit keys', () => {
   it('maps max_concurrent_sends and linger (a duration) and refuses bad values by path', async () => {
-    const { mapBatch } = await import('../src/components/map.js');
+    // The batch mapping lives with the batcher now (its factory's config -> options).
+    const { toOptions: mapBatch } = await import('../../batcher/src/internal/config-schema.js');
     const r = parseConfig(
       [{ name: 't.yaml', text: minimal('processors:\n  batch:\n    max_concurrent_sends: 2\n    linger: 3ms\n') }],
       registry,
