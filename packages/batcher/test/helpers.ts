@@ -1,16 +1,13 @@
-import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Batch, Consumer, Outcome } from '@otlp-kafka/core';
-import { createLoadGenerator, itemIds, type LoadGenerator } from '@otlp-kafka/testkit';
+import { createLoadGenerator, itemIds } from '@otlp-kafka/testkit';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 
 /** A generator whose requests have `items` items, ids prefixed uniquely. */
 export function callerBatch(prefix: string, items: number, signal: Batch['signal'] = 'logs', attributeBytes = 8): { batch: Batch; ids: readonly string[] } {
   const g = createLoadGenerator({ itemsPerRequest: items, idPrefix: prefix, attributeBytes });
   const { batch, ids } = g.generate(signal);
   return { batch, ids };
-}
-
-export function generator(items: number, prefix = 'g-'): LoadGenerator {
-  return createLoadGenerator({ itemsPerRequest: items, idPrefix: prefix, attributeBytes: 8, signals: { logs: 1 } });
 }
 
 export function ids(batch: Batch): string[] {
@@ -35,39 +32,16 @@ export function scriptedConsumer(answer: (index: number, batch: Batch) => Outcom
   };
 }
 
-class TestReader extends MetricReader {
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** A real MeterProvider whose metrics a test can read. */
+/** A real MeterProvider whose metrics a test reads as name -> values (a histogram: count, sum). */
 export function testMeter(): { meterProvider: MeterProvider; read(): Promise<Map<string, number[]>> } {
-  const reader = new TestReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const meter = createTestMeter();
   return {
-    meterProvider,
+    meterProvider: meter.meterProvider,
     async read() {
-      const { resourceMetrics } = await reader.collect();
-      return flatten(resourceMetrics);
+      const out = new Map<string, number[]>();
+      for (const [name, points] of await meter.read())
+        out.set(name, points.flatMap((p) => (typeof p.value === 'number' ? [p.value] : [p.value.count, p.value.sum])));
+      return out;
     },
   };
-}
-
-/** metric name -> values (sums, gauge values, or histogram count and sum). */
-function flatten(rm: ResourceMetrics): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const sm of rm.scopeMetrics)
-    for (const m of sm.metrics)
-      out.set(
-        m.descriptor.name,
-        m.dataPoints.flatMap((dp) => {
-          const v = dp.value as number | { count: number; sum?: number };
-          return typeof v === 'number' ? [v] : [v.count, v.sum ?? 0];
-        }),
-      );
-  return out;
 }

@@ -1,4 +1,5 @@
-import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { ok, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
 import { trustedBatch, type Signal } from '@otlp-kafka/pdata';
 
@@ -42,35 +43,11 @@ export function okConsumer(): Consumer & { received: Batch[] } {
   };
 }
 
-class TestReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-
-/** A real SDK MeterProvider and a way to read a counter's sum per attribute set. */
+/** A real SDK MeterProvider and a way to read a counter's sum per attribute set (0 when never recorded). */
 export function testMeter(): {
   meterProvider: MeterProvider;
   sum(name: string, attributes?: Record<string, string>): Promise<number>;
 } {
-  const reader = new TestReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  return {
-    meterProvider,
-    async sum(name, attributes = {}) {
-      const { resourceMetrics } = await reader.collect();
-      return sumOf(resourceMetrics, name, attributes);
-    },
-  };
-}
-
-function sumOf(rm: ResourceMetrics, name: string, attributes: Record<string, string>): number {
-  let total = 0;
-  for (const sm of rm.scopeMetrics)
-    for (const m of sm.metrics) {
-      if (m.descriptor.name !== name) continue;
-      for (const dp of m.dataPoints) {
-        if (Object.entries(attributes).every(([k, v]) => dp.attributes[k] === v)) total += dp.value as number;
-      }
-    }
-  return total;
+  const meter = createTestMeter();
+  return { meterProvider: meter.meterProvider, sum: async (name, attributes) => (await meter.sum(name, attributes)) ?? 0 };
 }

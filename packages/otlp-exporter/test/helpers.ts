@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { createTestMeter, type TestMeter } from '@otlp-kafka/testkit/metrics';
 
 /** Minimal protobuf writing for test requests (length-delimited fields only). */
 function varint(n: number): number[] {
@@ -74,34 +75,10 @@ export async function state(p: Promise<unknown>): Promise<'pending' | 'settled'>
   return r === marker ? 'pending' : 'settled';
 }
 
-/** Reads metrics on demand: `await metrics.value(name, attrs?)` sums the matching data points. */
-export class TestMetricReader extends MetricReader {
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** Sum of the points of metric `name` whose attributes include `attrs`; undefined if none. */
-  async value(name: string, attrs: Record<string, string> = {}): Promise<number | undefined> {
-    const { resourceMetrics } = await this.collect();
-    let sum: number | undefined;
-    for (const scope of resourceMetrics.scopeMetrics)
-      for (const m of scope.metrics) {
-        if (m.descriptor.name !== name) continue;
-        for (const p of m.dataPoints) {
-          if (Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))
-            sum = (sum ?? 0) + (p.value as number);
-        }
-      }
-    return sum;
-  }
-}
-
-export function testMeter(): { meterProvider: MeterProvider; metrics: TestMetricReader } {
-  const metrics = new TestMetricReader();
-  return { meterProvider: new MeterProvider({ readers: [metrics] }), metrics };
+/** A real MeterProvider; `await metrics.value(name, attrs?)` sums the matching data points (undefined if none). */
+export function testMeter(): { meterProvider: MeterProvider; metrics: { value: TestMeter['sum'] } } {
+  const meter = createTestMeter();
+  return { meterProvider: meter.meterProvider, metrics: { value: (name, attributes) => meter.sum(name, attributes) } };
 }
 
 // --- Hand-written OTLP response encodings (independent of pdata's encoder) ---

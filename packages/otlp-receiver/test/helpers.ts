@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { ok, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
 import { jsonToProto, type Signal } from '@otlp-kafka/pdata';
 import { createOtlpReceiver, type OtlpReceiver, type OtlpReceiverOptions } from '../src/index.js';
@@ -132,35 +133,11 @@ export async function startReceiver(
   return receiver;
 }
 
-class TestReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-
-/** A real SDK MeterProvider and a way to read a counter's sum per attribute set. */
+/** A real SDK MeterProvider and a way to read a counter's sum per attribute set (0 when never recorded). */
 export function testMeter(): {
   meterProvider: MeterProvider;
   sum(name: string, attributes?: Record<string, string>): Promise<number>;
 } {
-  const reader = new TestReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  return {
-    meterProvider,
-    async sum(name, attributes = {}) {
-      const { resourceMetrics } = await reader.collect();
-      return sumOf(resourceMetrics, name, attributes);
-    },
-  };
-}
-
-function sumOf(rm: ResourceMetrics, name: string, attributes: Record<string, string>): number {
-  let total = 0;
-  for (const sm of rm.scopeMetrics)
-    for (const m of sm.metrics) {
-      if (m.descriptor.name !== name) continue;
-      for (const dp of m.dataPoints) {
-        if (Object.entries(attributes).every(([k, v]) => dp.attributes[k] === v)) total += dp.value as number;
-      }
-    }
-  return total;
+  const meter = createTestMeter();
+  return { meterProvider: meter.meterProvider, sum: async (name, attributes) => (await meter.sum(name, attributes)) ?? 0 };
 }

@@ -7,7 +7,8 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { AggregationType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { AggregationType } from '@opentelemetry/sdk-metrics';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -45,20 +46,13 @@ export function sdkTraceRequest(traces = 5, perTrace = 4, attrBytes = 16): Uint8
   return ProtobufTraceSerializer.serializeRequest(sdkSpans(traces, perTrace, attrBytes))!;
 }
 
-class CollectingReader extends MetricReader {
-  protected override async onShutdown(): Promise<void> {}
-  protected override async onForceFlush(): Promise<void> {}
-}
-
 /** Counter, up-down counter, histogram, exponential histogram and gauge, with several attribute sets. */
 export async function sdkMetricsRequest(): Promise<{ bytes: Uint8Array; points: number }> {
-  const reader = new CollectingReader();
-  const provider = new MeterProvider({
+  const testMeter = createTestMeter({
     resource: resourceFromAttributes({ 'service.name': 'metrics-svc' }),
-    readers: [reader],
     views: [{ instrumentName: 'latency.exp', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
   });
-  const meter = provider.getMeter('m', '2.0');
+  const meter = testMeter.meterProvider.getMeter('m', '2.0');
   const counter = meter.createCounter('requests', { description: 'requests served', unit: '1' });
   const upDown = meter.createUpDownCounter('queue.size');
   const hist = meter.createHistogram('latency', { unit: 'ms' });
@@ -72,10 +66,10 @@ export async function sdkMetricsRequest(): Promise<{ bytes: Uint8Array; points: 
     exp.record(i * 1.5 + 0.1, attrs);
     gauge.record(20 + i, attrs);
   }
-  const { resourceMetrics } = await reader.collect();
+  const resourceMetrics = await testMeter.collect();
   let points = 0;
   for (const sm of resourceMetrics.scopeMetrics) for (const m of sm.metrics) points += m.dataPoints.length;
-  await provider.shutdown();
+  await testMeter.shutdown();
   return { bytes: ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!, points };
 }
 
