@@ -21,8 +21,13 @@ export interface ScenarioResult {
   lost: number;
   /** Distinct items the backend received more than once. */
   duplicated: number;
-  /** Items in flight at a fault: the only ones allowed to be duplicated. */
+  /**
+   * The duplicate bound: items in flight at a fault or re-sent by a client, and
+   * items a gateway exporter re-sent after an attempt without an answer.
+   */
   inFlight: number;
+  /** Of those, items in requests a gateway exporter retried (the backend's `resent`). */
+  resent?: number;
   /** Items of requests the client gave up on (never acknowledged: not owed). */
   clientGaveUp: number;
   /** Items whose records went to the dead-letter topic instead of the backend. */
@@ -35,7 +40,7 @@ export interface ScenarioResult {
 export function recordResult(r: ScenarioResult): void {
   mkdirSync(PARTS_DIR, { recursive: true });
   writeFileSync(join(PARTS_DIR, `${r.id}.json`), JSON.stringify(r, null, 2) + '\n');
-  console.error(`[e2e] ${r.id} ${r.name}: ${r.passed ? 'PASS' : 'FAIL'} sent=${r.sent} delivered=${r.delivered} lost=${r.lost} duplicated=${r.duplicated} (in flight ${r.inFlight}) ${Math.round(r.durationMs / 1000)} s\n  ${r.notes.join('\n  ')}`);
+  console.error(`[e2e] ${r.id} ${r.name}: ${r.passed ? 'PASS' : 'FAIL'} sent=${r.sent} delivered=${r.delivered} lost=${r.lost} duplicated=${r.duplicated} (bound ${r.inFlight}${r.resent ? `, ${r.resent} re-sent by gateway retries` : ''}) ${Math.round(r.durationMs / 1000)} s\n  ${r.notes.join('\n  ')}`);
 }
 
 export function readResults(): ScenarioResult[] {

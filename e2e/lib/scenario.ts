@@ -70,7 +70,11 @@ export function scenario(def: ScenarioDefinition, body: (ctx: ScenarioContext) =
           },
         });
         const a = account({ ...outcome, id: def.id, name: def.name, startedAt, backend: stack.backend, notes, checks: failed.length === 0 });
-        if (a.unexplainedDuplicates.length > 0) a.result.notes.push(...(await diagnoseDuplicates(stack.brokers, stack.names, a.unexplainedDuplicates)));
+        if (a.unexplainedDuplicates.length > 0) {
+          const b = stack.backend;
+          const each = a.unexplainedDuplicates.slice(0, 5).map((id) => `${id} ×${b.sink.count(id)} (${b.resent.get(id) ?? 0} in gateway retries)`);
+          a.result.notes.push(`diagnosis: deliveries at the backend (first 5): ${each.join(', ')}`, ...(await diagnoseDuplicates(stack.brokers, stack.names, a.unexplainedDuplicates)));
+        }
         recordResult(a.result);
         expect(a.lostIds, 'acknowledged items missing at the backend').toEqual([]);
         expect(a.unexplainedDuplicates, 'duplicates of items that were not in flight at a fault').toEqual([]);

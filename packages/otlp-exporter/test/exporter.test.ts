@@ -206,6 +206,24 @@ describe('createOtlpExporter over OTLP/gRPC', () => {
     });
   });
 
+  it('re-sends a batch whose attempt timed out although the backend already had it, marked as a retry', async () => {
+    // The backend took the first call and never answered in time (a slow backend, or an answer
+    // that arrived after the attempt timeout): at-least-once, the same items go again.
+    const s = await grpc([{ hang: true }, {}]);
+    const e = await exporter({
+      protocol: 'grpc',
+      endpoint: `http://${s.address}`,
+      timeoutMs: 100,
+      retryOnFailure: FAST,
+    });
+    const batch = batchOf('traces', 3);
+    expect(outcomeKind(await e.consume(batch))).toBe('ok');
+    expect(s.calls).toHaveLength(2);
+    for (const call of s.calls) expect(call.body.equals(Buffer.from(batch.bytes))).toBe(true);
+    expect(s.calls[0]!.metadata.get('grpc-previous-rpc-attempts')).toEqual([]);
+    expect(s.calls[1]!.metadata.get('grpc-previous-rpc-attempts')).toEqual(['1']);
+  });
+
   it('keeps retrying while nothing listens and delivers once the server is up', async () => {
     const port = await freePort();
     const e = await exporter({

@@ -57,6 +57,14 @@ export interface OtlpBackend {
   readonly counts: Readonly<Record<Signal, number>> & { readonly requests: number; readonly items: number };
   /** Answers given, by transport and status, e.g. { 'http 200': 3, 'grpc 14': 1, 'http dropped': 2 }. */
   readonly statuses: Readonly<Record<string, number>>;
+  /**
+   * Items accepted in requests the client marked as retries (gRPC metadata
+   * `grpc-previous-rpc-attempts`, sent by gRPC's retries and the otlp
+   * exporter's), with how many times. A client retries what it got no answer
+   * for, which the backend may have accepted already (an attempt that timed
+   * out during `latencyMs`): each such retry may deliver its items once more.
+   */
+  readonly resent: ReadonlyMap<string, number>;
   /** The counting sink behind it (report, waitForIds, count). */
   readonly sink: CountingSink;
   readonly mode: BackendMode;
@@ -113,6 +121,7 @@ export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<Ot
     get statuses() {
       return { ...core.statuses };
     },
+    resent: core.resent,
     sink,
     get mode() {
       return core.mode;

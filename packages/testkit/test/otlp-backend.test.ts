@@ -166,4 +166,35 @@ describe('startOtlpBackend over gRPC', () => {
       client.close();
     }
   });
+
+  it('accepts a call whose client gave up during the latency; the retry delivers the items again and is counted as resent', async () => {
+    backend = await startOtlpBackend({ latencyMs: 300 });
+    const client = new grpc.Client(backend.grpcAddress, grpc.credentials.createInsecure());
+    const send = (body: Uint8Array, metadata: grpc.Metadata, deadlineMs: number) =>
+      new Promise<grpc.ServiceError | null>((resolve) => {
+        client.makeUnaryRequest(`/${services.traces}/Export`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), metadata, { deadline: Date.now() + deadlineMs }, (error) =>
+          resolve(error),
+        );
+      });
+    try {
+      const g = createLoadGenerator({ itemsPerRequest: 4, trackIds: true });
+      const body = g.next('traces').bytes;
+      // The client's attempt times out (50 ms) while the backend waits its 300 ms: no answer reaches it...
+      expect((await send(body, new grpc.Metadata(), 50))?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      // ...but the backend accepts the request all the same, as a real one would.
+      await backend.sink.waitForIds(g.ids('traces'), 5000);
+      expect(backend.resent.size).toBe(0);
+      backend.latencyMs = 0;
+      const retry = new grpc.Metadata();
+      retry.set('grpc-previous-rpc-attempts', '1');
+      expect(await send(body, retry, 5000)).toBeNull();
+      for (const id of g.ids('traces')) {
+        expect(backend.sink.count(id)).toBe(2);
+        expect(backend.resent.get(id)).toBe(1);
+      }
+      expect(backend.report().duplicated).toBe(4);
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -150,14 +150,15 @@ export class OtlpExporterImpl implements OtlpExporter {
     const prepared = await transport.prepare(batch.signal, batch.bytes);
     if (!isPrepared(prepared)) return prepared;
     const { result } = await sendWithRetry(
-      (abort) => transport.send(prepared, abort),
+      (abort, previousAttempts) => transport.send(prepared, abort, previousAttempts),
       this.options.retryOnFailure,
       { stopping: this.stopping.signal, abort: this.abort.signal },
-      (r, attempt, delayMs) =>
-        this.logger.debug(
-          { signal: batch.signal, items: batch.itemCount, attempt, delayMs, err: r.error.message },
-          'export failed, will retry',
-        ),
+      (r, attempt, delayMs) => {
+        const fields = { signal: batch.signal, items: batch.itemCount, attempt, delayMs, err: r.error.message };
+        // No answer in time: the backend may still have accepted it, so the retry can deliver it twice (at-least-once).
+        if (r.error.code === 'ERR_TIMEOUT') this.logger.warn(fields, 'export attempt timed out, will retry; the backend may have accepted it');
+        else this.logger.debug(fields, 'export failed, will retry');
+      },
     );
     return result;
   }

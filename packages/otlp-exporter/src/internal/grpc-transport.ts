@@ -24,6 +24,9 @@ const RETRYABLE_CODES = new Set<number>([
 
 const GZIP = 2; // grpc-js CompressionAlgorithms.gzip
 
+/** Metadata of a retried call (gRPC retry design A6): how many attempts went before it. */
+const PREVIOUS_ATTEMPTS = 'grpc-previous-rpc-attempts';
+
 /** Target and whether it is plaintext: http:// means plaintext, https:// TLS, no scheme: tls.insecure decides. */
 export function grpcTarget(endpoint: string, insecure: boolean): { target: string; plaintext: boolean } {
   const m = /^(https?):\/\/([^/]+)\/?$/.exec(endpoint);
@@ -72,9 +75,11 @@ export class GrpcTransport implements Transport {
     return Promise.resolve({ signal, body: bytes });
   }
 
-  send(prepared: Prepared, shutdown: AbortSignal): Promise<AttemptResult> {
+  send(prepared: Prepared, shutdown: AbortSignal, previousAttempts = 0): Promise<AttemptResult> {
     const attempt = attemptSignal(this.options.timeoutMs, shutdown);
     const metadata = this.metadata.clone();
+    // What gRPC's own retries send: the backend can tell a retry (maybe of data it already accepted) from a first attempt.
+    if (previousAttempts > 0) metadata.set(PREVIOUS_ATTEMPTS, String(previousAttempts));
     const what = `${GRPC_METHODS[prepared.signal]} on ${this.options.endpoint}`;
     return new Promise<AttemptResult>((resolve) => {
       const call = this.client.makeUnaryRequest(

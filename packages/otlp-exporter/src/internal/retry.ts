@@ -28,7 +28,8 @@ export interface RetryReport {
  * The wait is the backoff, or the server's Retry-After / RetryInfo if longer.
  */
 export async function sendWithRetry(
-  send: (abort: AbortSignal) => Promise<AttemptResult>,
+  /** One attempt; `previousAttempts` is how many went before it for this batch. */
+  send: (abort: AbortSignal, previousAttempts: number) => Promise<AttemptResult>,
   settings: RetrySettings,
   control: RetryControl,
   onRetry: (
@@ -44,7 +45,7 @@ export async function sendWithRetry(
       const error = new PipelineError('ERR_SHUTDOWN', 'exporter shut down before the batch was sent');
       return { result: { kind: 'retryable', error }, attempts };
     }
-    const result = await send(control.abort);
+    const result = await send(control.abort, attempts);
     attempts++;
     if (result.kind !== 'retryable' || !settings.enabled) return { result, attempts };
     if (control.stopping.aborted)

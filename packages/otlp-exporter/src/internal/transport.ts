@@ -22,8 +22,13 @@ export interface Prepared {
 export interface Transport {
   /** Encoding and compression, done once per batch. A permanent result means the batch cannot be sent. */
   prepare(signal: Signal, bytes: Uint8Array): Promise<Prepared | AttemptResult>;
-  /** One attempt, bounded by the per-attempt timeout and by `signal` (shutdown). */
-  send(prepared: Prepared, abort: AbortSignal): Promise<AttemptResult>;
+  /**
+   * One attempt, bounded by the per-attempt timeout and by `signal` (shutdown).
+   * `previousAttempts` > 0 marks a retry of the same body (gRPC: metadata
+   * `grpc-previous-rpc-attempts`, as gRPC's own retries send it): an earlier
+   * attempt may have been accepted although its answer never arrived.
+   */
+  send(prepared: Prepared, abort: AbortSignal, previousAttempts?: number): Promise<AttemptResult>;
   /** Closes connections; in-flight requests are expected to be done or aborted. */
   close(): Promise<void>;
 }

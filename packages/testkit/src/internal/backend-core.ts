@@ -1,6 +1,7 @@
 import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { createBatch, type Signal } from '@otlp-kafka/pdata';
 import type { BackendMode, ModeOptions } from '../otlp-backend.js';
+import { itemIds } from '../item-ids.js';
 import type { CountingSinkImpl } from './counting-sink.js';
 import { workDelay } from './work-delay.js';
 
@@ -32,6 +33,8 @@ export class BackendCore {
   latencyMs: number;
   readonly statuses: Record<string, number> = {};
   requests = 0;
+  /** Items accepted in requests the client marked as retries, and how often. */
+  readonly resent = new Map<string, number>();
   private script: Scripted = { mode: 'ok', requestsLeft: Infinity, until: Infinity, retryAfterSeconds: undefined, rejectedItems: 1 };
 
   constructor(
@@ -57,12 +60,18 @@ export class BackendCore {
     };
   }
 
-  /** Answers one request of `signal` whose body is the encoded protobuf `bytes`. */
-  async handle(signal: Signal, bytes: Uint8Array, transport: 'http' | 'grpc'): Promise<Answer> {
+  /**
+   * Answers one request of `signal` whose body is the encoded protobuf `bytes`;
+   * `retry`: the client marked it as a retry of a request it got no answer for.
+   * Like a real backend, it accepts what arrived even if the client stopped
+   * waiting during the latency.
+   */
+  async handle(signal: Signal, bytes: Uint8Array, transport: 'http' | 'grpc', retry = false): Promise<Answer> {
     this.requests++;
     const script = this.take();
     if (this.latencyMs > 0) await workDelay(this.latencyMs);
     const answer = await this.answer(signal, bytes, script);
+    if (retry && answer.kind === 'ok') this.countResent(signal, bytes, answer.rejectedItems);
     const key = `${transport} ${answer.kind === 'ok' ? (transport === 'http' ? 200 : 'OK') : answer.kind === 'drop' ? 'dropped' : transport === 'http' ? answer.http : answer.grpc}`;
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     return answer;
@@ -105,6 +114,14 @@ export class BackendCore {
     const message = refusalOf(outcome)?.message ?? 'refused';
     if (outcomeKind(outcome) === 'permanent') return invalid(message);
     return { kind: 'error', http: 503, grpc: GRPC.UNAVAILABLE, message };
+  }
+
+  private countResent(signal: Signal, bytes: Uint8Array, rejectedItems: number): void {
+    const batch = createBatch(signal, bytes);
+    const ids = batch.isOk() ? itemIds(batch.value) : undefined;
+    if (!ids?.isOk()) return;
+    // As the counting sink: a partial answer rejects the request's last items.
+    for (const id of ids.value.slice(0, ids.value.length - rejectedItems)) if (id !== '') this.resent.set(id, (this.resent.get(id) ?? 0) + 1);
   }
 
   /** The script for the request arriving now; counts it against a bounded mode. */

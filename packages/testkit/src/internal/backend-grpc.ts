@@ -25,6 +25,11 @@ function definition(signal: Signal): grpc.ServiceDefinition {
   };
 }
 
+/** A retried call, as gRPC's retries (and the otlp exporter's) mark it: metadata grpc-previous-rpc-attempts > 0. */
+function isRetry(metadata: grpc.Metadata): boolean {
+  return Number(metadata.get('grpc-previous-rpc-attempts')[0] ?? 0) > 0;
+}
+
 /** The OTLP/gRPC side of the test backend: the three Export methods with raw-bytes serializers. */
 export class BackendGrpc {
   private server: grpc.Server | undefined;
@@ -41,7 +46,7 @@ export class BackendGrpc {
     for (const signal of SIGNALS) {
       server.addService(definition(signal), {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
-          void this.export(signal, call.request, callback),
+          void this.export(signal, call.request, isRetry(call.metadata), callback),
       });
     }
     const bound = await new Promise<number>((resolve, reject) =>
@@ -58,9 +63,9 @@ export class BackendGrpc {
     return Promise.resolve();
   }
 
-  private async export(signal: Signal, request: Buffer, callback: grpc.sendUnaryData<Buffer>): Promise<void> {
+  private async export(signal: Signal, request: Buffer, retry: boolean, callback: grpc.sendUnaryData<Buffer>): Promise<void> {
     try {
-      const answer = await this.core.handle(signal, request, 'grpc');
+      const answer = await this.core.handle(signal, request, 'grpc', retry);
       if (answer.kind === 'drop') return callback({ code: GRPC.UNAVAILABLE, details: 'test backend down' });
       if (answer.kind === 'ok')
         return callback(null, Buffer.from(encodeExportResponse(signal, { rejectedItems: answer.rejectedItems, errorMessage: answer.message })));
