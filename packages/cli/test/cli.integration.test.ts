@@ -72,7 +72,7 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     const send = async (n: number) => {
       await Promise.all(
         Array.from({ length: n }, async (_, i) => {
-          const r = generator.generate((['traces', 'metrics', 'logs'] as const)[i % 3]);
+          const r = generator.generate((['traces', 'metrics', 'logs'] as const)[i % 3]!);
           const res = await sendOtlpHttp(`http://127.0.0.1:${httpPort}`, r.batch, { deadlineMs: 30_000 });
           expect(res.acknowledged).toBe(true);
           for (const id of r.ids) acked.add(id);
