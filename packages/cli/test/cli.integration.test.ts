@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +34,16 @@ function variant(file: string, suffix: string, dir: string): string {
 describe('otlp-kafka runs the seed configs end to end', () => {
   const procs: CollectorProcess[] = [];
   let backend: OtlpBackend | undefined;
+  let dir: string | undefined;
   afterAll(async () => {
     for (const p of procs) await p.stop(20_000);
     await backend?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('agent -> Kafka -> gateway -> backend: every item arrives, across a backend outage', async () => {
     const suffix = `${Date.now().toString(36)}`;
-    const dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-cli-it-'));
+    dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-cli-it-'));
     const agentYaml = variant('agent.yaml', suffix, dir);
     const gatewayYaml = variant('gateway.yaml', suffix, dir);
     const [httpPort, grpcPort, backendPort, m1, m2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);

@@ -4,7 +4,7 @@
 // acks -1, snappy). The SDK waits for each export's answer, so an agent that holds callers
 // until a batch fills makes the SDK's queue overflow and drop. Every created item must reach
 // Kafka, with nothing dropped and no export failed.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,16 +85,19 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 describe('the OpenTelemetry JS SDK at its defaults loses nothing through the seed agent (issue 16)', () => {
   let agent: CollectorProcess | undefined;
   const topics: string[] = [];
+  const dirs: string[] = [];
   afterEach(async () => {
     await killSdkClients();
     await agent?.stop(20_000);
     agent = undefined;
     for (const t of topics.splice(0)) await deleteTopic(t).catch(() => {});
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
   it.each(CASES)('$signal over $protocol: $processes process(es) × $perProcess/s', async (c) => {
     const label = `${c.signal} ${c.protocol} ${c.processes}×${fmt(c.perProcess)}/s`;
     const dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-sdk-defaults-'));
+    dirs.push(dir);
     const names = {} as Record<Signal, string>;
     for (const s of ['traces', 'metrics', 'logs'] as const) {
       names[s] = await freshTopic(`sdk-defaults-${s}`, { partitions: 3 });
