@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (npm test): installs what is missing, builds and
-# type-checks, runs unit tests, integration tests against a real local Kafka
-# (started by the vitest global setup), the unit tests again on Node 24, and the
-# fast subset of the end-to-end fault suite.
+# type-checks, lints (eslint, knip), runs unit tests, integration tests against
+# a real local Kafka (started by the vitest global setup), the unit tests again
+# on Node 24, and the fast subset of the end-to-end fault suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh # installs and builds (tsc -b)
@@ -11,6 +11,8 @@ echo "== type-check the tests"
 npx tsc -p tsconfig.tests.json
 echo "== lint"
 npx eslint --max-warnings=0 packages
+# Unused files, exports and dependencies, and imports of undeclared ones (knip.jsonc).
+npx knip --no-progress
 
 mkdir -p .cache/test-results
 rm -f .cache/test-results/*.json

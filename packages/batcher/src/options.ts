@@ -91,7 +91,5 @@ export const optionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['metadataKeys'], message: 'duplicate keys (names are case-insensitive)' });
   });
 
-export type ParsedOptions = z.output<typeof optionsSchema>;
-
-/** Compile-time: the schema accepts exactly the options of the interface. */
+/** Compile-time: the schema accepts exactly the options of the interface. @typecheck */
 export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, BatcherOptions>>;

@@ -198,7 +198,7 @@ export const optionsSchema = z
 
 export type ResolvedOptions = z.output<typeof optionsSchema>;
 
-/** Compile-time: the schema accepts exactly the options of the interface. */
+/** Compile-time: the schema accepts exactly the options of the interface. @typecheck */
 export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, KafkaExporterOptions>>;
 
 /** The topic for a signal when neither an attribute nor the batch metadata names one. */

@@ -122,5 +122,5 @@ export const optionsSchema = z
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
 
-/** Compile-time: the schema accepts exactly the options of the interface. */
+/** Compile-time: the schema accepts exactly the options of the interface. @typecheck */
 export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, MemoryLimiterOptions>>;

@@ -174,7 +174,7 @@ const schema = z.strictObject({
   maxResponseBytes: z.number().int().positive().default(DEFAULTS.maxResponseBytes),
 });
 
-/** Compile-time: the schema accepts exactly the options of the interface. */
+/** Compile-time: the schema accepts exactly the options of the interface. @typecheck */
 export type OptionsCheck = Assert<SchemaMatches<z.input<typeof schema>, OtlpExporterOptions>>;
 
 export type ResolvedOptions = z.output<typeof schema> & { name: string; endpoint: string };

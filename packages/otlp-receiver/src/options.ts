@@ -181,7 +181,7 @@ const objectSchema = z
 
 /**
  * Compile-time: the schema accepts exactly the options of the interface (`false`
- * for a protocol is turned into the *Disabled flags before validation).
+ * for a protocol is turned into the *Disabled flags before validation). @typecheck
  */
 export type OptionsCheck = Assert<
   SchemaMatches<

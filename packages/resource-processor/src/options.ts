@@ -63,7 +63,5 @@ export const optionsSchema = z
   })
   .strict();
 
-export type ParsedOptions = z.output<typeof optionsSchema>;
-
-/** Compile-time: the schema accepts exactly the options of the interface. */
+/** Compile-time: the schema accepts exactly the options of the interface. @typecheck */
 export type OptionsCheck = Assert<SchemaMatches<z.input<typeof optionsSchema>, ResourceProcessorOptions>>;

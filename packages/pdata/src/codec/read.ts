@@ -1,4 +1,4 @@
-import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, type WireReader } from '../internal/wire-reader.js';
+import { WIRE_FIXED64, WIRE_VARINT, type WireReader } from '../internal/wire-reader.js';
 
 /*
  * Scalar readers shared by the message decoders. They work on the WireReader's
@@ -7,8 +7,6 @@ import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, type WireReader } fr
 
 export const T_VARINT = WIRE_VARINT;
 export const T_I64 = WIRE_FIXED64;
-export const T_LEN = WIRE_LEN;
-export const T_I32 = WIRE_FIXED32;
 
 /** Field names of one message, indexed by field number (for errors and unknown-field detection). */
 export interface MessageInfo {

@@ -12,7 +12,3 @@ export function guard<T>(fn: () => T): Result<T, PdataError> {
     return Err(new PdataError('ERR_PDATA_INVALID', message, -1, '', { cause: e }));
   }
 }
-
-export function invalid(message: string): PdataError {
-  return new PdataError('ERR_PDATA_INVALID', message);
-}

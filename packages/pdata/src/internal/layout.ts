@@ -12,7 +12,6 @@ import type { Signal } from '../signal.js';
 export const F_RESOURCE_LEVEL = 1;
 export const F_RESOURCE = 1;
 export const F_SCOPE_LEVEL = 2;
-export const F_SCOPE = 1;
 export const F_RECORD = 2;
 export const METRIC_DATA_FIELDS: ReadonlySet<number> = new Set([5, 7, 9, 10, 11]);
 export const F_DATA_POINTS = 1;

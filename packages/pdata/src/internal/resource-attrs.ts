@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { PdataError } from '../errors.js';
 import { putVarint } from './piece-builder.js';
 import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 import { varintSize } from './wire-writer.js';
@@ -210,10 +209,6 @@ export function hashAttributes(attrs: readonly Attr[]): string {
 
 export function utf8(s: string): Uint8Array {
   return textEncoder.encode(s);
-}
-
-export function checkAttr(cond: boolean, message: string): void {
-  if (!cond) throw new PdataError('ERR_PDATA_INVALID', message);
 }
 
 const textEncoder = new TextEncoder();
