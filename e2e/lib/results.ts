@@ -8,7 +8,7 @@ export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url)
 export const PARTS_DIR = join(RESULTS_DIR, 'parts');
 
 export interface ScenarioResult {
-  /** Two digits, the scenario's number in issue 7. */
+  /** Two digits: the scenario's number, its file name's prefix. */
   id: string;
   name: string;
   subset: 'full' | 'fast';

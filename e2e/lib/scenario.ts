@@ -24,7 +24,7 @@ export interface ScenarioContext {
 export type ScenarioOutcome = Omit<AccountInput, 'id' | 'name' | 'startedAt' | 'backend' | 'notes' | 'checks'>;
 
 export interface ScenarioDefinition {
-  /** Two digits: the scenario's number in issue 7. */
+  /** Two digits: the scenario's number, its file name's prefix. */
   id: string;
   name: string;
   /** Part of the E2E_SUBSET=fast run. */

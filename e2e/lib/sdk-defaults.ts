@@ -1,7 +1,7 @@
 // A third client beside the load and the tuned SDK client: an application using the
 // OpenTelemetry JS SDK at its default settings (BatchSpanProcessor: queue 2048, batches of
 // 512, 5 s delay, one export at a time; the OTLP/HTTP protobuf exporter with only a URL), in
-// its own process. It exports serially and drops when its exports wait too long (issue 16),
+// its own process. It exports serially and drops when its exports wait too long,
 // so it shows what a stock application loses through a fault.
 import { startSdkClient, type SdkClient, type SdkClientReport } from '@otlp-kafka/testkit/sdk-client';
 

@@ -1,4 +1,4 @@
-// Issue 16: an application using the OpenTelemetry JS SDK at its default settings
+// An application using the OpenTelemetry JS SDK at its default settings
 // (BatchSpanProcessor / BatchLogRecordProcessor: queue 2048, batches of 512, one export at a
 // time) sends to an agent running the seed's examples/agent.yaml (batch 1024 / 2048 / 5s,
 // acks -1, snappy). The SDK waits for each export's answer, so an agent that holds callers
@@ -82,7 +82,7 @@ const CASES: Case[] = [
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-describe('the OpenTelemetry JS SDK at its defaults loses nothing through the seed agent (issue 16)', () => {
+describe('the OpenTelemetry JS SDK at its defaults loses nothing through the seed agent', () => {
   let agent: CollectorProcess | undefined;
   const topics: string[] = [];
   const dirs: string[] = [];

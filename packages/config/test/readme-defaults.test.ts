@@ -9,7 +9,7 @@ import { RESOURCE_PROCESSOR_DEFAULTS } from '@otlp-kafka/resource-processor';
 import { describe, expect, it } from 'vitest';
 
 // Each package README's options table documents the defaults users read; this
-// keeps it equal to the DEFAULTS object the code uses (the drift issue 11 found).
+// keeps it equal to the DEFAULTS object the code uses (the two had drifted apart before this test).
 
 const PACKAGES: Record<string, object> = {
   batcher: BATCHER_DEFAULTS,

@@ -1,4 +1,4 @@
-// Issue 3: records survive a broker restart; a consumer group resumes exactly at its
+// Records survive a broker restart; a consumer group resumes exactly at its
 // committed offsets; reading from the beginning still returns every record.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
