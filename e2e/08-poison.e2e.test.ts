@@ -2,7 +2,8 @@
 // dead-letter topic (with where they came from), the partitions keep flowing, and
 // a batch the backend refuses for good is dead-lettered too — never silently lost.
 import type { Signal } from '@otlp-kafka/core';
-import { createLoadGenerator, produceRaw } from '@otlp-kafka/testkit';
+import { createLoadGenerator } from '@otlp-kafka/testkit';
+import { produceRaw } from '@otlp-kafka/testkit/kafka';
 import { SIGNALS } from './lib/configs.js';
 import { pick, sleep, waitFor } from './lib/env.js';
 import { readTopic, recordIds } from './lib/kafka-admin.js';

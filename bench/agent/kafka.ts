@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import { countItems } from '@otlp-kafka/pdata';
-import { freshGroup } from '@otlp-kafka/testkit';
+import { freshGroup } from '@otlp-kafka/testkit/kafka';
 
 const connect = (client: { connect(o: object, cb: (err: unknown) => void): void }): Promise<void> =>
   new Promise((resolve, reject) => client.connect({ timeout: 30_000 }, (err) => (err ? reject(err as Error) : resolve())));

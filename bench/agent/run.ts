@@ -12,7 +12,7 @@ import { createBatcher, type BatcherOptions } from '@otlp-kafka/batcher';
 import { createPipeline, type Pipeline } from '@otlp-kafka/core';
 import { createKafkaExporter, type KafkaExporterOptions } from '@otlp-kafka/kafka-producer-exporter';
 import { createOtlpReceiver } from '@otlp-kafka/otlp-receiver';
-import { deleteTopic, freshTopic } from '@otlp-kafka/testkit';
+import { deleteTopic, freshTopic } from '@otlp-kafka/testkit/kafka';
 import { rawProducer, readBack } from './kafka.js';
 import type { ChildMessage, ClientConfig, RunRequest, RunResult } from './load-client.js';
 import { machineNote, printRows, printSummary, stopwatch, type Row } from './report.js';

@@ -1,6 +1,6 @@
 // Kafka for the gateway bench: pre-fill a topic (not measured) and the raw-consume baseline.
 import { RdKafka } from '@confluentinc/kafka-javascript';
-import { freshGroup, produceRaw } from '@otlp-kafka/testkit';
+import { freshGroup, produceRaw } from '@otlp-kafka/testkit/kafka';
 import { stopwatch, type Stopwatch } from '../agent/report.js';
 
 /** `count` records cycling through `values`, spread evenly over the partitions (acks=all, idempotent). */

@@ -1,7 +1,7 @@
 // Agent direction: OTLP/HTTP protobuf in -> batch -> Kafka (acks=all), our agent vs the Go
 // Collector, each in its own process under the same load from the same client process.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deleteTopic, freshTopic } from '@otlp-kafka/testkit';
+import { deleteTopic, freshTopic } from '@otlp-kafka/testkit/kafka';
 import { readBack } from '../agent/kafka.js';
 import type { RunResult } from '../agent/load-client.js';
 import { endChild, startLoadClient, startOurs, type LoadClient } from './children.js';

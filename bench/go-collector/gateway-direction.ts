@@ -1,7 +1,8 @@
 // Gateway direction: Kafka -> batch -> OTLP/HTTP protobuf (uncompressed) -> a sink in its own
 // process, our gateway vs the Go Collector. The topic is filled once; every run reads all of it
 // with a fresh consumer group and ends when the sink has counted every span.
-import { createLoadGenerator, deleteTopic, freshGroup, freshTopic } from '@otlp-kafka/testkit';
+import { createLoadGenerator } from '@otlp-kafka/testkit';
+import { deleteTopic, freshGroup, freshTopic } from '@otlp-kafka/testkit/kafka';
 import { prefill } from '../gateway/kafka.js';
 import { endChild, startOurs, startSink, type Ours, type Sink } from './children.js';
 import { freePort, startGoCollector } from './collector.js';

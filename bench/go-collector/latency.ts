@@ -3,7 +3,7 @@
 // Go Collector, side by side, under SDK-like serial clients (serial-client.ts) at fixed offered
 // rates. Per subject and rate: spans acknowledged/s, the client's export latency, Kafka records,
 // the subject's CPU per span from /proc, and spans in Kafka against spans acknowledged.
-import { deleteTopic, freshTopic } from '@otlp-kafka/testkit';
+import { deleteTopic, freshTopic } from '@otlp-kafka/testkit/kafka';
 import { endChild, startSerialClient, type SerialClient } from './children.js';
 import type { Config } from './config.js';
 import { describeLatency, printLatency, type LatencyRow } from './latency-table.js';

@@ -3,7 +3,7 @@
 // when the window opened). Sizes are record values as consumed (after decompression).
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import { countItems } from '@otlp-kafka/pdata';
-import { freshGroup } from '@otlp-kafka/testkit';
+import { freshGroup } from '@otlp-kafka/testkit/kafka';
 
 export interface Tally {
   records: number;

@@ -1,7 +1,7 @@
 // Global setup of the e2e suite: one private three-node Kafka (replication 3,
 // min.insync.replicas 2) for every scenario file, and the results table at the end.
 import { mkdirSync, rmSync } from 'node:fs';
-import { startKafkaCluster, type KafkaCluster } from '@otlp-kafka/testkit';
+import { startKafkaCluster, type KafkaCluster } from '@otlp-kafka/testkit/kafka';
 import type { TestProject } from 'vitest/node';
 import { PARTS_DIR, writeSummary } from './results.js';
 

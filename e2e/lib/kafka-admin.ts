@@ -4,7 +4,8 @@ import { KafkaJS, RdKafka } from '@confluentinc/kafka-javascript';
 import { groupLag } from '@otlp-kafka/cli';
 import type { Signal } from '@otlp-kafka/core';
 import { createBatch } from '@otlp-kafka/pdata';
-import { consumeRaw, itemIds, type ConsumedRecord } from '@otlp-kafka/testkit';
+import { itemIds } from '@otlp-kafka/testkit';
+import { consumeRaw, type ConsumedRecord } from '@otlp-kafka/testkit/kafka';
 
 async function withAdmin<T>(brokers: string, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
   const admin = new KafkaJS.Kafka({ kafkaJS: { brokers: brokers.split(','), logLevel: KafkaJS.logLevel.NOTHING } }).admin();

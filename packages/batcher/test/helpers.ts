@@ -1,7 +1,5 @@
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Batch, Consumer, Outcome } from '@otlp-kafka/core';
 import { createLoadGenerator, itemIds } from '@otlp-kafka/testkit';
-import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 
 /** A generator whose requests have `items` items, ids prefixed uniquely. */
 export function callerBatch(prefix: string, items: number, signal: Batch['signal'] = 'logs', attributeBytes = 8): { batch: Batch; ids: readonly string[] } {
@@ -28,20 +26,6 @@ export function scriptedConsumer(answer: (index: number, batch: Batch) => Outcom
       const i = batches.length;
       batches.push(batch);
       return Promise.resolve(answer(i, batch));
-    },
-  };
-}
-
-/** A real MeterProvider whose metrics a test reads as name -> values (a histogram: count, sum). */
-export function testMeter(): { meterProvider: MeterProvider; read(): Promise<Map<string, number[]>> } {
-  const meter = createTestMeter();
-  return {
-    meterProvider: meter.meterProvider,
-    async read() {
-      const out = new Map<string, number[]>();
-      for (const [name, points] of await meter.read())
-        out.set(name, points.flatMap((p) => (typeof p.value === 'number' ? [p.value] : [p.value.count, p.value.sum])));
-      return out;
     },
   };
 }

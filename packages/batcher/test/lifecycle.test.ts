@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { createBatcher } from '@otlp-kafka/batcher';
 import { createMemorySink } from '@otlp-kafka/testkit';
-import { callerBatch, testMeter } from './helpers.js';
+import { callerBatch } from './helpers.js';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 
 describe('batcher: lifecycle rules', () => {
   afterEach(() => {
@@ -10,7 +11,7 @@ describe('batcher: lifecycle rules', () => {
   });
 
   it('refuses before start as retryable ERR_NOT_STARTED naming the processor, and sends nothing', async () => {
-    const meter = testMeter();
+    const meter = createTestMeter();
     const sink = createMemorySink();
     await sink.start();
     const p = createBatcher({ name: 'batch/a', timeoutMs: 0, meterProvider: meter.meterProvider })(sink);
@@ -19,7 +20,7 @@ describe('batcher: lifecycle rules', () => {
     expect(refusalOf(out)?.code).toBe('ERR_NOT_STARTED');
     expect(refusalOf(out)?.message).toMatch(/^batch\/a: /);
     expect(sink.callsMade).toBe(0);
-    expect((await meter.read()).get('otelcol_processor_batch_refused_items')).toEqual([3]);
+    expect((await meter.read()).get('otelcol_processor_batch_refused_items')?.map((p) => p.value)).toEqual([3]);
     await p.start();
     expect(outcomeKind(await p.consume(callerBatch('b-', 1).batch))).toBe('ok');
   });

@@ -12,13 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { SIGNALS } from '@otlp-kafka/pdata';
-import {
-  createLoadGenerator,
-  deleteTopic,
-  kafkaBrokers,
-  startOtlpBackend,
-  type OtlpBackend,
-} from '@otlp-kafka/testkit';
+import { createLoadGenerator, startOtlpBackend, type OtlpBackend } from '@otlp-kafka/testkit';
+import { deleteTopic, kafkaBrokers } from '@otlp-kafka/testkit/kafka';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BASE_PORT } from '../../../tools/kafka/harness.mjs';
 import { sendOtlpHttp } from '../src/harness/otlp-http-client.js';

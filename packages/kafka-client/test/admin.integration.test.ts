@@ -1,4 +1,4 @@
-import { deleteTopic, freshTopic, kafkaBrokers } from '@otlp-kafka/testkit';
+import { deleteTopic, freshTopic, kafkaBrokers } from '@otlp-kafka/testkit/kafka';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTopics } from '../src/index.js';

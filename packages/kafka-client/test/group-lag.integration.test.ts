@@ -1,4 +1,4 @@
-import { consumeRaw, deleteTopic, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit';
+import { consumeRaw, deleteTopic, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerCount, groupLag } from '../src/index.js';
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +33,24 @@ async function nativeLoadsDuring(body: string): Promise<{ kafka: string[]; out: 
   return { kafka, out: stdout };
 }
 
+/** Every entry of every workspace package's exports map, as the specifier a user imports. */
+function workspaceEntries(): string[] {
+  const dir = join(ROOT, 'packages');
+  return readdirSync(dir).flatMap((name) => {
+    const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+    return Object.keys(pkg.exports).map((key) => pkg.name + key.slice(1));
+  });
+}
+
 describe('the native Kafka client is loaded lazily', () => {
+  // The unit project imports these (testkit's fakes, /metrics, every component): none may load librdkafka.
+  it('not by importing any entry of any package', async () => {
+    const entries = workspaceEntries();
+    expect(entries).toEqual(expect.arrayContaining(['@otlp-kafka/pdata', '@otlp-kafka/testkit', '@otlp-kafka/testkit/metrics']));
+    const { kafka } = await nativeLoadsDuring(entries.map((e) => `await import(${JSON.stringify(e)});`).join('\n'));
+    expect(kafka).toEqual([]);
+  });
+
   it('not by importing the Kafka packages or testkit, nor by building their components', async () => {
     const { kafka } = await nativeLoadsDuring(`
       const client = await import('@otlp-kafka/kafka-client');

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok, permanent, retryable, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
-import { committedOffsets, consumeRaw, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit';
+import { committedOffsets, consumeRaw, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit/kafka';
 import { createKafkaReceiver, DEAD_LETTER_HEADERS, type KafkaReceiver, type KafkaReceiverOptions } from '../src/index.js';
 import { spanNames, traceRequest } from './helpers/otlp.js';
 

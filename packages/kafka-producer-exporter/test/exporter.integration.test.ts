@@ -1,6 +1,6 @@
 import { outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { decodeRequest, requestFromJson } from '@otlp-kafka/pdata';
-import { consumeRaw, freshTopic, kafkaBrokers, startKafkaCluster, type KafkaCluster } from '@otlp-kafka/testkit';
+import { consumeRaw, freshTopic, kafkaBrokers, startKafkaCluster, type KafkaCluster } from '@otlp-kafka/testkit/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKafkaExporter, type KafkaExporter, type KafkaExporterOptions } from '../src/index.js';
 import { hex, logRecord, logsBatch, span, spansIn, tracesBatch } from './support/data.js';

@@ -1,5 +1,3 @@
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { ok, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
 import { trustedBatch, type Signal } from '@otlp-kafka/pdata';
 
@@ -41,13 +39,4 @@ export function okConsumer(): Consumer & { received: Batch[] } {
       return ok();
     },
   };
-}
-
-/** A real SDK MeterProvider and a way to read a counter's sum per attribute set (0 when never recorded). */
-export function testMeter(): {
-  meterProvider: MeterProvider;
-  sum(name: string, attributes?: Record<string, string>): Promise<number>;
-} {
-  const meter = createTestMeter();
-  return { meterProvider: meter.meterProvider, sum: async (name, attributes) => (await meter.sum(name, attributes)) ?? 0 };
 }

@@ -9,8 +9,8 @@ import {
   retryInfoStatus,
   state,
   statusBytes,
-  testMeter,
 } from './helpers.js';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { freePort, startGrpcServer, startHttpServer } from './servers.js';
 
 const stops: (() => Promise<void>)[] = [];
@@ -43,13 +43,14 @@ async function grpc(...args: Parameters<typeof startGrpcServer>) {
 describe('createOtlpExporter over OTLP/HTTP', () => {
   it('delivers a batch and counts the sent items', async () => {
     const s = await http();
-    const { meterProvider, metrics } = testMeter();
+    const metrics = createTestMeter();
+    const { meterProvider } = metrics;
     const e = await exporter({ endpoint: s.url, meterProvider, name: 'otlphttp/backend' });
     const batch = batchOf('traces', 4);
     expect(outcomeKind(await e.consume(batch))).toBe('ok');
     expect(s.requests).toHaveLength(1);
     expect(s.requests[0]!.body.equals(Buffer.from(batch.bytes))).toBe(true);
-    expect(await metrics.value('otelcol_exporter_sent_spans', { exporter: 'otlphttp/backend' })).toBe(4);
+    expect(await metrics.sum('otelcol_exporter_sent_spans', { exporter: 'otlphttp/backend' })).toBe(4);
   });
 
   it('retries 503 until the backend answers 200', async () => {
@@ -72,7 +73,8 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
 
   it('returns a 200 with partial_success as partial', async () => {
     const s = await http([{ body: partialSuccessBytes(1, 'one dropped') }]);
-    const { meterProvider, metrics } = testMeter();
+    const metrics = createTestMeter();
+    const { meterProvider } = metrics;
     const e = await exporter({ endpoint: s.url, meterProvider });
     const outcome = await e.consume(batchOf('metrics', 3));
     expect(outcome.isOk() && outcome.value).toEqual({
@@ -80,8 +82,8 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
       rejectedItems: 1,
       message: 'one dropped',
     });
-    expect(await metrics.value('otelcol_exporter_sent_metric_points')).toBe(2);
-    expect(await metrics.value('otelcol_exporter_send_failed_metric_points', { outcome: 'partial' })).toBe(1);
+    expect(await metrics.sum('otelcol_exporter_sent_metric_points')).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_send_failed_metric_points', { outcome: 'partial' })).toBe(1);
   });
 
   it('without retries returns 429 as retryable with its Retry-After', async () => {
@@ -161,7 +163,8 @@ describe('createOtlpExporter over OTLP/HTTP', () => {
 describe('createOtlpExporter over OTLP/gRPC', () => {
   it('delivers, retrying UNAVAILABLE', async () => {
     const s = await grpc([{ code: status.UNAVAILABLE }, {}]);
-    const { meterProvider, metrics } = testMeter();
+    const metrics = createTestMeter();
+    const { meterProvider } = metrics;
     const e = await exporter({
       protocol: 'grpc',
       endpoint: `http://${s.address}`,
@@ -172,7 +175,7 @@ describe('createOtlpExporter over OTLP/gRPC', () => {
     expect(outcomeKind(await e.consume(batch))).toBe('ok');
     expect(s.calls).toHaveLength(2);
     expect(s.calls[1]!.body.equals(Buffer.from(batch.bytes))).toBe(true);
-    expect(await metrics.value('otelcol_exporter_sent_spans', { exporter: 'otlp' })).toBe(3);
+    expect(await metrics.sum('otelcol_exporter_sent_spans', { exporter: 'otlp' })).toBe(3);
   });
 
   it('honours RetryInfo on RESOURCE_EXHAUSTED and treats INVALID_ARGUMENT as permanent', async () => {

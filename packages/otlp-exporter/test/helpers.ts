@@ -3,8 +3,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTestMeter, type TestMeter } from '@otlp-kafka/testkit/metrics';
 
 /** Minimal protobuf writing for test requests (length-delimited fields only). */
 function varint(n: number): number[] {
@@ -73,12 +71,6 @@ export async function state(p: Promise<unknown>): Promise<'pending' | 'settled'>
   const marker = Symbol('pending');
   const r = await Promise.race([p, new Promise((res) => setImmediate(() => res(marker)))]);
   return r === marker ? 'pending' : 'settled';
-}
-
-/** A real MeterProvider; `await metrics.value(name, attrs?)` sums the matching data points (undefined if none). */
-export function testMeter(): { meterProvider: MeterProvider; metrics: { value: TestMeter['sum'] } } {
-  const meter = createTestMeter();
-  return { meterProvider: meter.meterProvider, metrics: { value: (name, attributes) => meter.sum(name, attributes) } };
 }
 
 // --- Hand-written OTLP response encodings (independent of pdata's encoder) ---

@@ -1,7 +1,5 @@
 import { request } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { ok, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
 import { jsonToProto, type Signal } from '@otlp-kafka/pdata';
 import { createOtlpReceiver, type OtlpReceiver, type OtlpReceiverOptions } from '../src/index.js';
@@ -131,13 +129,4 @@ export async function startReceiver(
   for (const [signal, consumer] of Object.entries(consumers)) receiver.connect(signal as Signal, consumer);
   await receiver.start();
   return receiver;
-}
-
-/** A real SDK MeterProvider and a way to read a counter's sum per attribute set (0 when never recorded). */
-export function testMeter(): {
-  meterProvider: MeterProvider;
-  sum(name: string, attributes?: Record<string, string>): Promise<number>;
-} {
-  const meter = createTestMeter();
-  return { meterProvider: meter.meterProvider, sum: async (name, attributes) => (await meter.sum(name, attributes)) ?? 0 };
 }

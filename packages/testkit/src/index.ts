@@ -1,14 +1,7 @@
 // @otlp-kafka/testkit: fakes and helpers for testing otlp-kafka pipelines (public API).
-// Explicit named exports only.
+// Explicit named exports only. Pure fakes: nothing here loads the Kafka client or the
+// metrics SDK; those are the subpaths /kafka and /metrics.
 
-// Kafka (real Apache Kafka through the local harness, tools/kafka).
-export { KAFKA_BROKERS_ENV, kafkaBrokers } from './kafka/brokers.js';
-export { committedOffsets, deleteTopic, freshGroup, freshTopic, retryUnknownTopic } from './kafka/topics.js';
-export type { FreshTopicOptions, KafkaTarget } from './kafka/topics.js';
-export { consumeRaw, produceRaw } from './kafka/raw.js';
-export type { ConsumeRawOptions, ConsumedRecord, ProducedRecord, RawMessage } from './kafka/raw.js';
-export { startKafkaCluster } from './kafka/cluster.js';
-export type { KafkaCluster, StartKafkaClusterOptions } from './kafka/cluster.js';
 export { type SinkBehaviour } from './sink-behaviour.js';
 export { createMemorySink, type MemorySink, type MemorySinkOptions, type SinkCall } from './memory-sink.js';
 export {

@@ -1,5 +1,6 @@
 import type { Signal } from '@otlp-kafka/core';
-import { createLoadGenerator, startKafkaCluster, startOtlpBackend } from '@otlp-kafka/testkit';
+import { createLoadGenerator, startOtlpBackend } from '@otlp-kafka/testkit';
+import { startKafkaCluster } from '@otlp-kafka/testkit/kafka';
 import { topicsCommand } from '../commands/topics.js';
 import { startCollectorProcess, type CollectorProcess } from '../harness/collector-process.js';
 import { sendOtlpHttp } from '../harness/otlp-http-client.js';

@@ -5,7 +5,7 @@ import { KafkaReceiverImpl } from '../../src/internal/kafka-receiver.js';
 import { optionsSchema, type KafkaReceiverOptions } from '../../src/options.js';
 import { ControlledConsumer } from './controlled-consumer.js';
 import { FakeDeadLetter, FakeKafka, type FakeConsumer } from './fake-kafka.js';
-import { testMeter } from './metrics.js';
+import { createTestMeter, type TestMeter } from '@otlp-kafka/testkit/metrics';
 import { traceRequest } from './otlp.js';
 
 export const TOPIC = 'otlp-traces';
@@ -16,7 +16,7 @@ export interface Harness {
   readonly receiver: KafkaReceiverImpl;
   readonly sink: ControlledConsumer;
   readonly deadLetter: FakeDeadLetter;
-  readonly meter: ReturnType<typeof testMeter>;
+  readonly meter: TestMeter;
   readonly logs: { level: string; msg: string | undefined; obj: object | string }[];
   /** Produces one traces record whose spans are named by ids; returns its offset. */
   produce(partition: number, ids: readonly string[], headers?: { [k: string]: string | Buffer }[]): number;
@@ -43,7 +43,7 @@ export async function setup(
   vi.useFakeTimers({ now: 0 });
   const kafka = new FakeKafka();
   const deadLetter = new FakeDeadLetter();
-  const meter = testMeter(temporality);
+  const meter = createTestMeter({ temporality });
   const logs: Harness['logs'] = [];
   const log = (level: string) => (obj: object | string, msg?: string) => logs.push({ level, obj, msg });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

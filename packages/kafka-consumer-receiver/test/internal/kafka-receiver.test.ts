@@ -187,7 +187,7 @@ describe('lag', () => {
       { topic: TOPIC, partition: 1, highWatermark: 1, committedOffset: undefined, lag: undefined },
     ]);
     await vi.advanceTimersByTimeAsync(1000);
-    const points = await h.meter.points('otelcol_kafka_receiver_offset_lag');
+    const points = (await h.meter.read()).get('otelcol_kafka_receiver_offset_lag');
     expect(points).toEqual([{ attributes: { group: 'otel-collector', topic: TOPIC, partition: 0 }, value: 6 }]);
   });
 });

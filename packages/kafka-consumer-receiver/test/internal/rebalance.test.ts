@@ -142,10 +142,10 @@ describe('rebalance', () => {
     h.produce(1, ['b']);
     await until(() => h!.committed(0) === 1 && h!.committed(1) === 1);
     await vi.advanceTimersByTimeAsync(1000);
-    expect((await h.meter.points('otelcol_kafka_receiver_offset_lag')).map((x) => x.attributes.partition).sort()).toEqual([0, 1]);
+    expect((await h.meter.read()).get('otelcol_kafka_receiver_offset_lag')?.map((x) => x.attributes.partition).sort()).toEqual([0, 1]);
     h.consumer.groupRevokes(TOPIC, [1]);
     await until(() => h!.consumer.ofType('unassign').length === 1);
-    expect((await h.meter.points('otelcol_kafka_receiver_offset_lag')).map((x) => x.attributes.partition)).toEqual([0]);
+    expect((await h.meter.read()).get('otelcol_kafka_receiver_offset_lag')?.map((x) => x.attributes.partition)).toEqual([0]);
     expect((await h.receiver.lag()).map((l) => l.partition)).toEqual([0]);
   });
 });

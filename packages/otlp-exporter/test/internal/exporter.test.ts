@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OtlpExporterImpl } from '../../src/internal/exporter.js';
 import type { AttemptResult, Prepared, Transport } from '../../src/internal/transport.js';
 import { resolveOptions, type OtlpExporterOptions } from '../../src/options.js';
-import { batchOf, state, testMeter } from '../helpers.js';
+import { batchOf, state } from '../helpers.js';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 
 const OK: AttemptResult = { kind: 'ok', rejectedItems: 0, message: '' };
 const UNAVAILABLE: AttemptResult = {
@@ -58,7 +59,8 @@ class FakeTransport implements Transport {
 
 async function setup(options: OtlpExporterOptions = {}) {
   const transport = new FakeTransport();
-  const { meterProvider, metrics } = testMeter();
+  const metrics = createTestMeter();
+  const { meterProvider } = metrics;
   const exporter = new OtlpExporterImpl(
     resolveOptions({ retryOnFailure: { randomizationFactor: 0 }, ...options }),
     { meterProvider },
@@ -128,9 +130,9 @@ describe('OtlpExporterImpl', () => {
     expect(exporter.queueSize).toBe(2);
     const refused = await exporter.consume(batchOf('traces', 2));
     expect(refused.isErr() && refused.error.kind).toBe('backpressure');
-    expect(await metrics.value('otelcol_exporter_enqueue_failed_spans', { exporter: 'otlphttp' })).toBe(2);
-    expect(await metrics.value('otelcol_exporter_queue_size')).toBe(2);
-    expect(await metrics.value('otelcol_exporter_queue_capacity')).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_enqueue_failed_spans', { exporter: 'otlphttp' })).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_queue_size')).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_queue_capacity')).toBe(2);
     transport.auto = () => OK;
     transport.calls[0]!.answer(OK);
     expect((await Promise.all(accepted)).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
@@ -174,16 +176,16 @@ describe('OtlpExporterImpl', () => {
       rejectedItems: 2,
       message: 'two spans too old',
     });
-    expect(await metrics.value('otelcol_exporter_sent_spans', { exporter: 'otlphttp' })).toBe(3);
-    expect(await metrics.value('otelcol_exporter_send_failed_spans', { outcome: 'partial' })).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_sent_spans', { exporter: 'otlphttp' })).toBe(3);
+    expect(await metrics.sum('otelcol_exporter_send_failed_spans', { outcome: 'partial' })).toBe(2);
   });
 
   it('treats a warning without rejected items as success', async () => {
     const { exporter, transport, metrics } = await setup();
     transport.auto = () => ({ kind: 'ok', rejectedItems: 0, message: 'deprecated field' });
     expect(outcomeKind(await exporter.consume(batchOf('logs', 3)))).toBe('ok');
-    expect(await metrics.value('otelcol_exporter_sent_log_records')).toBe(3);
-    expect(await metrics.value('otelcol_exporter_send_failed_log_records')).toBeUndefined();
+    expect(await metrics.sum('otelcol_exporter_sent_log_records')).toBe(3);
+    expect(await metrics.sum('otelcol_exporter_send_failed_log_records')).toBeUndefined();
   });
 
   it('returns a permanent failure without retrying and counts it', async () => {
@@ -195,7 +197,7 @@ describe('OtlpExporterImpl', () => {
     const outcome = await exporter.consume(batchOf('metrics', 4));
     expect(outcome.isErr() && outcome.error.kind).toBe('permanent');
     expect(transport.calls).toHaveLength(1);
-    expect(await metrics.value('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(
+    expect(await metrics.sum('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(
       4,
     );
   });
@@ -225,8 +227,8 @@ describe('OtlpExporterImpl', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(outcomeKind(await pending)).toBe('ok');
     expect(transport.calls).toHaveLength(2);
-    expect(await metrics.value('otelcol_exporter_sent_spans')).toBe(2);
-    expect(await metrics.value('otelcol_exporter_send_failed_spans')).toBeUndefined();
+    expect(await metrics.sum('otelcol_exporter_sent_spans')).toBe(2);
+    expect(await metrics.sum('otelcol_exporter_send_failed_spans')).toBeUndefined();
   });
 
   it('gives the data back as retryable, never permanent, after maxElapsedMs', async () => {
@@ -241,7 +243,7 @@ describe('OtlpExporterImpl', () => {
     expect(outcome.isErr() && outcome.error.kind).toBe('retryable');
     expect(refusalOf(outcome)?.code).toBe('ERR_OTLP_RETRIES_EXHAUSTED');
     expect(transport.calls).toHaveLength(3); // 0, 5000, 12500; the next wait would end at 23750
-    expect(await metrics.value('otelcol_exporter_send_failed_log_records', { outcome: 'retryable' })).toBe(3);
+    expect(await metrics.sum('otelcol_exporter_send_failed_log_records', { outcome: 'retryable' })).toBe(3);
   });
 
   it('shutdown stops intake, sends what is queued, cuts pending retries short, then closes', async () => {

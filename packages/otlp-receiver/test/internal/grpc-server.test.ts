@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { peerAddress } from '../../src/internal/grpc-server.js';
 import type { OtlpReceiver, OtlpReceiverOptions } from '../../src/index.js';
 import { grpcClient } from '../grpc-client.js';
-import { fakeConsumer, protoRequest, startReceiver, testMeter } from '../helpers.js';
+import { fakeConsumer, protoRequest, startReceiver } from '../helpers.js';
+import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 
 let receiver: OtlpReceiver | undefined;
 let client: ReturnType<typeof grpcClient> | undefined;
@@ -171,7 +172,7 @@ describe('OTLP/gRPC limits, compression, metadata', () => {
   });
 
   it('counts items by transport grpc', async () => {
-    const telemetry = testMeter();
+    const telemetry = createTestMeter();
     const { client } = await grpcOnly(() => ok(), { meterProvider: telemetry.meterProvider });
     await client.export('traces', protoRequest('traces', 7));
     await client.export('metrics', protoRequest('metrics', 2));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { freshGroup, kafkaBrokers, KAFKA_BROKERS_ENV } from '@otlp-kafka/testkit';
+import { freshGroup, kafkaBrokers, KAFKA_BROKERS_ENV } from '@otlp-kafka/testkit/kafka';
 import { uniqueName } from '../../src/kafka/topics.js';
 
 describe('uniqueName / freshGroup', () => {
