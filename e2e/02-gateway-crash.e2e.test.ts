@@ -27,7 +27,9 @@ scenario(
       const signal = await stack.proc('gateway').kill();
       // Records a crashed gateway could have dispatched end at the partitions' ends now.
       await windows.close();
-      log(`gateway SIGKILLed (${signal}) with ${inFlight} records in flight; ${deliveredAtKill} items delivered so far`);
+      log(
+        `gateway SIGKILLed (${signal}) with ${inFlight} records in flight; ${deliveredAtKill} items delivered so far`,
+      );
       check(`crash ${i}: the gateway had records in flight when killed (${inFlight})`, inFlight > 0);
       await sleep(pick(8_000, 5_000));
       await stack.startGateway();
@@ -43,8 +45,15 @@ scenario(
     const codes = await stack.stopAll();
     // A gateway crash is behind Kafka: the agent answers as always, so a stock SDK loses nothing.
     check(`the SDK at its defaults lost nothing (${stock.summary})`, lostNothing(stock));
-    check(`graceful shutdown at the end (${JSON.stringify(codes)})`, Object.values(codes).every((c) => c === 0));
+    check(
+      `graceful shutdown at the end (${JSON.stringify(codes)})`,
+      Object.values(codes).every((c) => c === 0),
+    );
     note(`client answers: ${formatAnswers(report.answers)}`);
-    return { acked, inFlight: union(await windows.ids(), report.retried, stock.inFlight), clientGaveUp: report.gaveUp.length + stock.report.failed.length };
+    return {
+      acked,
+      inFlight: union(await windows.ids(), report.retried, stock.inFlight),
+      clientGaveUp: report.gaveUp.length + stock.report.failed.length,
+    };
   },
 );

@@ -9,12 +9,22 @@ import { scenario } from './lib/scenario.js';
 const RETRYABLE_ANSWERS = new Set(['200', '429', '502', '503', '504', 'timeout', 'refused']);
 
 scenario(
-  { id: '06', name: 'Kafka entirely down under the agent', fast: true, stack: { agent: { kafkaTimeout: '5s' } } },
+  {
+    id: '06',
+    name: 'Kafka entirely down under the agent',
+    fast: true,
+    stack: { agent: { kafkaTimeout: '5s' } },
+  },
   async ({ stack, load, log, check, note }) => {
     await stack.startGateway();
     await stack.startAgent();
     const windows = faultWindows(stack.brokers, stack.names);
-    const traffic = load({ target: () => stack.agentUrl(), requestsPerSecond: 10, seed: 6006, deadlineMs: 300_000 });
+    const traffic = load({
+      target: () => stack.agentUrl(),
+      requestsPerSecond: 10,
+      seed: 6006,
+      deadlineMs: 300_000,
+    });
     await sleep(pick(12_000, 8_000));
 
     await windows.open();
@@ -23,7 +33,9 @@ scenario(
     const downAt = Date.now();
     log('all three brokers SIGKILLed');
     await sleep(pick(30_000, 20_000));
-    const answersDuring = Object.fromEntries(Object.entries(traffic.answers).map(([k, v]) => [k, v - (answersBefore[k] ?? 0)]));
+    const answersDuring = Object.fromEntries(
+      Object.entries(traffic.answers).map(([k, v]) => [k, v - (answersBefore[k] ?? 0)]),
+    );
     const ackedAtRestart = traffic.acked.size;
     const t = Date.now();
     await stack.cluster.restartAll();
@@ -38,11 +50,24 @@ scenario(
     log(`drained (${missing.length} missing)`);
     const codes = await stack.stopAll();
     const nonRetryable = Object.keys(report.answers).filter((a) => !RETRYABLE_ANSWERS.has(a));
-    check(`clients got retryable answers while Kafka was down (${formatAnswers(answersDuring)})`, Object.entries(answersDuring).some(([k, v]) => k !== '200' && v > 0));
-    check(`no answer told a client to drop its data (${nonRetryable.join(' ') || 'none'})`, nonRetryable.length === 0);
+    check(
+      `clients got retryable answers while Kafka was down (${formatAnswers(answersDuring)})`,
+      Object.entries(answersDuring).some(([k, v]) => k !== '200' && v > 0),
+    );
+    check(
+      `no answer told a client to drop its data (${nonRetryable.join(' ') || 'none'})`,
+      nonRetryable.length === 0,
+    );
     check(`no request given up by the client (${report.gaveUp.length} items)`, report.gaveUp.length === 0);
-    check(`graceful shutdown (${JSON.stringify(codes)})`, Object.values(codes).every((c) => c === 0));
+    check(
+      `graceful shutdown (${JSON.stringify(codes)})`,
+      Object.values(codes).every((c) => c === 0),
+    );
     note(`client answers: ${formatAnswers(report.answers)}`);
-    return { acked: report.acked, inFlight: union(await windows.ids(), report.retried), clientGaveUp: report.gaveUp.length };
+    return {
+      acked: report.acked,
+      inFlight: union(await windows.ids(), report.retried),
+      clientGaveUp: report.gaveUp.length,
+    };
   },
 );

@@ -12,11 +12,17 @@ import { scrape } from './lib/observe.js';
 import { scenario } from './lib/scenario.js';
 import { lostNothing, startAtDefaults } from './lib/sdk-defaults.js';
 
-const header = (headers: ReadonlyArray<readonly [string, Buffer]>, name: string) => headers.find(([k]) => k === name)?.[1].toString();
+const header = (headers: ReadonlyArray<readonly [string, Buffer]>, name: string) =>
+  headers.find(([k]) => k === name)?.[1].toString();
 
 /** Records no OTLP decoder accepts: bad wire types, OTLP/JSON in a protobuf topic, a request cut short. */
 function poisonValues(signal: Signal): Buffer[] {
-  const valid = createLoadGenerator({ signals: { [signal]: 1 }, itemsPerRequest: 20, seed: 8008, idPrefix: 'poison-' }).next(signal).bytes;
+  const valid = createLoadGenerator({
+    signals: { [signal]: 1 },
+    itemsPerRequest: 20,
+    seed: 8008,
+    idPrefix: 'poison-',
+  }).next(signal).bytes;
   return [
     Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]),
     Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[]}]}]}'),
@@ -25,7 +31,12 @@ function poisonValues(signal: Signal): Buffer[] {
 }
 
 scenario(
-  { id: '08', name: 'poison records mixed in: dead-lettered, flow continues', fast: true, stack: { gateway: { deadLetter: true } } },
+  {
+    id: '08',
+    name: 'poison records mixed in: dead-lettered, flow continues',
+    fast: true,
+    stack: { gateway: { deadLetter: true } },
+  },
   async ({ stack, load, log, check, note }) => {
     await stack.startGateway();
     await stack.startAgent();
@@ -37,9 +48,18 @@ scenario(
     const poison: { topic: string; partition: number; offset: number; value: Buffer }[] = [];
     for (const s of SIGNALS) {
       const values = poisonValues(s);
-      const messages = Array.from({ length: 6 }, (_, p) => values.map((value) => ({ value, partition: p }))).flat();
+      const messages = Array.from({ length: 6 }, (_, p) =>
+        values.map((value) => ({ value, partition: p })),
+      ).flat();
       const produced = await produceRaw(stack.names.topics[s], messages, { brokers: stack.brokers });
-      produced.forEach((r, i) => poison.push({ topic: stack.names.topics[s], partition: r.partition, offset: r.offset, value: messages[i]!.value }));
+      produced.forEach((r, i) =>
+        poison.push({
+          topic: stack.names.topics[s],
+          partition: r.partition,
+          offset: r.offset,
+          value: messages[i]!.value,
+        }),
+      );
     }
     const deliveredAtPoison = stack.backend.sink.uniqueItems;
     log(`${poison.length} poison records produced`);
@@ -54,7 +74,11 @@ scenario(
     const stock = await sdk.finish();
     const acked = union(report.acked, stock.acked);
     // Poison plus at least one refused record; a refused record is dead-lettered before its offset commits.
-    await waitFor(async () => (await readTopic(stack.brokers, stack.names.deadLetter)).length > poison.length, 60_000, 2000);
+    await waitFor(
+      async () => (await readTopic(stack.brokers, stack.names.deadLetter)).length > poison.length,
+      60_000,
+      2000,
+    );
     const dead = await readTopic(stack.brokers, stack.names.deadLetter);
     const deadLettered = new Set<string>();
     let refusedRecords = 0;
@@ -67,28 +91,59 @@ scenario(
         for (const id of ids) deadLettered.add(id);
       }
     }
-    const missing = await drain(stack.backend, [...acked].filter((id) => !deadLettered.has(id)), 180_000);
+    const missing = await drain(
+      stack.backend,
+      [...acked].filter((id) => !deadLettered.has(id)),
+      180_000,
+    );
     log(`drained (${missing.length} missing)`);
     const m = await scrape(stack.metricsPort('gateway'));
     const codes = await stack.stopAll();
 
-    const dlqByOrigin = new Map(dead.map((d) => [`${header(d.headers, 'otlp-kafka-source-topic')}/${header(d.headers, 'otlp-kafka-source-partition')}/${header(d.headers, 'otlp-kafka-source-offset')}`, d]));
+    const dlqByOrigin = new Map(
+      dead.map((d) => [
+        `${header(d.headers, 'otlp-kafka-source-topic')}/${header(d.headers, 'otlp-kafka-source-partition')}/${header(d.headers, 'otlp-kafka-source-offset')}`,
+        d,
+      ]),
+    );
     const notDeadLettered = poison.filter((p) => {
       const d = dlqByOrigin.get(`${p.topic}/${p.partition}/${p.offset}`);
       return !d || !d.value?.equals(p.value);
     });
-    check(`all ${poison.length} poison records are in the dead-letter topic, unchanged, with their origin`, notDeadLettered.length === 0);
-    check(`the flow continued past the poison (${deliveredAtPoison} → ${stack.backend.sink.uniqueItems} items delivered)`, stack.backend.sink.uniqueItems > deliveredAtPoison);
-    check(`the backend's permanent refusal dead-lettered ${refusedRecords} records (${deadLettered.size} items) instead of dropping them`, refusedRecords > 0);
+    check(
+      `all ${poison.length} poison records are in the dead-letter topic, unchanged, with their origin`,
+      notDeadLettered.length === 0,
+    );
+    check(
+      `the flow continued past the poison (${deliveredAtPoison} → ${stack.backend.sink.uniqueItems} items delivered)`,
+      stack.backend.sink.uniqueItems > deliveredAtPoison,
+    );
+    check(
+      `the backend's permanent refusal dead-lettered ${refusedRecords} records (${deadLettered.size} items) instead of dropping them`,
+      refusedRecords > 0,
+    );
     const undelivered = [...deadLettered].filter((id) => stack.backend.sink.count(id) === 0).length;
     const counted = m.get('otelcol_kafka_receiver_dead_lettered_messages') ?? 0;
-    check(`the gateway counted every dead letter (otelcol_kafka_receiver_dead_lettered_messages ${counted}, topic ${dead.length})`, counted === dead.length);
-    note(`dead-letter topic: ${dead.length} records (${poison.length} poison + ${refusedRecords} refused); ${undelivered} of the refused items never reached the backend`);
+    check(
+      `the gateway counted every dead letter (otelcol_kafka_receiver_dead_lettered_messages ${counted}, topic ${dead.length})`,
+      counted === dead.length,
+    );
+    note(
+      `dead-letter topic: ${dead.length} records (${poison.length} poison + ${refusedRecords} refused); ${undelivered} of the refused items never reached the backend`,
+    );
     // Poison and refusals are behind Kafka: the agent answers as always, so a stock SDK loses nothing.
     check(`the SDK at its defaults lost nothing (${stock.summary})`, lostNothing(stock));
-    check(`graceful shutdown (${JSON.stringify(codes)})`, Object.values(codes).every((c) => c === 0));
+    check(
+      `graceful shutdown (${JSON.stringify(codes)})`,
+      Object.values(codes).every((c) => c === 0),
+    );
     note(`client answers: ${formatAnswers(report.answers)}`);
     note(`backend answers: ${formatAnswers(stack.backend.statuses)}`);
-    return { acked, inFlight: union(report.retried, stock.inFlight), clientGaveUp: report.gaveUp.length + stock.report.failed.length, deadLettered };
+    return {
+      acked,
+      inFlight: union(report.retried, stock.inFlight),
+      clientGaveUp: report.gaveUp.length + stock.report.failed.length,
+      deadLettered,
+    };
   },
 );

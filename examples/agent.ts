@@ -18,13 +18,20 @@ for (const r of await ensureTopics({
     topic,
     partitions: signal === 'logs' ? 24 : 12,
     replicationFactor: Math.min(3, brokers.length),
-    config: { 'retention.ms': '86400000', 'retention.bytes': signal === 'logs' ? '21474836480' : '10737418240', 'max.message.bytes': '10000000' },
+    config: {
+      'retention.ms': '86400000',
+      'retention.bytes': signal === 'logs' ? '21474836480' : '10737418240',
+      'max.message.bytes': '10000000',
+    },
   })),
 })) {
   if (r.isErr()) throw r.error;
 }
 
-const receiver = createOtlpReceiver({ grpc: { endpoint: '127.0.0.1:4317' }, http: { endpoint: '127.0.0.1:4318' } });
+const receiver = createOtlpReceiver({
+  grpc: { endpoint: '127.0.0.1:4317' },
+  http: { endpoint: '127.0.0.1:4318' },
+});
 // One memory limiter shared by the three pipelines, as in the Collector.
 const memoryLimiter = createMemoryLimiter({ checkIntervalMs: 1000, limitMib: 512, spikeLimitMib: 128 });
 const resource = createResourceProcessor({
@@ -45,14 +52,22 @@ const pipeline = createPipeline({
         brokers,
         topic: topics[signal],
         encoding: 'otlp_proto',
-        producer: { compression: 'snappy', maxMessageBytes: 10_000_000, flushMaxMessages: 500, requiredAcks: -1 },
+        producer: {
+          compression: 'snappy',
+          maxMessageBytes: 10_000_000,
+          flushMaxMessages: 500,
+          requiredAcks: -1,
+        },
       }),
     ],
   })),
 });
 
 await pipeline.start();
-console.log('agent ready: OTLP on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP) -> Kafka', brokers.join(','));
+console.log(
+  'agent ready: OTLP on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP) -> Kafka',
+  brokers.join(','),
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // Shutdown stops intake, flushes the batcher and waits for Kafka's acknowledgements.

@@ -18,7 +18,9 @@ const backends: Record<Signal, string> = {
 };
 
 const memoryLimiter = createMemoryLimiter({ checkIntervalMs: 1000, limitMib: 2048, spikeLimitMib: 512 });
-const resource = createResourceProcessor({ attributes: [{ key: 'collector.tier', value: 'gateway', action: 'upsert' }] });
+const resource = createResourceProcessor({
+  attributes: [{ key: 'collector.tier', value: 'gateway', action: 'upsert' }],
+});
 const batch = createBatcher({ sendBatchSize: 2048, timeoutMs: 10_000 });
 
 const pipeline = createPipeline({
@@ -42,7 +44,12 @@ const pipeline = createPipeline({
         protocol: 'grpc',
         endpoint: backends[signal],
         tls: { insecure: true },
-        retryOnFailure: { enabled: true, initialIntervalMs: 5000, maxIntervalMs: 60_000, maxElapsedMs: 300_000 },
+        retryOnFailure: {
+          enabled: true,
+          initialIntervalMs: 5000,
+          maxIntervalMs: 60_000,
+          maxElapsedMs: 300_000,
+        },
         sendingQueue: { enabled: true, numConsumers: 10, queueSize: 5000 },
       }),
     ],

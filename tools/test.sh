@@ -10,6 +10,8 @@ bash tools/setup.sh # installs and builds (tsc -b)
 echo "== type-check the tests"
 npx tsc -p tsconfig.tests.json
 echo "== lint"
+# Formatting of code and JSON (.prettierignore keeps prose and the seed YAML as written).
+npx prettier --check --log-level warn .
 npx eslint --max-warnings=0 packages
 # Unused files, exports and dependencies, and imports of undeclared ones (knip.jsonc).
 npx knip --no-progress

@@ -5,12 +5,23 @@ import { countItems } from '@otlp-kafka/pdata';
 import { freshGroup } from '@otlp-kafka/testkit/kafka';
 
 const connect = (client: { connect(o: object, cb: (err: unknown) => void): void }): Promise<void> =>
-  new Promise((resolve, reject) => client.connect({ timeout: 30_000 }, (err) => (err ? reject(err as Error) : resolve())));
+  new Promise((resolve, reject) =>
+    client.connect({ timeout: 30_000 }, (err) => (err ? reject(err as Error) : resolve())),
+  );
 
 /** Every record value of the topic (all partitions, offset 0 to the high watermark) and their span count. */
-export async function readBack(brokers: string, topic: string, partitions: number): Promise<{ values: Buffer[]; spans: number }> {
+export async function readBack(
+  brokers: string,
+  topic: string,
+  partitions: number,
+): Promise<{ values: Buffer[]; spans: number }> {
   const consumer = new RdKafka.KafkaConsumer(
-    { 'bootstrap.servers': brokers, 'group.id': freshGroup('bench-readback'), 'enable.auto.commit': false, log_level: 3 },
+    {
+      'bootstrap.servers': brokers,
+      'group.id': freshGroup('bench-readback'),
+      'enable.auto.commit': false,
+      log_level: 3,
+    },
     { 'auto.offset.reset': 'earliest' },
   );
   await connect(consumer);
@@ -29,7 +40,8 @@ export async function readBack(brokers: string, topic: string, partitions: numbe
     let spans = 0;
     const deadline = Date.now() + 120_000;
     while (values.length < total) {
-      if (Date.now() > deadline) throw new Error(`read back ${values.length} of ${total} records of ${topic}`);
+      if (Date.now() > deadline)
+        throw new Error(`read back ${values.length} of ${total} records of ${topic}`);
       const batch = await new Promise<RdKafka.Message[]>((resolve, reject) =>
         consumer.consume(1000, (err, msgs) => (err ? reject(err) : resolve(msgs))),
       );

@@ -30,7 +30,10 @@ export interface RunResult {
   readonly latencyMs: { p50: number; p99: number; max: number };
 }
 
-export type ChildMessage = { type: 'ready'; poolBytes: number } | { type: 'done'; result: RunResult } | { type: 'failed'; error: string };
+export type ChildMessage =
+  | { type: 'ready'; poolBytes: number }
+  | { type: 'done'; result: RunResult }
+  | { type: 'failed'; error: string };
 
 const send = (m: ChildMessage): void => {
   process.send?.(m);
@@ -55,7 +58,11 @@ function prepare(config: ClientConfig): { bodies: Buffer[]; spans: number[] } {
 
 async function run(req: RunRequest, bodies: readonly Buffer[], spans: readonly number[]): Promise<RunResult> {
   const url = new URL(req.url);
-  const pool = new Pool(url.origin, { connections: req.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+  const pool = new Pool(url.origin, {
+    connections: req.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+  });
   const latencies: number[] = [];
   const refused: Record<string, number> = {};
   let next = 0;
@@ -93,8 +100,16 @@ async function run(req: RunRequest, bodies: readonly Buffer[], spans: readonly n
   const elapsedMs = performance.now() - t0;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { okRequests, okSpans, okBytes, refused, elapsedMs, latencyMs: { p50: q(0.5), p99: q(0.99), max: q(1) } };
+  const q = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  return {
+    okRequests,
+    okSpans,
+    okBytes,
+    refused,
+    elapsedMs,
+    latencyMs: { p50: q(0.5), p99: q(0.99), max: q(1) },
+  };
 }
 
 const config = JSON.parse(process.env.BENCH_CLIENT_CONFIG ?? '{}') as ClientConfig;

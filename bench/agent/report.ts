@@ -40,14 +40,27 @@ const fmt = (n: number, digits = 0): string =>
 export function renderTable(header: readonly string[], lines: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const row = (cells: readonly string[]): string =>
-    '| ' + widths.map((w, i) => (i === 0 ? (cells[i] ?? '').padEnd(w) : (cells[i] ?? '').padStart(w))).join(' | ') + ' |';
-  const rule = '|' + widths.map((w, i) => (i === 0 ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|';
+    '| ' +
+    widths.map((w, i) => (i === 0 ? (cells[i] ?? '').padEnd(w) : (cells[i] ?? '').padStart(w))).join(' | ') +
+    ' |';
+  const rule =
+    '|' + widths.map((w, i) => (i === 0 ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [row(header), rule, ...lines.map(row)].join('\n');
 }
 
 /** Every measured phase, one line each. */
 export function printRows(title: string, rows: readonly Row[]): void {
-  const header = ['run', 'spans', 'messages', 'MB', 'wall s', 'spans/s', 'CPU s', 'CPU-s / 1M spans', 'CPU % of 1 core'];
+  const header = [
+    'run',
+    'spans',
+    'messages',
+    'MB',
+    'wall s',
+    'spans/s',
+    'CPU s',
+    'CPU-s / 1M spans',
+    'CPU % of 1 core',
+  ];
   const lines = rows.map((r) => [
     r.name,
     fmt(r.spans),
@@ -77,7 +90,11 @@ export function printSummary(title: string, subject: readonly Row[], baseline: r
   const lines = [
     [name(subject), fmt(s.rate), fmt(s.cpu, 2)],
     [name(baseline), fmt(b.rate), fmt(b.cpu, 2)],
-    [`ratio ${name(subject)} / ${name(baseline)}`, fmt(s.rate / b.rate, 2) + 'x', fmt(s.cpu / b.cpu, 2) + 'x'],
+    [
+      `ratio ${name(subject)} / ${name(baseline)}`,
+      fmt(s.rate / b.rate, 2) + 'x',
+      fmt(s.cpu / b.cpu, 2) + 'x',
+    ],
   ];
   console.log(`\n${title}\n\n${renderTable(header, lines)}`);
 }

@@ -53,12 +53,22 @@ function agent(topic: string): { pipeline: Pipeline; url: () => string } {
   const receiver = createOtlpReceiver({ http: { endpoint: '127.0.0.1:0' }, grpc: false });
   const exporter = createKafkaExporter({ brokers: CONFIG.brokers.split(','), topic, ...CONFIG.exporter });
   const pipeline = createPipeline({
-    pipelines: [{ signal: 'traces', receivers: [receiver], processors: [createBatcher(CONFIG.batcher)], exporters: [exporter] }],
+    pipelines: [
+      {
+        signal: 'traces',
+        receivers: [receiver],
+        processors: [createBatcher(CONFIG.batcher)],
+        exporters: [exporter],
+      },
+    ],
   });
   return { pipeline, url: () => `${receiver.httpUrl!}/v1/traces` };
 }
 
-function startClient(): Promise<{ child: ChildProcess; run: (r: Omit<RunRequest, 'type'>) => Promise<RunResult> }> {
+function startClient(): Promise<{
+  child: ChildProcess;
+  run: (r: Omit<RunRequest, 'type'>) => Promise<RunResult>;
+}> {
   const config: ClientConfig = {
     spansPerRequest: CONFIG.spansPerRequest,
     poolSize: CONFIG.poolSize,
@@ -107,14 +117,20 @@ async function round(
   const measured = agent(agentTopic);
   await measured.pipeline.start();
   const sw = stopwatch();
-  const r = await client.run({ url: measured.url(), concurrency: CONFIG.concurrency, durationMs: CONFIG.durationMs, maxRequests });
+  const r = await client.run({
+    url: measured.url(),
+    concurrency: CONFIG.concurrency,
+    durationMs: CONFIG.durationMs,
+    maxRequests,
+  });
   const agentCost = sw.read();
   await measured.pipeline.shutdown();
   console.log(`round ${i} agent: ${describe(r)}`);
 
   // The records the agent wrote, produced again by bare librdkafka: same count, same sizes.
   const written = await readBack(CONFIG.brokers, agentTopic, CONFIG.partitions);
-  if (written.spans !== r.okSpans) console.log(`WARNING: ${written.spans} spans in Kafka, ${r.okSpans} acknowledged to the client`);
+  if (written.spans !== r.okSpans)
+    console.log(`WARNING: ${written.spans} spans in Kafka, ${r.okSpans} acknowledged to the client`);
   const bytes = written.values.reduce((a, v) => a + v.length, 0);
   const producer = await rawProducer(CONFIG.brokers);
   await producer.produceAll(rawTopic, written.values.slice(0, 50)); // connection and code warm, not measured
@@ -123,8 +139,20 @@ async function round(
   const rawCost = rawSw.read();
   await producer.close();
   return {
-    agentRow: { name: `agent pipeline #${i}`, spans: r.okSpans, messages: written.values.length, bytes, ...agentCost },
-    rawRow: { name: `raw librdkafka produce #${i}`, spans: written.spans, messages: written.values.length, bytes, ...rawCost },
+    agentRow: {
+      name: `agent pipeline #${i}`,
+      spans: r.okSpans,
+      messages: written.values.length,
+      bytes,
+      ...agentCost,
+    },
+    rawRow: {
+      name: `raw librdkafka produce #${i}`,
+      spans: written.spans,
+      messages: written.values.length,
+      bytes,
+      ...rawCost,
+    },
   };
 }
 
@@ -140,7 +168,9 @@ async function main(): Promise<void> {
   };
   const drop = async (): Promise<void> => {
     for (const t of topics) {
-      await deleteTopic(t, { brokers: CONFIG.brokers }).catch((e: unknown) => console.error(`could not delete ${t}: ${String(e)}`));
+      await deleteTopic(t, { brokers: CONFIG.brokers }).catch((e: unknown) =>
+        console.error(`could not delete ${t}: ${String(e)}`),
+      );
       topics.delete(t);
     }
   };
@@ -150,7 +180,12 @@ async function main(): Promise<void> {
     // Warm-up: same code paths, its own topic and pipeline, not measured.
     const warm = agent(await fresh('bench-agent-warm'));
     await warm.pipeline.start();
-    const w = await client.run({ url: warm.url(), concurrency: CONFIG.concurrency, durationMs: CONFIG.warmupMs, maxRequests: Number.MAX_SAFE_INTEGER });
+    const w = await client.run({
+      url: warm.url(),
+      concurrency: CONFIG.concurrency,
+      durationMs: CONFIG.warmupMs,
+      maxRequests: Number.MAX_SAFE_INTEGER,
+    });
     await warm.pipeline.shutdown();
     console.log(`warm-up: ${describe(w)}`);
     await drop();
@@ -167,7 +202,10 @@ async function main(): Promise<void> {
     const setup =
       `${CONFIG.concurrency} clients x ${CONFIG.spansPerRequest} spans/request, ${CONFIG.partitions} partitions, ` +
       `component defaults (batch 8192 spans / 200 ms, acks=all, idempotent)${overrides === '{"batcher":{},"exporter":{}}' ? '' : ` except ${overrides}`}`;
-    printRows(`agent rounds (${setup})`, agentRows.flatMap((a, i) => [a, rawRows[i]!]));
+    printRows(
+      `agent rounds (${setup})`,
+      agentRows.flatMap((a, i) => [a, rawRows[i]!]),
+    );
     printSummary('agent summary', agentRows, rawRows);
     console.log(`\nmachine after: ${machineNote()}`);
   } finally {
@@ -178,6 +216,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
-  console.error(`(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`);
+  console.error(
+    `(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`,
+  );
   process.exitCode = 1;
 });

@@ -4,7 +4,13 @@ import { freshGroup, produceRaw } from '@otlp-kafka/testkit/kafka';
 import { stopwatch, type Stopwatch } from '../agent/report.js';
 
 /** `count` records cycling through `values`, spread evenly over the partitions (acks=all, idempotent). */
-export async function prefill(brokers: string, topic: string, values: readonly Buffer[], count: number, partitions: number): Promise<void> {
+export async function prefill(
+  brokers: string,
+  topic: string,
+  values: readonly Buffer[],
+  count: number,
+  partitions: number,
+): Promise<void> {
   const chunk = 500; // bounds produceRaw's bookkeeping
   for (let from = 0; from < count; from += chunk) {
     const messages = Array.from({ length: Math.min(chunk, count - from) }, (_, k) => ({
@@ -28,7 +34,12 @@ export interface RawConsumeResult {
  * nothing with them: the fetch settings, poll size and poll mode of the kafka-consumer-receiver's
  * defaults, no commits. Timed from the first record received to the last.
  */
-export async function rawConsume(brokers: string, topic: string, expected: number, timeoutMs = 120_000): Promise<RawConsumeResult> {
+export async function rawConsume(
+  brokers: string,
+  topic: string,
+  expected: number,
+  timeoutMs = 120_000,
+): Promise<RawConsumeResult> {
   const consumer = new RdKafka.KafkaConsumer(
     {
       'bootstrap.servers': brokers,
@@ -46,17 +57,22 @@ export async function rawConsume(brokers: string, topic: string, expected: numbe
     },
     { 'auto.offset.reset': 'earliest' },
   );
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+  );
   try {
     consumer.setDefaultConsumeTimeout(100);
-    (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage?(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+    (
+      consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage?(v: boolean): void }
+    ).setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     consumer.subscribe([topic]);
     let sw: Stopwatch | undefined;
     let messages = 0;
     let bytes = 0;
     const deadline = Date.now() + timeoutMs;
     while (messages < expected) {
-      if (Date.now() > deadline) throw new Error(`raw consume: ${messages} of ${expected} records after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`raw consume: ${messages} of ${expected} records after ${timeoutMs} ms`);
       const batch = await new Promise<RdKafka.Message[]>((resolve, reject) =>
         consumer.consume(500, (err, msgs) => (err ? reject(err) : resolve(msgs))),
       );

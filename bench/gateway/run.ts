@@ -16,7 +16,14 @@ import { createKafkaReceiver, type KafkaReceiverOptions } from '@otlp-kafka/kafk
 import { createOtlpExporter, type OtlpExporterOptions } from '@otlp-kafka/otlp-exporter';
 import { createLoadGenerator } from '@otlp-kafka/testkit';
 import { deleteTopic, freshGroup, freshTopic } from '@otlp-kafka/testkit/kafka';
-import { machineNote, printRows, printSummary, stopwatch, type Row, type Stopwatch } from '../agent/report.js';
+import {
+  machineNote,
+  printRows,
+  printSummary,
+  stopwatch,
+  type Row,
+  type Stopwatch,
+} from '../agent/report.js';
 import { prefill, rawConsume } from './kafka.js';
 import { tap } from './tap.js';
 import type { SinkCommand, SinkMessage, SinkStats } from './sink.js';
@@ -64,9 +71,15 @@ async function startSink(): Promise<Sink> {
     execArgv: process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const waitFor = <T extends SinkMessage['type']>(type: T, timeoutMs = CONFIG.timeoutMs): Promise<Extract<SinkMessage, { type: T }>> =>
+  const waitFor = <T extends SinkMessage['type']>(
+    type: T,
+    timeoutMs = CONFIG.timeoutMs,
+  ): Promise<Extract<SinkMessage, { type: T }>> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`sink: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`sink: no "${type}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onMessage = (m: SinkMessage): void => {
         if (m.type === type) finish(undefined, m as Extract<SinkMessage, { type: T }>);
       };
@@ -108,7 +121,12 @@ async function gateway(
     initialOffset: 'earliest',
     ...CONFIG.receiver,
   });
-  const exporter = createOtlpExporter({ protocol: 'http', endpoint: sink.url, compression: CONFIG.compression, ...CONFIG.exporter });
+  const exporter = createOtlpExporter({
+    protocol: 'http',
+    endpoint: sink.url,
+    compression: CONFIG.compression,
+    ...CONFIG.exporter,
+  });
   const first = tap(() => (sw = stopwatch()));
   const pipeline = createPipeline({
     pipelines: [
@@ -131,24 +149,42 @@ async function gateway(
 }
 
 async function main(): Promise<void> {
-  console.log('gateway bench: Kafka -> kafka-consumer-receiver -> batcher -> otlp-exporter (OTLP/HTTP) -> sink vs raw librdkafka consume');
+  console.log(
+    'gateway bench: Kafka -> kafka-consumer-receiver -> batcher -> otlp-exporter (OTLP/HTTP) -> sink vs raw librdkafka consume',
+  );
   console.log(`config: ${JSON.stringify(CONFIG)}`);
   console.log(`machine: ${machineNote()}`);
   const topics: string[] = [];
   let sink: Sink | undefined;
   try {
-    const gen = createLoadGenerator({ itemsPerRequest: CONFIG.spansPerMessage, attributeBytes: CONFIG.attributeBytes, resources: 8, trackIds: false });
+    const gen = createLoadGenerator({
+      itemsPerRequest: CONFIG.spansPerMessage,
+      attributeBytes: CONFIG.attributeBytes,
+      resources: 8,
+      trackIds: false,
+    });
     const pool = Array.from({ length: CONFIG.poolSize }, () => {
       const b = gen.next('traces');
-      return { value: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength), spans: b.itemCount };
+      return {
+        value: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength),
+        spans: b.itemCount,
+      };
     });
     const values = pool.map((p) => p.value);
-    const spansOf = (count: number): number => Array.from({ length: count }, (_, i) => pool[i % pool.length]!.spans).reduce((a, b) => a + b, 0);
-    const bytesOf = (count: number): number => Array.from({ length: count }, (_, i) => values[i % values.length]!.length).reduce((a, b) => a + b, 0);
+    const spansOf = (count: number): number =>
+      Array.from({ length: count }, (_, i) => pool[i % pool.length]!.spans).reduce((a, b) => a + b, 0);
+    const bytesOf = (count: number): number =>
+      Array.from({ length: count }, (_, i) => values[i % values.length]!.length).reduce((a, b) => a + b, 0);
 
-    const warmTopic = await freshTopic('bench-gateway-warm', { brokers: CONFIG.brokers, partitions: CONFIG.partitions });
+    const warmTopic = await freshTopic('bench-gateway-warm', {
+      brokers: CONFIG.brokers,
+      partitions: CONFIG.partitions,
+    });
     topics.push(warmTopic);
-    const topic = await freshTopic('bench-gateway', { brokers: CONFIG.brokers, partitions: CONFIG.partitions });
+    const topic = await freshTopic('bench-gateway', {
+      brokers: CONFIG.brokers,
+      partitions: CONFIG.partitions,
+    });
     topics.push(topic);
     const warmMessages = Math.min(CONFIG.messages, 24);
     await prefill(CONFIG.brokers, warmTopic, values, warmMessages, CONFIG.partitions);
@@ -166,30 +202,59 @@ async function main(): Promise<void> {
     const rawRows: Row[] = [];
     for (let i = 1; i <= CONFIG.rounds; i++) {
       const g = await gateway(topic, sink, spans);
-      if (g.stats.spans !== spans) console.log(`NOTE round ${i}: the sink got ${g.stats.spans} spans of ${spans} (duplicates are allowed: at-least-once)`);
+      if (g.stats.spans !== spans)
+        console.log(
+          `NOTE round ${i}: the sink got ${g.stats.spans} spans of ${spans} (duplicates are allowed: at-least-once)`,
+        );
       console.log(
         `round ${i} gateway: ${g.stats.requests} OTLP/HTTP requests to the sink, ${(g.stats.bytes / 1e6).toFixed(1)} MB, ` +
           `sink CPU ${(g.stats.cpuUs / 1e6).toFixed(2)} s (not counted); record deliveries by outcome ${JSON.stringify(g.outcomes)} (refused ones are redelivered after the receiver's backoff)`,
       );
-      gatewayRows.push({ name: `gateway pipeline #${i}`, spans, messages: CONFIG.messages, bytes, wallMs: g.wallMs, cpuUs: g.cpuUs });
+      gatewayRows.push({
+        name: `gateway pipeline #${i}`,
+        spans,
+        messages: CONFIG.messages,
+        bytes,
+        wallMs: g.wallMs,
+        cpuUs: g.cpuUs,
+      });
       const raw = await rawConsume(CONFIG.brokers, topic, CONFIG.messages, CONFIG.timeoutMs);
-      rawRows.push({ name: `raw librdkafka consume #${i}`, spans, messages: raw.messages, bytes: raw.bytes, wallMs: raw.wallMs, cpuUs: raw.cpuUs });
+      rawRows.push({
+        name: `raw librdkafka consume #${i}`,
+        spans,
+        messages: raw.messages,
+        bytes: raw.bytes,
+        wallMs: raw.wallMs,
+        cpuUs: raw.cpuUs,
+      });
     }
-    const overrides = JSON.stringify({ receiver: CONFIG.receiver, batcher: CONFIG.batcher, exporter: CONFIG.exporter });
+    const overrides = JSON.stringify({
+      receiver: CONFIG.receiver,
+      batcher: CONFIG.batcher,
+      exporter: CONFIG.exporter,
+    });
     const setup =
       `${CONFIG.spansPerMessage} spans/record, ${CONFIG.partitions} partitions, OTLP/HTTP protobuf, compression ${CONFIG.compression}, ` +
       `component defaults${overrides === '{"receiver":{},"batcher":{},"exporter":{}}' ? '' : ` except ${overrides}`}`;
-    printRows(`gateway rounds (${setup})`, gatewayRows.flatMap((g, i) => [g, rawRows[i]!]));
+    printRows(
+      `gateway rounds (${setup})`,
+      gatewayRows.flatMap((g, i) => [g, rawRows[i]!]),
+    );
     printSummary('gateway summary', gatewayRows, rawRows);
     console.log(`\nmachine after: ${machineNote()}`);
   } finally {
     sink?.child.disconnect();
-    for (const t of topics) await deleteTopic(t, { brokers: CONFIG.brokers }).catch((e: unknown) => console.error(`could not delete ${t}: ${String(e)}`));
+    for (const t of topics)
+      await deleteTopic(t, { brokers: CONFIG.brokers }).catch((e: unknown) =>
+        console.error(`could not delete ${t}: ${String(e)}`),
+      );
   }
 }
 
 main().catch((err: unknown) => {
   console.error(err);
-  console.error(`(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`);
+  console.error(
+    `(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`,
+  );
   process.exitCode = 1;
 });

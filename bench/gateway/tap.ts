@@ -1,7 +1,13 @@
 // A pass-through first step of the measured pipeline: it starts the stopwatch when the first record
 // arrives (so the consumer group join is not timed) and tallies the outcomes the rest of the pipeline
 // gives the receiver (a refused record is redelivered after the receiver's error backoff).
-import { outcomeKind, type Batch, type Consumer, type Outcome, type ProcessorFactory } from '@otlp-kafka/core';
+import {
+  outcomeKind,
+  type Batch,
+  type Consumer,
+  type Outcome,
+  type ProcessorFactory,
+} from '@otlp-kafka/core';
 
 export interface Tap {
   readonly factory: ProcessorFactory;

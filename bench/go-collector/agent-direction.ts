@@ -12,7 +12,8 @@ import { procCpuUs, procRssBytes, procStopwatch } from './proc.js';
 import { printRuns, printSummary, type Measured } from './table.js';
 
 export const OURS = 'ours (agent)';
-const goName = (v: GoVariant): string => (v === 'batch' ? 'go: batch processor' : 'go: exporter batching, wait_for_result');
+const goName = (v: GoVariant): string =>
+  v === 'batch' ? 'go: batch processor' : 'go: exporter batching, wait_for_result';
 
 /** A subject under load: where to send, how to tell that Kafka has everything, how to stop. */
 interface Running {
@@ -26,7 +27,12 @@ interface Running {
 
 async function startGo(cfg: Config, variant: GoVariant, topic: string): Promise<Running> {
   const [httpPort, metricsPort] = [await freePort(), await freePort()];
-  const go = await startGoCollector(`agent-${variant}`, agentConfig(cfg, variant, topic, httpPort, metricsPort), metricsPort, [httpPort, metricsPort]);
+  const go = await startGoCollector(
+    `agent-${variant}`,
+    agentConfig(cfg, variant, topic, httpPort, metricsPort),
+    metricsPort,
+    [httpPort, metricsPort],
+  );
   return {
     pid: go.pid,
     url: `http://127.0.0.1:${httpPort}/v1/traces`,
@@ -37,9 +43,13 @@ async function startGo(cfg: Config, variant: GoVariant, topic: string): Promise<
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { sent, failed } = await go.exporterSpans();
-        if (failed > 0) throw new Error(`the Go Collector failed to send ${failed} spans (log: ${go.logPath})`);
+        if (failed > 0)
+          throw new Error(`the Go Collector failed to send ${failed} spans (log: ${go.logPath})`);
         if (sent >= spans) return;
-        if (Date.now() > deadline) throw new Error(`the Go Collector sent ${sent} of ${spans} spans within ${timeoutMs} ms (log: ${go.logPath})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `the Go Collector sent ${sent} of ${spans} spans within ${timeoutMs} ms (log: ${go.logPath})`,
+          );
         await sleep(20);
       }
     },
@@ -65,7 +75,13 @@ async function startOursAgent(cfg: Config, topic: string): Promise<Running> {
 const describe = (r: RunResult): string =>
   `${r.okRequests} requests accepted, refused ${JSON.stringify(r.refused)}, client latency p50 ${r.latencyMs.p50.toFixed(0)} ms, p99 ${r.latencyMs.p99.toFixed(0)} ms`;
 
-async function measure(cfg: Config, client: LoadClient, subject: string, round: number, start: (topic: string) => Promise<Running>): Promise<Measured> {
+async function measure(
+  cfg: Config,
+  client: LoadClient,
+  subject: string,
+  round: number,
+  start: (topic: string) => Promise<Running>,
+): Promise<Measured> {
   const topic = await freshTopic(`bench-gocmp-agent-${round}`, {
     brokers: cfg.brokers,
     partitions: cfg.partitions,
@@ -76,26 +92,55 @@ async function measure(cfg: Config, client: LoadClient, subject: string, round: 
     let warm: RunResult, r: RunResult, cost: { wallMs: number; cpuUs: number }, rss: number;
     try {
       // Warm-up into the same topic (counted in the Kafka check below, not in the measurement).
-      warm = await client.run({ url: s.url, concurrency: cfg.concurrency, durationMs: cfg.warmupMs, maxRequests: Number.MAX_SAFE_INTEGER });
+      warm = await client.run({
+        url: s.url,
+        concurrency: cfg.concurrency,
+        durationMs: cfg.warmupMs,
+        maxRequests: Number.MAX_SAFE_INTEGER,
+      });
       await s.drained(warm.okSpans, cfg.timeoutMs);
       const sw = procStopwatch(s.pid);
-      r = await client.run({ url: s.url, concurrency: cfg.concurrency, durationMs: cfg.durationMs, maxRequests: Math.ceil(cfg.maxSpans / cfg.spansPerRequest) });
+      r = await client.run({
+        url: s.url,
+        concurrency: cfg.concurrency,
+        durationMs: cfg.durationMs,
+        maxRequests: Math.ceil(cfg.maxSpans / cfg.spansPerRequest),
+      });
       await s.drained(warm.okSpans + r.okSpans, cfg.timeoutMs);
       cost = sw.read();
       rss = procRssBytes(s.pid);
-      console.log(`  ${subject} #${round}: process CPU before any load (start-up, module loading) ${(s.startupCpuUs / 1e6).toFixed(2)} s; ${describe(r)}`);
+      console.log(
+        `  ${subject} #${round}: process CPU before any load (start-up, module loading) ${(s.startupCpuUs / 1e6).toFixed(2)} s; ${describe(r)}`,
+      );
     } finally {
       await s.stop();
     }
     // Nobody wins by dropping: every acknowledged span must be in the topic.
     const inKafka = await readBack(cfg.brokers, topic, cfg.partitions);
     const acked = warm.okSpans + r.okSpans;
-    const verified = inKafka.spans === acked ? 'all in Kafka' : inKafka.spans > acked ? `+${inKafka.spans - acked} dup` : `LOST ${acked - inKafka.spans}`;
-    if (inKafka.spans < acked) console.log(`  WARNING ${subject} #${round}: ${inKafka.spans} spans in Kafka, ${acked} acknowledged`);
+    const verified =
+      inKafka.spans === acked
+        ? 'all in Kafka'
+        : inKafka.spans > acked
+          ? `+${inKafka.spans - acked} dup`
+          : `LOST ${acked - inKafka.spans}`;
+    if (inKafka.spans < acked)
+      console.log(`  WARNING ${subject} #${round}: ${inKafka.spans} spans in Kafka, ${acked} acknowledged`);
     const bytes = inKafka.values.reduce((a, v) => a + v.length, 0);
-    return { subject, round, spans: r.okSpans, ...cost, records: inKafka.values.length, bytes, verified, rssBytes: rss };
+    return {
+      subject,
+      round,
+      spans: r.okSpans,
+      ...cost,
+      records: inKafka.values.length,
+      bytes,
+      verified,
+      rssBytes: rss,
+    };
   } finally {
-    await deleteTopic(topic, { brokers: cfg.brokers }).catch((e: unknown) => console.error(`could not delete ${topic}: ${String(e)}`));
+    await deleteTopic(topic, { brokers: cfg.brokers }).catch((e: unknown) =>
+      console.error(`could not delete ${topic}: ${String(e)}`),
+    );
   }
 }
 
@@ -105,8 +150,15 @@ export async function agentDirection(cfg: Config): Promise<Measured[]> {
     { name: OURS, start: (t) => startOursAgent(cfg, t) },
     ...variants.map((v) => ({ name: goName(v), start: (t: string) => startGo(cfg, v, t) })),
   ];
-  console.log(`\n== agent direction: OTLP/HTTP protobuf -> batch -> Kafka (acks=all); subjects: ${subjects.map((s) => s.name).join(' | ')}`);
-  const client = await startLoadClient({ spansPerRequest: cfg.spansPerRequest, poolSize: cfg.poolSize, attributeBytes: cfg.attributeBytes, resources: 8 });
+  console.log(
+    `\n== agent direction: OTLP/HTTP protobuf -> batch -> Kafka (acks=all); subjects: ${subjects.map((s) => s.name).join(' | ')}`,
+  );
+  const client = await startLoadClient({
+    spansPerRequest: cfg.spansPerRequest,
+    poolSize: cfg.poolSize,
+    attributeBytes: cfg.attributeBytes,
+    resources: 8,
+  });
   const runs: Measured[] = [];
   const failures: string[] = [];
   try {
@@ -131,6 +183,9 @@ export async function agentDirection(cfg: Config): Promise<Measured[]> {
     ordered,
   );
   printSummary('agent direction, medians', ordered, OURS);
-  if (failures.length) console.log(`\nagent direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`);
+  if (failures.length)
+    console.log(
+      `\nagent direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`,
+    );
   return ordered;
 }

@@ -11,7 +11,12 @@ import type { SerialClientConfig, SerialMessage, SerialResult, SerialRun } from 
 const script = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
 
 /** The next IPC message of `child` that satisfies `accept`, or a rejection if it exits or `timeoutMs` passes. */
-function nextMessage<M>(child: ChildProcess, what: string, timeoutMs: number, accept: (m: M) => boolean = () => true): Promise<M> {
+function nextMessage<M>(
+  child: ChildProcess,
+  what: string,
+  timeoutMs: number,
+  accept: (m: M) => boolean = () => true,
+): Promise<M> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (m: M): void => {
@@ -39,7 +44,10 @@ export interface LoadClient {
 }
 
 export async function startLoadClient(config: ClientConfig): Promise<LoadClient> {
-  const child = forkTs('../agent/load-client.ts', { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) });
+  const child = forkTs('../agent/load-client.ts', {
+    ...process.env,
+    BENCH_CLIENT_CONFIG: JSON.stringify(config),
+  });
   const ready = await nextMessage<ChildMessage>(child, 'load client', 120_000);
   if (ready.type !== 'ready') throw new Error(`load client did not start: ${JSON.stringify(ready)}`);
   return {

@@ -16,10 +16,15 @@ export type Yaml = string | number | boolean | readonly Yaml[] | { readonly [key
 /** A small YAML writer for the plain config objects below (maps, lists, scalars). */
 export function toYaml(value: Yaml, indent = 0): string {
   const pad = ' '.repeat(indent);
-  const scalar = (v: string | number | boolean): string => (typeof v === 'string' && !/^[\w.:/-]+$/.test(v) ? JSON.stringify(v) : String(v));
+  const scalar = (v: string | number | boolean): string =>
+    typeof v === 'string' && !/^[\w.:/-]+$/.test(v) ? JSON.stringify(v) : String(v);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return value.map((v: Yaml) => (typeof v === 'object' ? `\n${pad}- ${toYaml(v, indent + 2).trimStart()}` : `\n${pad}- ${scalar(v)}`)).join('');
+    return value
+      .map((v: Yaml) =>
+        typeof v === 'object' ? `\n${pad}- ${toYaml(v, indent + 2).trimStart()}` : `\n${pad}- ${scalar(v)}`,
+      )
+      .join('');
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, Yaml>);
@@ -68,12 +73,20 @@ export interface GoCollector {
 export function telemetry(metricsPort: number): Yaml {
   return {
     logs: { level: 'warn' },
-    metrics: { level: 'basic', readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: metricsPort } } } }] },
+    metrics: {
+      level: 'basic',
+      readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: metricsPort } } } }],
+    },
   };
 }
 
 /** Starts the binary with `config` and resolves once every port in `waitPorts` accepts connections. */
-export async function startGoCollector(name: string, config: Yaml, metricsPort: number, waitPorts: readonly number[]): Promise<GoCollector> {
+export async function startGoCollector(
+  name: string,
+  config: Yaml,
+  metricsPort: number,
+  waitPorts: readonly number[],
+): Promise<GoCollector> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run bench/go-collector/build.sh`);
   mkdirSync(CACHE, { recursive: true });
   const configPath = join(CACHE, `${name}.yaml`);
@@ -92,8 +105,12 @@ export async function startGoCollector(name: string, config: Yaml, metricsPort: 
   const deadline = Date.now() + 60_000;
   for (const port of waitPorts) {
     while (!(await canConnect(port))) {
-      if (exited !== undefined) throw new Error(`the Go Collector exited (${exited}) at start:\n${readFileSync(logPath, 'utf8').slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`the Go Collector is not listening on ${port} after 60 s (log: ${logPath})`);
+      if (exited !== undefined)
+        throw new Error(
+          `the Go Collector exited (${exited}) at start:\n${readFileSync(logPath, 'utf8').slice(-3000)}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`the Go Collector is not listening on ${port} after 60 s (log: ${logPath})`);
       await sleep(50);
     }
   }
@@ -102,7 +119,8 @@ export async function startGoCollector(name: string, config: Yaml, metricsPort: 
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     return (metric) => {
       let total = 0;
-      for (const m of text.matchAll(new RegExp(`^${metric}(?:_total)?(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+      for (const m of text.matchAll(new RegExp(`^${metric}(?:_total)?(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
+        total += Number(m[1]);
       return total;
     };
   };
@@ -118,12 +136,21 @@ export async function startGoCollector(name: string, config: Yaml, metricsPort: 
     logPath,
     async exporterSpans() {
       const m = await scrape();
-      return { sent: m('otelcol_exporter_sent_spans'), failed: m('otelcol_exporter_send_failed_spans') + m('otelcol_exporter_enqueue_failed_spans') };
+      return {
+        sent: m('otelcol_exporter_sent_spans'),
+        failed: m('otelcol_exporter_send_failed_spans') + m('otelcol_exporter_enqueue_failed_spans'),
+      };
     },
     async describe() {
       try {
         const m = await scrape();
-        const names = ['otelcol_receiver_accepted_spans', 'otelcol_receiver_refused_spans', 'otelcol_exporter_sent_spans', 'otelcol_exporter_send_failed_spans', 'otelcol_exporter_enqueue_failed_spans'];
+        const names = [
+          'otelcol_receiver_accepted_spans',
+          'otelcol_receiver_refused_spans',
+          'otelcol_exporter_sent_spans',
+          'otelcol_exporter_send_failed_spans',
+          'otelcol_exporter_enqueue_failed_spans',
+        ];
         return names.map((n) => `${n.replace('otelcol_', '')}=${m(n)}`).join(' ');
       } catch (err) {
         return `metrics unavailable: ${String(err)}`;

@@ -50,7 +50,9 @@ export const CONFIG = {
    * Variants of ours, as JSON: [{"name", "batch"?: {...}, "producer"?: {...}}], merged into the
    * seed's batch processor and kafka exporter producer sections. Default: the seed as it is.
    */
-  latencyOursVariants: JSON.parse(process.env.BENCH_LATENCY_OURS_VARIANTS?.trim() || '[{"name":"ours"}]') as OursVariant[],
+  latencyOursVariants: JSON.parse(
+    process.env.BENCH_LATENCY_OURS_VARIANTS?.trim() || '[{"name":"ours"}]',
+  ) as OursVariant[],
   /** The checkout whose packages/cli/src/bin.ts runs as ours (default: this one). */
   oursRoot: process.env.BENCH_OURS_ROOT?.trim() || '',
   // shared batch settings: our batcher's defaults, given to the Go batch processor as they are

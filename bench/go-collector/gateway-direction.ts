@@ -22,26 +22,48 @@ interface Topic {
 }
 
 async function filledTopic(cfg: Config, prefix: string, records: number): Promise<Topic> {
-  const gen = createLoadGenerator({ itemsPerRequest: cfg.spansPerMessage, attributeBytes: cfg.attributeBytes, resources: 8, trackIds: false });
+  const gen = createLoadGenerator({
+    itemsPerRequest: cfg.spansPerMessage,
+    attributeBytes: cfg.attributeBytes,
+    resources: 8,
+    trackIds: false,
+  });
   const pool = Array.from({ length: cfg.gatewayPool }, () => {
     const b = gen.next('traces');
     return { value: Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength), spans: b.itemCount };
   });
   const name = await freshTopic(prefix, { brokers: cfg.brokers, partitions: cfg.partitions });
-  await prefill(cfg.brokers, name, pool.map((p) => p.value), records, cfg.partitions);
+  await prefill(
+    cfg.brokers,
+    name,
+    pool.map((p) => p.value),
+    records,
+    cfg.partitions,
+  );
   const nth = (i: number): (typeof pool)[number] => pool[i % pool.length]!;
   const all = Array.from({ length: records }, (_, i) => nth(i));
-  return { name, records, spans: all.reduce((a, p) => a + p.spans, 0), bytes: all.reduce((a, p) => a + p.value.length, 0) };
+  return {
+    name,
+    records,
+    spans: all.reduce((a, p) => a + p.spans, 0),
+    bytes: all.reduce((a, p) => a + p.value.length, 0),
+  };
 }
 
-const verified = (got: number, want: number): string => (got === want ? 'all at sink' : got > want ? `+${got - want} dup` : `LOST ${want - got}`);
+const verified = (got: number, want: number): string =>
+  got === want ? 'all at sink' : got > want ? `+${got - want} dup` : `LOST ${want - got}`;
 
 /** The Go Collector, started for this run: its CPU is counted from exec (startup included, see README). */
 async function runGo(cfg: Config, topic: Topic, sink: Sink, round: number): Promise<Measured> {
   const metricsPort = await freePort();
   const t0 = performance.now();
   const reached = sink.expect(topic.spans, cfg.timeoutMs);
-  const go = await startGoCollector('gateway', gatewayConfig(cfg, topic.name, freshGroup('bench-gocmp'), sink.url, metricsPort), metricsPort, [metricsPort]);
+  const go = await startGoCollector(
+    'gateway',
+    gatewayConfig(cfg, topic.name, freshGroup('bench-gocmp'), sink.url, metricsPort),
+    metricsPort,
+    [metricsPort],
+  );
   try {
     const stats = await reached.catch(async (err: unknown) => {
       throw new Error(`${String(err)}; the Go Collector says ${await go.describe()} (log: ${go.logPath})`);
@@ -49,31 +71,69 @@ async function runGo(cfg: Config, topic: Topic, sink: Sink, round: number): Prom
     const wallMs = performance.now() - t0;
     const cpuUs = procCpuUs(go.pid);
     const rssBytes = procRssBytes(go.pid);
-    console.log(`  ${GO} #${round}: ${stats.requests} requests to the sink, ${(stats.bytes / 1e6).toFixed(1)} MB`);
-    return { subject: GO, round, spans: topic.spans, wallMs, cpuUs, records: topic.records, bytes: topic.bytes, verified: verified(stats.spans, topic.spans), rssBytes };
+    console.log(
+      `  ${GO} #${round}: ${stats.requests} requests to the sink, ${(stats.bytes / 1e6).toFixed(1)} MB`,
+    );
+    return {
+      subject: GO,
+      round,
+      spans: topic.spans,
+      wallMs,
+      cpuUs,
+      records: topic.records,
+      bytes: topic.bytes,
+      verified: verified(stats.spans, topic.spans),
+      rssBytes,
+    };
   } finally {
     await go.stop();
   }
 }
 
 /** Our gateway in its (warm, long-lived) process: CPU counted from the start command (pipeline start included). */
-async function runOurs(cfg: Config, ours: Ours, topic: Topic, sink: Sink, round: number, name = OURS_GATEWAY): Promise<Measured> {
+async function runOurs(
+  cfg: Config,
+  ours: Ours,
+  topic: Topic,
+  sink: Sink,
+  round: number,
+  name = OURS_GATEWAY,
+): Promise<Measured> {
   const reached = sink.expect(topic.spans, cfg.timeoutMs);
   const sw = procStopwatch(ours.pid);
-  await ours.request({ type: 'start-gateway', brokers: cfg.brokers, topic: topic.name, groupId: freshGroup('bench-gocmp'), sinkUrl: sink.url });
+  await ours.request({
+    type: 'start-gateway',
+    brokers: cfg.brokers,
+    topic: topic.name,
+    groupId: freshGroup('bench-gocmp'),
+    sinkUrl: sink.url,
+  });
   try {
     const stats = await reached;
     const cost = sw.read();
     const rssBytes = procRssBytes(ours.pid);
-    console.log(`  ${name} #${round}: ${stats.requests} requests to the sink, ${(stats.bytes / 1e6).toFixed(1)} MB`);
-    return { subject: name, round, spans: topic.spans, ...cost, records: topic.records, bytes: topic.bytes, verified: verified(stats.spans, topic.spans), rssBytes };
+    console.log(
+      `  ${name} #${round}: ${stats.requests} requests to the sink, ${(stats.bytes / 1e6).toFixed(1)} MB`,
+    );
+    return {
+      subject: name,
+      round,
+      spans: topic.spans,
+      ...cost,
+      records: topic.records,
+      bytes: topic.bytes,
+      verified: verified(stats.spans, topic.spans),
+      rssBytes,
+    };
   } finally {
     await ours.request({ type: 'stop' });
   }
 }
 
 export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
-  console.log(`\n== gateway direction: Kafka -> batch -> OTLP/HTTP protobuf (no compression) -> sink; subjects: ${OURS_GATEWAY} | ${GO}`);
+  console.log(
+    `\n== gateway direction: Kafka -> batch -> OTLP/HTTP protobuf (no compression) -> sink; subjects: ${OURS_GATEWAY} | ${GO}`,
+  );
   const topics: string[] = [];
   let sink: Sink | undefined;
   let ours: Ours | undefined;
@@ -82,7 +142,9 @@ export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
     topics.push(warm.name);
     const topic = await filledTopic(cfg, 'bench-gocmp-gw', cfg.messages);
     topics.push(topic.name);
-    console.log(`  topic ${topic.name}: ${topic.records} records of ${cfg.spansPerMessage} spans, ${topic.spans} spans, ${(topic.bytes / 1e6).toFixed(1)} MB`);
+    console.log(
+      `  topic ${topic.name}: ${topic.records} records of ${cfg.spansPerMessage} spans, ${topic.spans} spans, ${(topic.bytes / 1e6).toFixed(1)} MB`,
+    );
     sink = await startSink();
     ours = await startOurs();
     await runOurs(cfg, ours, warm, sink, 0, 'warm-up'); // JIT warm-up of our code, not reported
@@ -98,7 +160,8 @@ export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
     };
     for (let round = 1; round <= cfg.rounds; round++) {
       const go = (): Promise<void> => attempt(GO, round, () => runGo(cfg, topic, sink!, round));
-      const mine = (): Promise<void> => attempt(OURS_GATEWAY, round, () => runOurs(cfg, ours!, topic, sink!, round));
+      const mine = (): Promise<void> =>
+        attempt(OURS_GATEWAY, round, () => runOurs(cfg, ours!, topic, sink!, round));
       // Alternate the order so a drift in the machine's load does not always hit the same subject.
       for (const run of round % 2 ? [go, mine] : [mine, go]) await run();
     }
@@ -108,11 +171,17 @@ export async function gatewayDirection(cfg: Config): Promise<Measured[]> {
       ordered,
     );
     printSummary('gateway direction, medians', ordered, OURS_GATEWAY);
-    if (failures.length) console.log(`\ngateway direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`);
+    if (failures.length)
+      console.log(
+        `\ngateway direction: ${failures.length} run(s) FAILED and are not in the tables:\n  ${failures.join('\n  ')}`,
+      );
     return ordered;
   } finally {
     if (ours) await endChild(ours.child);
     if (sink) await endChild(sink.child);
-    for (const t of topics) await deleteTopic(t, { brokers: cfg.brokers }).catch((e: unknown) => console.error(`could not delete ${t}: ${String(e)}`));
+    for (const t of topics)
+      await deleteTopic(t, { brokers: cfg.brokers }).catch((e: unknown) =>
+        console.error(`could not delete ${t}: ${String(e)}`),
+      );
   }
 }

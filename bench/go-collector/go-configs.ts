@@ -37,23 +37,45 @@ function kafkaExporter(cfg: Config, topic: string, variant: GoVariant): Yaml {
 }
 
 /** Our batcher's defaults: 8192 spans or 200 ms, no upper bound on a batch. */
-const batchProcessor = (cfg: Config): Yaml => ({ send_batch_size: cfg.sendBatchSize, send_batch_max_size: 0, timeout: `${cfg.batchTimeoutMs}ms` });
+const batchProcessor = (cfg: Config): Yaml => ({
+  send_batch_size: cfg.sendBatchSize,
+  send_batch_max_size: 0,
+  timeout: `${cfg.batchTimeoutMs}ms`,
+});
 
 /** OTLP/HTTP in -> (batch) -> Kafka. */
-export function agentConfig(cfg: Config, variant: GoVariant, topic: string, httpPort: number, metricsPort: number): Yaml {
+export function agentConfig(
+  cfg: Config,
+  variant: GoVariant,
+  topic: string,
+  httpPort: number,
+  metricsPort: number,
+): Yaml {
   return {
     receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${httpPort}` } } } },
     ...(variant === 'batch' ? { processors: { batch: batchProcessor(cfg) } } : {}),
     exporters: { kafka: kafkaExporter(cfg, topic, variant) },
     service: {
       telemetry: telemetry(metricsPort),
-      pipelines: { traces: { receivers: ['otlp'], processors: variant === 'batch' ? ['batch'] : [], exporters: ['kafka'] } },
+      pipelines: {
+        traces: {
+          receivers: ['otlp'],
+          processors: variant === 'batch' ? ['batch'] : [],
+          exporters: ['kafka'],
+        },
+      },
     },
   };
 }
 
 /** Kafka -> batch -> OTLP/HTTP protobuf, uncompressed (as bench/gateway runs ours). */
-export function gatewayConfig(cfg: Config, topic: string, groupId: string, sinkUrl: string, metricsPort: number): Yaml {
+export function gatewayConfig(
+  cfg: Config,
+  topic: string,
+  groupId: string,
+  sinkUrl: string,
+  metricsPort: number,
+): Yaml {
   return {
     receivers: {
       kafka: {
@@ -65,7 +87,9 @@ export function gatewayConfig(cfg: Config, topic: string, groupId: string, sinkU
       },
     },
     processors: { batch: batchProcessor(cfg) },
-    exporters: { otlp_http: { traces_endpoint: `${sinkUrl}/v1/traces`, compression: 'none', encoding: 'proto' } },
+    exporters: {
+      otlp_http: { traces_endpoint: `${sinkUrl}/v1/traces`, compression: 'none', encoding: 'proto' },
+    },
     service: {
       telemetry: telemetry(metricsPort),
       pipelines: { traces: { receivers: ['kafka'], processors: ['batch'], exporters: ['otlp_http'] } },

@@ -19,7 +19,12 @@ export interface Subject {
 
 export async function startGoSeed(cfg: Config, topic: string): Promise<Subject> {
   const [httpPort, metricsPort] = [await freePort(), await freePort()];
-  const go = await startGoCollector('latency-go', seedAgentGo(cfg.brokers, topic, httpPort, metricsPort), metricsPort, [httpPort, metricsPort]);
+  const go = await startGoCollector(
+    'latency-go',
+    seedAgentGo(cfg.brokers, topic, httpPort, metricsPort),
+    metricsPort,
+    [httpPort, metricsPort],
+  );
   return {
     pid: go.pid,
     url: `http://127.0.0.1:${httpPort}/v1/traces`,
@@ -28,9 +33,13 @@ export async function startGoSeed(cfg: Config, topic: string): Promise<Subject> 
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { sent, failed } = await go.exporterSpans();
-        if (failed > 0) throw new Error(`the Go Collector failed to send ${failed} spans (log: ${go.logPath})`);
+        if (failed > 0)
+          throw new Error(`the Go Collector failed to send ${failed} spans (log: ${go.logPath})`);
         if (sent >= spans) return;
-        if (Date.now() > deadline) throw new Error(`the Go Collector sent ${sent} of ${spans} spans within ${timeoutMs} ms (log: ${go.logPath})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `the Go Collector sent ${sent} of ${spans} spans within ${timeoutMs} ms (log: ${go.logPath})`,
+          );
         await sleep(20);
       }
     },
@@ -43,13 +52,20 @@ export async function startOursSeed(cfg: Config, variant: OursVariant, topic: st
   mkdirSync(CACHE, { recursive: true });
   const configPath = join(CACHE, 'latency-ours.yaml');
   const logPath = join(CACHE, 'latency-ours.log');
-  writeFileSync(configPath, `# written by bench/go-collector (latency mode, ${variant.name})${toYaml(seedAgentOurs(variant, cfg.brokers, topic, httpPort, metricsPort))}\n`);
+  writeFileSync(
+    configPath,
+    `# written by bench/go-collector (latency mode, ${variant.name})${toYaml(seedAgentOurs(variant, cfg.brokers, topic, httpPort, metricsPort))}\n`,
+  );
   const bin = join(cfg.oursRoot ? resolve(cfg.oursRoot) : resolve(HERE, '../..'), 'packages/cli/src/bin.ts');
   const log = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [...process.execArgv, bin, '--config', configPath], { stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...process.execArgv, bin, '--config', configPath], {
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   let exited: string | undefined;
-  const exit = new Promise<void>((done) => child.once('exit', (code, signal) => ((exited = String(code ?? signal)), done())));
+  const exit = new Promise<void>((done) =>
+    child.once('exit', (code, signal) => ((exited = String(code ?? signal)), done())),
+  );
   const stop = async (): Promise<void> => {
     if (exited !== undefined) return;
     child.kill('SIGTERM');
@@ -60,8 +76,12 @@ export async function startOursSeed(cfg: Config, variant: OursVariant, topic: st
   try {
     const deadline = Date.now() + 120_000; // module loading through tsx takes seconds on a busy machine
     while (!(await canConnect(httpPort))) {
-      if (exited !== undefined) throw new Error(`our CLI exited (${exited}) at start:\n${readFileSync(logPath, 'utf8').slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`our CLI is not listening on ${httpPort} after 120 s (log: ${logPath})`);
+      if (exited !== undefined)
+        throw new Error(
+          `our CLI exited (${exited}) at start:\n${readFileSync(logPath, 'utf8').slice(-3000)}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`our CLI is not listening on ${httpPort} after 120 s (log: ${logPath})`);
       await sleep(50);
     }
   } catch (err) {

@@ -21,7 +21,8 @@ export interface LatencyRow {
   readonly check: string;
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 /** Rates are over the run's length (the time spans were offered); answers after it show as latency. */
 const seconds = (r: LatencyRow): number => r.result.durationMs / 1000;
 
@@ -37,8 +38,22 @@ export function describeLatency(r: LatencyRow): string {
 
 export function printLatency(title: string, rows: readonly LatencyRow[]): void {
   const header = [
-    'subject', 'offered spans/s', 'clients', 'acked spans/s', 'p50 ms', 'p99 ms', 'max ms', 'dropped in SDK',
-    'Kafka records/s', 'spans/record', 'mean record KB', 'CPU-s / 1M spans', 'CPU % of 1 core', 'sent', 'acked', 'check',
+    'subject',
+    'offered spans/s',
+    'clients',
+    'acked spans/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'dropped in SDK',
+    'Kafka records/s',
+    'spans/record',
+    'mean record KB',
+    'CPU-s / 1M spans',
+    'CPU % of 1 core',
+    'sent',
+    'acked',
+    'check',
   ];
   const lines = rows.map((r) => {
     const x = r.result;

@@ -17,7 +17,13 @@ interface Entry {
   readonly start: (topic: string) => Promise<Subject>;
 }
 
-async function measure(cfg: Config, client: SerialClient, e: Entry, rate: number, clients: number): Promise<LatencyRow> {
+async function measure(
+  cfg: Config,
+  client: SerialClient,
+  e: Entry,
+  rate: number,
+  clients: number,
+): Promise<LatencyRow> {
   const partitions = cfg.latencyPartitions;
   const topic = await freshTopic(`bench-gocmp-latency-${rate}`, {
     brokers: cfg.brokers,
@@ -49,19 +55,36 @@ async function measure(cfg: Config, client: SerialClient, e: Entry, rate: number
     console.log(`  ${describeLatency(done)}`);
     return done;
   } finally {
-    await deleteTopic(topic, { brokers: cfg.brokers }).catch((err: unknown) => console.error(`could not delete ${topic}: ${String(err)}`));
+    await deleteTopic(topic, { brokers: cfg.brokers }).catch((err: unknown) =>
+      console.error(`could not delete ${topic}: ${String(err)}`),
+    );
   }
 }
 
 export async function latencyMode(cfg: Config): Promise<LatencyRow[]> {
   const entries: Entry[] = [
-    ...(cfg.latencySubjects.includes('ours') ? cfg.latencyOursVariants.map((v) => ({ name: v.name, start: (t: string) => startOursSeed(cfg, v, t) })) : []),
-    ...(cfg.latencySubjects.includes('go') ? [{ name: 'go', start: (t: string) => startGoSeed(cfg, t) }] : []),
+    ...(cfg.latencySubjects.includes('ours')
+      ? cfg.latencyOursVariants.map((v) => ({ name: v.name, start: (t: string) => startOursSeed(cfg, v, t) }))
+      : []),
+    ...(cfg.latencySubjects.includes('go')
+      ? [{ name: 'go', start: (t: string) => startGoSeed(cfg, t) }]
+      : []),
   ];
-  if (cfg.latencyRates.length !== cfg.latencyClients.length) throw new Error('BENCH_LATENCY_RATES and BENCH_LATENCY_CLIENTS must have the same length');
-  console.log(`\n== latency mode: the seed's agent pipeline under serial SDK-like clients; subjects: ${entries.map((e) => e.name).join(' | ')}`);
-  for (const v of cfg.latencyOursVariants) if (v.batch || v.producer) console.log(`  ${v.name}: batch ${JSON.stringify(v.batch ?? {})} producer ${JSON.stringify(v.producer ?? {})}`);
-  const client = await startSerialClient({ spansPerRequest: cfg.spansPerRequest, poolSize: cfg.poolSize, attributeBytes: cfg.attributeBytes });
+  if (cfg.latencyRates.length !== cfg.latencyClients.length)
+    throw new Error('BENCH_LATENCY_RATES and BENCH_LATENCY_CLIENTS must have the same length');
+  console.log(
+    `\n== latency mode: the seed's agent pipeline under serial SDK-like clients; subjects: ${entries.map((e) => e.name).join(' | ')}`,
+  );
+  for (const v of cfg.latencyOursVariants)
+    if (v.batch || v.producer)
+      console.log(
+        `  ${v.name}: batch ${JSON.stringify(v.batch ?? {})} producer ${JSON.stringify(v.producer ?? {})}`,
+      );
+  const client = await startSerialClient({
+    spansPerRequest: cfg.spansPerRequest,
+    poolSize: cfg.poolSize,
+    attributeBytes: cfg.attributeBytes,
+  });
   const rows: LatencyRow[] = [];
   const failures: string[] = [];
   try {
@@ -80,11 +103,15 @@ export async function latencyMode(cfg: Config): Promise<LatencyRow[]> {
   } finally {
     await endChild(client.child);
   }
-  const order = (r: LatencyRow): number => cfg.latencyRates.indexOf(r.rate) * entries.length + entries.findIndex((e) => e.name === r.subject);
+  const order = (r: LatencyRow): number =>
+    cfg.latencyRates.indexOf(r.rate) * entries.length + entries.findIndex((e) => e.name === r.subject);
   printLatency(
     `latency mode (${cfg.spansPerRequest} spans/request, one request in flight per client, SDK queue 2048, ${cfg.latencyDurationMs / 1000} s per rate after ${cfg.latencyWarmupMs / 1000} s warm-up, ${cfg.latencyPartitions} partitions)`,
     [...rows].sort((a, b) => order(a) - order(b)),
   );
-  if (failures.length) console.log(`\nlatency mode: ${failures.length} run(s) FAILED and are not in the table:\n  ${failures.join('\n  ')}`);
+  if (failures.length)
+    console.log(
+      `\nlatency mode: ${failures.length} run(s) FAILED and are not in the table:\n  ${failures.join('\n  ')}`,
+    );
   return rows;
 }

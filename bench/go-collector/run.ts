@@ -17,7 +17,9 @@ import { gatewayDirection } from './gateway-direction.js';
 import { latencyMode } from './latency.js';
 
 async function main(): Promise<void> {
-  console.log('go-collector bench: our components vs the Go OpenTelemetry Collector, CPU from /proc/<pid>/stat');
+  console.log(
+    'go-collector bench: our components vs the Go OpenTelemetry Collector, CPU from /proc/<pid>/stat',
+  );
   console.log(`config: ${JSON.stringify(CONFIG)}`);
   console.log(`machine: ${machineNote()}`);
   if (!existsSync(BINARY)) {
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
-  console.error(`(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`);
+  console.error(
+    `(is Kafka running? \`npm run kafka -- start\`, or set KAFKA_BROKERS; using ${CONFIG.brokers})`,
+  );
   process.exitCode = 1;
 });

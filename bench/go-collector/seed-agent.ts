@@ -17,7 +17,12 @@ const processors = (batch: Record<string, unknown> = {}): Yaml => ({
       { key: 'collector.node', value: 'bench', action: 'upsert' },
     ],
   },
-  batch: { send_batch_size: 1024, send_batch_max_size: 2048, timeout: '5s', ...(batch as Record<string, Yaml>) },
+  batch: {
+    send_batch_size: 1024,
+    send_batch_max_size: 2048,
+    timeout: '5s',
+    ...(batch as Record<string, Yaml>),
+  },
 });
 
 const producer = (extra: Record<string, unknown> = {}): Yaml => ({
@@ -29,25 +34,48 @@ const producer = (extra: Record<string, unknown> = {}): Yaml => ({
 });
 
 const pipelines: Yaml = {
-  traces: { receivers: ['otlp'], processors: ['memory_limiter', 'resource', 'batch'], exporters: ['kafka/traces'] },
+  traces: {
+    receivers: ['otlp'],
+    processors: ['memory_limiter', 'resource', 'batch'],
+    exporters: ['kafka/traces'],
+  },
 };
 
-const otlp = (httpPort: number): Yaml => ({ otlp: { protocols: { http: { endpoint: `127.0.0.1:${httpPort}` } } } });
+const otlp = (httpPort: number): Yaml => ({
+  otlp: { protocols: { http: { endpoint: `127.0.0.1:${httpPort}` } } },
+});
 
 export function seedAgentGo(brokers: string, topic: string, httpPort: number, metricsPort: number): Yaml {
   return {
     receivers: otlp(httpPort),
     processors: processors(),
-    exporters: { 'kafka/traces': { brokers: brokers.split(','), traces: { topic, encoding: 'otlp_proto' }, producer: producer() } },
+    exporters: {
+      'kafka/traces': {
+        brokers: brokers.split(','),
+        traces: { topic, encoding: 'otlp_proto' },
+        producer: producer(),
+      },
+    },
     service: { telemetry: telemetry(metricsPort), pipelines },
   };
 }
 
-export function seedAgentOurs(variant: OursVariant, brokers: string, topic: string, httpPort: number, metricsPort: number): Yaml {
+export function seedAgentOurs(
+  variant: OursVariant,
+  brokers: string,
+  topic: string,
+  httpPort: number,
+  metricsPort: number,
+): Yaml {
   return {
     receivers: otlp(httpPort),
     processors: processors(variant.batch),
-    exporters: { 'kafka/traces': { brokers, topic, encoding: 'otlp_proto', producer: producer(variant.producer) } },
-    service: { telemetry: { logs: { level: 'warn' }, metrics: { address: `127.0.0.1:${metricsPort}` } }, pipelines },
+    exporters: {
+      'kafka/traces': { brokers, topic, encoding: 'otlp_proto', producer: producer(variant.producer) },
+    },
+    service: {
+      telemetry: { logs: { level: 'warn' }, metrics: { address: `127.0.0.1:${metricsPort}` } },
+      pipelines,
+    },
   };
 }

@@ -44,7 +44,8 @@ export interface SerialResult {
   readonly latencyMs: { p50: number; p99: number; max: number };
 }
 
-export type SerialMessage = { type: 'ready' } | { type: 'done'; result: SerialResult } | { type: 'failed'; error: string };
+export type SerialMessage =
+  { type: 'ready' } | { type: 'done'; result: SerialResult } | { type: 'failed'; error: string };
 
 const QUEUE_MAX = 2048;
 const TIMEOUT_MS = 10_000;
@@ -54,10 +55,16 @@ const send = (m: SerialMessage): void => {
 };
 
 function prepare(config: SerialClientConfig): Buffer[] {
-  const gen = createLoadGenerator({ itemsPerRequest: config.spansPerRequest, attributeBytes: config.attributeBytes, resources: 8, trackIds: false });
+  const gen = createLoadGenerator({
+    itemsPerRequest: config.spansPerRequest,
+    attributeBytes: config.attributeBytes,
+    resources: 8,
+    trackIds: false,
+  });
   return Array.from({ length: config.poolSize }, () => {
     const b = gen.next('traces');
-    if (b.itemCount !== config.spansPerRequest) throw new Error(`generated ${b.itemCount} spans, wanted ${config.spansPerRequest}`);
+    if (b.itemCount !== config.spansPerRequest)
+      throw new Error(`generated ${b.itemCount} spans, wanted ${config.spansPerRequest}`);
     return Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
   });
 }
@@ -67,12 +74,22 @@ async function run(req: SerialRun, bodies: readonly Buffer[], batch: number): Pr
   const perClientRate = req.rate / req.clients; // spans per second
   const latencies: number[] = [];
   const failed: Record<string, number> = {};
-  let offered = 0, dropped = 0, left = 0, sentSpans = 0, okSpans = 0, okRequests = 0, next = 0;
+  let offered = 0,
+    dropped = 0,
+    left = 0,
+    sentSpans = 0,
+    okSpans = 0,
+    okRequests = 0,
+    next = 0;
   let lastAnswer = 0;
   const t0 = performance.now();
   const end = t0 + req.durationMs;
   const exporter = async (i: number): Promise<void> => {
-    const client = new Client(url.origin, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, keepAliveTimeout: 30_000 });
+    const client = new Client(url.origin, {
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+      keepAliveTimeout: 30_000,
+    });
     // Clients start out of phase, so they do not all export in the same instant.
     let queued = (batch * i) / req.clients;
     let filledTo = t0;
@@ -99,7 +116,12 @@ async function run(req: SerialRun, bodies: readonly Buffer[], batch: number): Pr
         const body = bodies[next++ % bodies.length]!;
         const start = performance.now();
         try {
-          const res = await client.request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+          const res = await client.request({
+            path: url.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body,
+          });
           await res.body.dump();
           if (res.statusCode === 200) {
             latencies.push(performance.now() - start);
@@ -118,7 +140,8 @@ async function run(req: SerialRun, bodies: readonly Buffer[], batch: number): Pr
   };
   await Promise.all(Array.from({ length: req.clients }, (_, i) => exporter(i)));
   latencies.sort((a, b) => a - b);
-  const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  const q = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   return {
     offered: Math.round(offered),
     droppedInSdk: Math.round(dropped),

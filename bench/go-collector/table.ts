@@ -17,12 +17,25 @@ export interface Measured {
   readonly rssBytes: number;
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const rate = (m: Measured): number => m.spans / (m.wallMs / 1000);
 const cpuPerMillion = (m: Measured): number => m.cpuUs / 1e6 / (m.spans / 1e6);
 
 export function printRuns(title: string, runs: readonly Measured[]): void {
-  const header = ['run', 'spans', 'wall s', 'spans/s', 'CPU s', 'CPU-s / 1M spans', 'CPU % of 1 core', 'RSS MB', 'Kafka records', 'avg record KB', 'check'];
+  const header = [
+    'run',
+    'spans',
+    'wall s',
+    'spans/s',
+    'CPU s',
+    'CPU-s / 1M spans',
+    'CPU % of 1 core',
+    'RSS MB',
+    'Kafka records',
+    'avg record KB',
+    'check',
+  ];
   const lines = runs.map((m) => [
     `${m.subject} #${m.round}`,
     fmt(m.spans),
@@ -48,12 +61,25 @@ const median = (xs: readonly number[]): number => {
 /** Medians per subject, and each subject's ratio to `reference` (ours). */
 export function printSummary(title: string, runs: readonly Measured[], reference: string): void {
   const subjects = [...new Set(runs.map((r) => r.subject))];
-  const med = new Map(subjects.map((s) => {
-    const mine = runs.filter((r) => r.subject === s);
-    return [s, { rate: median(mine.map(rate)), cpu: median(mine.map(cpuPerMillion)), n: mine.length }] as const;
-  }));
+  const med = new Map(
+    subjects.map((s) => {
+      const mine = runs.filter((r) => r.subject === s);
+      return [
+        s,
+        { rate: median(mine.map(rate)), cpu: median(mine.map(cpuPerMillion)), n: mine.length },
+      ] as const;
+    }),
+  );
   const ref = med.get(reference);
-  const header = ['median', 'rounds', 'spans/s', 'CPU-s / 1M spans', 'spans per CPU-s', `spans/s vs ${reference}`, `CPU per span vs ${reference}`];
+  const header = [
+    'median',
+    'rounds',
+    'spans/s',
+    'CPU-s / 1M spans',
+    'spans per CPU-s',
+    `spans/s vs ${reference}`,
+    `CPU per span vs ${reference}`,
+  ];
   const lines = subjects.map((s) => {
     const m = med.get(s)!;
     return [

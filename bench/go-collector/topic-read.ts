@@ -18,10 +18,17 @@ export interface TopicCount {
 
 async function withConsumer<T>(brokers: string, fn: (c: RdKafka.KafkaConsumer) => Promise<T>): Promise<T> {
   const consumer = new RdKafka.KafkaConsumer(
-    { 'bootstrap.servers': brokers, 'group.id': freshGroup('bench-latency-read'), 'enable.auto.commit': false, log_level: 3 },
+    {
+      'bootstrap.servers': brokers,
+      'group.id': freshGroup('bench-latency-read'),
+      'enable.auto.commit': false,
+      log_level: 3,
+    },
     { 'auto.offset.reset': 'earliest' },
   );
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   try {
     return await fn(consumer);
   } finally {
@@ -33,7 +40,10 @@ const watermarks = (c: RdKafka.KafkaConsumer, topic: string, partitions: number)
   Promise.all(
     Array.from(
       { length: partitions },
-      (_, p) => new Promise<number>((resolve, reject) => c.queryWatermarkOffsets(topic, p, 10_000, (err, o) => (err ? reject(err) : resolve(o.highOffset)))),
+      (_, p) =>
+        new Promise<number>((resolve, reject) =>
+          c.queryWatermarkOffsets(topic, p, 10_000, (err, o) => (err ? reject(err) : resolve(o.highOffset))),
+        ),
     ),
   );
 
@@ -42,7 +52,12 @@ export const highWatermarks = (brokers: string, topic: string, partitions: numbe
   withConsumer(brokers, (c) => watermarks(c, topic, partitions));
 
 /** Reads the whole topic; records at or after `windowFrom[partition]` also count in `window`. */
-export function countTopic(brokers: string, topic: string, partitions: number, windowFrom: readonly number[]): Promise<TopicCount> {
+export function countTopic(
+  brokers: string,
+  topic: string,
+  partitions: number,
+  windowFrom: readonly number[],
+): Promise<TopicCount> {
   return withConsumer(brokers, async (c) => {
     const high = await watermarks(c, topic, partitions);
     const total = high.reduce((a, b) => a + b, 0);
@@ -54,7 +69,9 @@ export function countTopic(brokers: string, topic: string, partitions: number, w
     let seen = 0;
     while (seen < total) {
       if (Date.now() > deadline) throw new Error(`read ${seen} of ${total} records of ${topic}`);
-      const batch = await new Promise<RdKafka.Message[]>((resolve, reject) => c.consume(1000, (err, msgs) => (err ? reject(err) : resolve(msgs))));
+      const batch = await new Promise<RdKafka.Message[]>((resolve, reject) =>
+        c.consume(1000, (err, msgs) => (err ? reject(err) : resolve(msgs))),
+      );
       for (const m of batch) {
         seen++;
         if (!m.value) continue;

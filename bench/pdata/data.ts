@@ -6,7 +6,12 @@
 import { context, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 
 export function benchSpans(targetBytes: number): { spans: ReadableSpan[]; bytes: Uint8Array } {
   const spans: ReadableSpan[] = [];
@@ -29,13 +34,24 @@ export function benchSpans(targetBytes: number): { spans: ReadableSpan[]; bytes:
       const db = provider.getTracer('@opentelemetry/instrumentation-pg', '0.43.0');
       for (let t = 0; t < 40; t++) {
         const root = http.startSpan(`GET /api/${service}/${t}`, {
-          attributes: { 'http.method': 'GET', 'http.route': `/api/${service}/:id`, 'http.status_code': 200, 'net.peer.name': 'frontend' },
+          attributes: {
+            'http.method': 'GET',
+            'http.route': `/api/${service}/:id`,
+            'http.status_code': 200,
+            'net.peer.name': 'frontend',
+          },
         });
         const ctx = trace.setSpan(context.active(), root);
         for (let i = 0; i < 4; i++) {
           const child = db.startSpan(
             'SELECT orders',
-            { attributes: { 'db.system': 'postgresql', 'db.statement': `SELECT * FROM orders WHERE id = $1 AND n = ${i}`, 'db.rows': i } },
+            {
+              attributes: {
+                'db.system': 'postgresql',
+                'db.statement': `SELECT * FROM orders WHERE id = $1 AND n = ${i}`,
+                'db.rows': i,
+              },
+            },
             ctx,
           );
           child.addEvent('query.start', { attempt: 1 });

@@ -69,7 +69,10 @@ const cases: [string, () => unknown][] = [
   ['splitBatch maxItems 100', () => must(splitBatch(batch, { maxItems: 100 }))],
   ['groupByTraceId', () => must(groupByTraceId(batch))],
   ['groupByResource', () => must(groupByResource(batch))],
-  ['editResource upsert', () => must(editResource(batch, [{ key: 'deployment.environment', action: 'upsert', value: 'prod' }]))],
+  [
+    'editResource upsert',
+    () => must(editResource(batch, [{ key: 'deployment.environment', action: 'upsert', value: 'prod' }])),
+  ],
   ['validateRequest (deep)', () => must(validateRequest('traces', bytes))],
   ['codec decodeRequest', () => must(decodeRequest('traces', bytes))],
   ['codec encodeRequest', () => encodeRequest('traces', decoded)],
@@ -83,8 +86,12 @@ const baseline = results.find((r) => r.name === 'codec decode + encode')!.mbPerS
 if (args.json) {
   console.log(JSON.stringify({ requestBytes: bytes.length, spans: batch.itemCount, results }, null, 2));
 } else {
-  console.log(`traces request: ${(bytes.length / 1024).toFixed(0)} KiB, ${batch.itemCount} spans, ${groupByResource(batch).unwrap().size} resources`);
-  console.log(`${'operation'.padEnd(38)}${'MB/s'.padStart(10)}${'ms/op'.padStart(10)}${'x decode+encode'.padStart(17)}`);
+  console.log(
+    `traces request: ${(bytes.length / 1024).toFixed(0)} KiB, ${batch.itemCount} spans, ${groupByResource(batch).unwrap().size} resources`,
+  );
+  console.log(
+    `${'operation'.padEnd(38)}${'MB/s'.padStart(10)}${'ms/op'.padStart(10)}${'x decode+encode'.padStart(17)}`,
+  );
   for (const r of results)
     console.log(
       `${r.name.padEnd(38)}${r.mbPerS.toFixed(1).padStart(10)}${r.meanMs.toFixed(3).padStart(10)}${(r.mbPerS / baseline).toFixed(1).padStart(17)}`,

@@ -26,7 +26,11 @@ export interface ExportOptions {
   onAnswer?: (answer: number | string) => void;
 }
 
-export async function exportOtlpHttp(baseUrl: () => string, batch: Batch, o: ExportOptions): Promise<ExportResult> {
+export async function exportOtlpHttp(
+  baseUrl: () => string,
+  batch: Batch,
+  o: ExportOptions,
+): Promise<ExportResult> {
   const deadline = Date.now() + o.deadlineMs;
   const maxBackoff = o.maxBackoffMs ?? 2000;
   let backoff = o.initialBackoffMs ?? 200;

@@ -20,7 +20,10 @@ export interface ClusterControl {
 
 export function clusterControl(k: KafkaInfo): ClusterControl {
   const ids = Array.from({ length: k.nodes }, (_, i) => i);
-  const running = () => clusterStatus({ basePort: k.basePort }).nodes.filter((n) => n.pid !== undefined).map((n) => n.id);
+  const running = () =>
+    clusterStatus({ basePort: k.basePort })
+      .nodes.filter((n) => n.pid !== undefined)
+      .map((n) => n.id);
   const restartAll = async () => {
     const down = ids.filter((id) => !running().includes(id));
     await Promise.all(down.map((id) => restartNode({ basePort: k.basePort, id, timeoutMs: 180_000 })));

@@ -18,8 +18,16 @@ export interface Names {
 /** Topic and group names of one scenario (kept apart from every other scenario's). */
 export function namesFor(prefix: string): Names {
   return {
-    topics: { traces: `${prefix}-otlp-traces`, metrics: `${prefix}-otlp-metrics`, logs: `${prefix}-otlp-logs` },
-    groups: { traces: `${prefix}-gateway-traces`, metrics: `${prefix}-gateway-metrics`, logs: `${prefix}-gateway-logs` },
+    topics: {
+      traces: `${prefix}-otlp-traces`,
+      metrics: `${prefix}-otlp-metrics`,
+      logs: `${prefix}-otlp-logs`,
+    },
+    groups: {
+      traces: `${prefix}-gateway-traces`,
+      metrics: `${prefix}-gateway-metrics`,
+      logs: `${prefix}-gateway-logs`,
+    },
     deadLetter: `${prefix}-dead-letter`,
   };
 }

@@ -26,7 +26,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns true; false when `timeoutMs` passed first. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<boolean> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 500,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

@@ -38,7 +38,8 @@ export function faultWindows(brokers: string, names: Names): FaultWindows {
       for (const signal of SIGNALS) {
         for (const r of await groupLag(list, names.groups[signal], [names.topics[signal]]))
           for (const range of ranges)
-            if (range.signal === signal && range.partition === r.partition && range.to === undefined) range.to = r.high;
+            if (range.signal === signal && range.partition === r.partition && range.to === undefined)
+              range.to = r.high;
       }
     },
     async ids() {
@@ -47,7 +48,12 @@ export function faultWindows(brokers: string, names: Names): FaultWindows {
         const mine = ranges.filter((r) => r.signal === signal);
         if (mine.length === 0) continue;
         for (const rec of await readTopic(brokers, names.topics[signal])) {
-          const inside = mine.some((r) => r.partition === rec.partition && rec.offset >= r.from && (r.to === undefined || rec.offset < r.to));
+          const inside = mine.some(
+            (r) =>
+              r.partition === rec.partition &&
+              rec.offset >= r.from &&
+              (r.to === undefined || rec.offset < r.to),
+          );
           if (inside) for (const id of recordIds(signal, rec.value) ?? []) out.add(id);
         }
       }

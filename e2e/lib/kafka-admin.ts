@@ -8,7 +8,9 @@ import { itemIds } from '@otlp-kafka/testkit';
 import { consumeRaw, type ConsumedRecord } from '@otlp-kafka/testkit/kafka';
 
 async function withAdmin<T>(brokers: string, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
-  const admin = new KafkaJS.Kafka({ kafkaJS: { brokers: brokers.split(','), logLevel: KafkaJS.logLevel.NOTHING } }).admin();
+  const admin = new KafkaJS.Kafka({
+    kafkaJS: { brokers: brokers.split(','), logLevel: KafkaJS.logLevel.NOTHING },
+  }).admin();
   await admin.connect();
   try {
     return await fn(admin);
@@ -32,7 +34,10 @@ export async function describeGroup(brokers: string, group: string): Promise<Gro
     return {
       state: String(g.state),
       coordinator: g.coordinator?.id ?? -1,
-      members: g.members.map((m) => ({ memberId: m.memberId, partitions: m.assignment.topicPartitions.map((tp) => tp.partition) })),
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        partitions: m.assignment.topicPartitions.map((tp) => tp.partition),
+      })),
     };
   });
 }
@@ -42,12 +47,26 @@ export async function describeGroup(brokers: string, group: string): Promise<Gro
  * the topic — what `kafka-consumer-groups.sh --reset-offsets --to-earliest
  * --execute` does. Refuses while the group has members (stop the gateways first).
  */
-export async function resetGroupToEarliest(brokers: string, group: string, topic: string): Promise<{ partition: number; offset: number }[]> {
+export async function resetGroupToEarliest(
+  brokers: string,
+  group: string,
+  topic: string,
+): Promise<{ partition: number; offset: number }[]> {
   const view = await describeGroup(brokers, group);
-  if (view.members.length > 0) throw new Error(`group ${group} is active (${view.members.length} members): stop its consumers first`);
-  const targets = (await groupLag(brokers.split(','), group, [topic])).map((r) => ({ topic, partition: r.partition, offset: r.low }));
-  const consumer = new RdKafka.KafkaConsumer({ 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, log_level: 3 }, {});
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  if (view.members.length > 0)
+    throw new Error(`group ${group} is active (${view.members.length} members): stop its consumers first`);
+  const targets = (await groupLag(brokers.split(','), group, [topic])).map((r) => ({
+    topic,
+    partition: r.partition,
+    offset: r.low,
+  }));
+  const consumer = new RdKafka.KafkaConsumer(
+    { 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, log_level: 3 },
+    {},
+  );
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+  );
   try {
     // A standalone commit (no subscription, no group join), as the Kafka tool does.
     consumer.commitSync(targets);

@@ -8,7 +8,11 @@ import type { ScenarioResult } from './results.js';
 import { SUBSET } from './env.js';
 
 /** Waits until every id reached the backend; resolves with the ids still missing at the timeout. */
-export async function drain(backend: OtlpBackend, ids: Iterable<string>, timeoutMs: number): Promise<string[]> {
+export async function drain(
+  backend: OtlpBackend,
+  ids: Iterable<string>,
+  timeoutMs: number,
+): Promise<string[]> {
   const pending = new Set(ids);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -78,10 +82,14 @@ export function account(a: AccountInput): Accounting {
     notes: [
       ...a.notes,
       ...(resent.size
-        ? [`gateway export retries: ${resent.size} items re-sent after an attempt without an answer; ${duplicatedIds.filter((id) => resent.has(id)).length} of them arrived more than once, ${retriedDuplicates.length} duplicates explained only by such retries`]
+        ? [
+            `gateway export retries: ${resent.size} items re-sent after an attempt without an answer; ${duplicatedIds.filter((id) => resent.has(id)).length} of them arrived more than once, ${retriedDuplicates.length} duplicates explained only by such retries`,
+          ]
         : []),
       ...(lostIds.length ? [`LOST ids (first 10): ${lostIds.slice(0, 10).join(' ')}`] : []),
-      ...(unexplainedDuplicates.length ? [`duplicates not in flight at a fault (first 10): ${unexplainedDuplicates.slice(0, 10).join(' ')}`] : []),
+      ...(unexplainedDuplicates.length
+        ? [`duplicates not in flight at a fault (first 10): ${unexplainedDuplicates.slice(0, 10).join(' ')}`]
+        : []),
     ],
   };
   return { result, lostIds, unexplainedDuplicates };

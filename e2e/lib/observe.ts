@@ -28,7 +28,9 @@ export function rssMib(pid: number | undefined): number | undefined {
 
 /** Sums of every series of each metric family on a Prometheus endpoint (counters also without their `_total` suffix). */
 export async function scrape(port: number): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const text = await (
+    await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })
+  ).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -36,14 +38,17 @@ export async function scrape(port: number): Promise<Map<string, number>> {
     if (!m) continue;
     const v = Number(m[3]);
     if (!Number.isFinite(v)) continue;
-    for (const name of m[1]!.endsWith('_total') ? [m[1]!, m[1]!.slice(0, -6)] : [m[1]!]) out.set(name, (out.get(name) ?? 0) + v);
+    for (const name of m[1]!.endsWith('_total') ? [m[1]!, m[1]!.slice(0, -6)] : [m[1]!])
+      out.set(name, (out.get(name) ?? 0) + v);
   }
   return out;
 }
 
 /** The largest value among the series of one metric family (e.g. the fullest of several queues). */
 export async function scrapeMaxSeries(port: number, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const text = await (
+    await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })
+  ).text();
   let max: number | undefined;
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);

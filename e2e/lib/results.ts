@@ -40,7 +40,9 @@ export interface ScenarioResult {
 export function recordResult(r: ScenarioResult): void {
   mkdirSync(PARTS_DIR, { recursive: true });
   writeFileSync(join(PARTS_DIR, `${r.id}.json`), JSON.stringify(r, null, 2) + '\n');
-  console.error(`[e2e] ${r.id} ${r.name}: ${r.passed ? 'PASS' : 'FAIL'} sent=${r.sent} delivered=${r.delivered} lost=${r.lost} duplicated=${r.duplicated} (bound ${r.inFlight}${r.resent ? `, ${r.resent} re-sent by gateway retries` : ''}) ${Math.round(r.durationMs / 1000)} s\n  ${r.notes.join('\n  ')}`);
+  console.error(
+    `[e2e] ${r.id} ${r.name}: ${r.passed ? 'PASS' : 'FAIL'} sent=${r.sent} delivered=${r.delivered} lost=${r.lost} duplicated=${r.duplicated} (bound ${r.inFlight}${r.resent ? `, ${r.resent} re-sent by gateway retries` : ''}) ${Math.round(r.durationMs / 1000)} s\n  ${r.notes.join('\n  ')}`,
+  );
 }
 
 export function readResults(): ScenarioResult[] {

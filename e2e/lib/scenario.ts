@@ -21,7 +21,10 @@ export interface ScenarioContext {
   note(text: string): void;
 }
 
-export type ScenarioOutcome = Omit<AccountInput, 'id' | 'name' | 'startedAt' | 'backend' | 'notes' | 'checks'>;
+export type ScenarioOutcome = Omit<
+  AccountInput,
+  'id' | 'name' | 'startedAt' | 'backend' | 'notes' | 'checks'
+>;
 
 export interface ScenarioDefinition {
   /** Two digits: the scenario's number, its file name's prefix. */
@@ -32,7 +35,10 @@ export interface ScenarioDefinition {
   stack?: Omit<StackOptions, 'id'>;
 }
 
-export function scenario(def: ScenarioDefinition, body: (ctx: ScenarioContext) => Promise<ScenarioOutcome>): void {
+export function scenario(
+  def: ScenarioDefinition,
+  body: (ctx: ScenarioContext) => Promise<ScenarioOutcome>,
+): void {
   describe.skipIf(FAST && !def.fast)(`${Number(def.id)}. ${def.name}`, () => {
     let stack: Stack | undefined;
     const loads: Load[] = [];
@@ -47,7 +53,8 @@ export function scenario(def: ScenarioDefinition, body: (ctx: ScenarioContext) =
       const startedAt = Date.now();
       const notes: string[] = [];
       const failed: string[] = [];
-      const log = (m: string) => console.error(`[e2e ${def.id} +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${m}`);
+      const log = (m: string) =>
+        console.error(`[e2e ${def.id} +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${m}`);
       try {
         stack = await createStack({ id: def.id, ...def.stack });
         log(`topics ${Object.values(stack.names.topics).join(', ')}; logs in ${stack.dir}`);
@@ -69,11 +76,24 @@ export function scenario(def: ScenarioDefinition, body: (ctx: ScenarioContext) =
             log(text);
           },
         });
-        const a = account({ ...outcome, id: def.id, name: def.name, startedAt, backend: stack.backend, notes, checks: failed.length === 0 });
+        const a = account({
+          ...outcome,
+          id: def.id,
+          name: def.name,
+          startedAt,
+          backend: stack.backend,
+          notes,
+          checks: failed.length === 0,
+        });
         if (a.unexplainedDuplicates.length > 0) {
           const b = stack.backend;
-          const each = a.unexplainedDuplicates.slice(0, 5).map((id) => `${id} ×${b.sink.count(id)} (${b.resent.get(id) ?? 0} in gateway retries)`);
-          a.result.notes.push(`diagnosis: deliveries at the backend (first 5): ${each.join(', ')}`, ...(await diagnoseDuplicates(stack.brokers, stack.names, a.unexplainedDuplicates)));
+          const each = a.unexplainedDuplicates
+            .slice(0, 5)
+            .map((id) => `${id} ×${b.sink.count(id)} (${b.resent.get(id) ?? 0} in gateway retries)`);
+          a.result.notes.push(
+            `diagnosis: deliveries at the backend (first 5): ${each.join(', ')}`,
+            ...(await diagnoseDuplicates(stack.brokers, stack.names, a.unexplainedDuplicates)),
+          );
         }
         recordResult(a.result);
         expect(a.lostIds, 'acknowledged items missing at the backend').toEqual([]);

@@ -3,7 +3,12 @@
 // errors itself), with a record of which span ids the agent acknowledged.
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 
 export interface SdkClient {
   /** Span ids of exports that succeeded. */
@@ -41,9 +46,18 @@ class RecordingExporter implements SpanExporter {
 }
 
 export function startSdkClient(o: { url: string; spansPerSecond: number }): SdkClient {
-  const exporter = new RecordingExporter(new OTLPTraceExporter({ url: `${o.url}/v1/traces`, timeoutMillis: 45_000 }));
+  const exporter = new RecordingExporter(
+    new OTLPTraceExporter({ url: `${o.url}/v1/traces`, timeoutMillis: 45_000 }),
+  );
   const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxExportBatchSize: 100, maxQueueSize: 4096, exportTimeoutMillis: 60_000 })],
+    spanProcessors: [
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: 500,
+        maxExportBatchSize: 100,
+        maxQueueSize: 4096,
+        exportTimeoutMillis: 60_000,
+      }),
+    ],
   });
   const tracer = provider.getTracer('otlp-kafka-e2e');
   let created = 0;

@@ -27,7 +27,11 @@ export interface AtDefaultsOutcome {
 export const AT_DEFAULTS_RATE = 300;
 
 export async function startAtDefaults(agentUrl: string, id: string): Promise<AtDefaults> {
-  const client = startSdkClient({ endpoint: agentUrl, itemsPerSecond: AT_DEFAULTS_RATE, name: `e2e${id}-sdk-defaults` });
+  const client = startSdkClient({
+    endpoint: agentUrl,
+    itemsPerSecond: AT_DEFAULTS_RATE,
+    name: `e2e${id}-sdk-defaults`,
+  });
   await client.ready;
   client.start();
   const marked = new Set<string>();
@@ -53,5 +57,10 @@ export async function startAtDefaults(agentUrl: string, id: string): Promise<AtD
 
 /** The agent stayed up: a stock SDK must lose nothing (no drop, no failed export). */
 export function lostNothing(o: AtDefaultsOutcome): boolean {
-  return o.report.dropped === 0 && o.report.failed.length === 0 && o.report.unanswered === 0 && o.report.acked.length === o.report.created;
+  return (
+    o.report.dropped === 0 &&
+    o.report.failed.length === 0 &&
+    o.report.unanswered === 0 &&
+    o.report.acked.length === o.report.created
+  );
 }

@@ -9,9 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startOtlpBackend, type OtlpBackend } from '@otlp-kafka/testkit';
 import { deleteTopic } from '@otlp-kafka/testkit/kafka';
-import { startCollectorProcess, type CollectorProcess } from '../../packages/cli/dist/harness/collector-process.js';
+import {
+  startCollectorProcess,
+  type CollectorProcess,
+} from '../../packages/cli/dist/harness/collector-process.js';
 import { clusterControl, type ClusterControl } from './cluster.js';
-import { agentYaml, gatewayYaml, namesFor, SIGNALS, writeYaml, type GatewayConfig, type Names } from './configs.js';
+import {
+  agentYaml,
+  gatewayYaml,
+  namesFor,
+  SIGNALS,
+  writeYaml,
+  type GatewayConfig,
+  type Names,
+} from './configs.js';
 import { kafka } from './env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,7 +98,12 @@ export async function createStack(o: StackOptions): Promise<Stack> {
   const dir = join(ROOT, '.cache/e2e', o.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const backend = await startOtlpBackend({ host: '127.0.0.1', port: 0, grpcPort: 0, latencyMs: o.backendLatencyMs ?? 0 });
+  const backend = await startOtlpBackend({
+    host: '127.0.0.1',
+    port: 0,
+    grpcPort: 0,
+    latencyMs: o.backendLatencyMs ?? 0,
+  });
   const env = { KAFKA_BROKERS: k.brokers, BACKEND_ENDPOINT: backend.grpcAddress, NODE_NAME: `e2e-${o.id}` };
   const procs = new Map<string, CollectorProcess>();
   const ports = new Map<string, { http: number; grpc: number; metrics: number }>();
@@ -101,7 +117,13 @@ export async function createStack(o: StackOptions): Promise<Stack> {
   };
   const logFile = (name: string) => join(dir, `${name}.log`);
   const start = async (name: string, config: string) => {
-    const p = startCollectorProcess({ name, configs: [config], env, logFile: logFile(name), readyTimeoutMs: 120_000 });
+    const p = startCollectorProcess({
+      name,
+      configs: [config],
+      env,
+      logFile: logFile(name),
+      readyTimeoutMs: 120_000,
+    });
     if (p.pid !== undefined) {
       children.add(p.pid);
       void p.exited.then(() => children.delete(p.pid!));
@@ -110,12 +132,30 @@ export async function createStack(o: StackOptions): Promise<Stack> {
     await p.ready;
     return p;
   };
-  const cli = async (args: readonly string[]) => (await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000 })).stdout;
+  const cli = async (args: readonly string[]) =>
+    (await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000 }))
+      .stdout;
 
   // Topics for the seed's settings (retention, replication 3), fewer partitions.
-  const topicsAgent = writeYaml(dir, 'topics-agent', agentYaml(names, { httpPort: 1, grpcPort: 2, metricsPort: 3 }));
-  const topicsGateway = writeYaml(dir, 'topics-gateway', gatewayYaml(names, { ...o.gateway, metricsPort: 4 }));
-  await cli(['topics', '--config', topicsAgent, '--config', topicsGateway, '--partitions', String(o.partitions ?? 6)]);
+  const topicsAgent = writeYaml(
+    dir,
+    'topics-agent',
+    agentYaml(names, { httpPort: 1, grpcPort: 2, metricsPort: 3 }),
+  );
+  const topicsGateway = writeYaml(
+    dir,
+    'topics-gateway',
+    gatewayYaml(names, { ...o.gateway, metricsPort: 4 }),
+  );
+  await cli([
+    'topics',
+    '--config',
+    topicsAgent,
+    '--config',
+    topicsGateway,
+    '--partitions',
+    String(o.partitions ?? 6),
+  ]);
 
   return {
     dir,
@@ -131,7 +171,11 @@ export async function createStack(o: StackOptions): Promise<Stack> {
     },
     async startAgent(name = 'agent') {
       const p = await portsOf(name);
-      const config = writeYaml(dir, name, agentYaml(names, { httpPort: p.http, grpcPort: p.grpc, metricsPort: p.metrics, ...o.agent }));
+      const config = writeYaml(
+        dir,
+        name,
+        agentYaml(names, { httpPort: p.http, grpcPort: p.grpc, metricsPort: p.metrics, ...o.agent }),
+      );
       return start(name, config);
     },
     async startGateway(name = 'gateway') {
@@ -152,7 +196,9 @@ export async function createStack(o: StackOptions): Promise<Stack> {
     logFile,
     async stopAll() {
       const codes: Record<string, number | string> = {};
-      const order = [...procs.keys()].sort((a, b) => Number(b.startsWith('agent')) - Number(a.startsWith('agent')));
+      const order = [...procs.keys()].sort(
+        (a, b) => Number(b.startsWith('agent')) - Number(a.startsWith('agent')),
+      );
       const agents = order.filter((n) => n.startsWith('agent'));
       const others = order.filter((n) => !n.startsWith('agent'));
       for (const group of [agents, others])
@@ -164,7 +210,10 @@ export async function createStack(o: StackOptions): Promise<Stack> {
       await backend.stop().catch(() => {});
       // Kafka may be what failed: restore it for the next scenario, then drop this one's topics.
       await cluster.ensureUp().catch((e: unknown) => console.error(`[e2e] Kafka not restored: ${String(e)}`));
-      const topics = [...SIGNALS.map((s) => names.topics[s]), ...(o.gateway?.deadLetter ? [names.deadLetter] : [])];
+      const topics = [
+        ...SIGNALS.map((s) => names.topics[s]),
+        ...(o.gateway?.deadLetter ? [names.deadLetter] : []),
+      ];
       for (const t of topics) await deleteTopic(t, { brokers: k.brokers }).catch(() => {});
     },
   };

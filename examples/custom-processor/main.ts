@@ -2,4 +2,8 @@
 import { defaultRegistry, main } from '@otlp-kafka/cli';
 import { tenantProcessorFactory } from './tenant-processor.js';
 
-process.exitCode = await main(process.argv.slice(2), undefined, defaultRegistry().register(tenantProcessorFactory));
+process.exitCode = await main(
+  process.argv.slice(2),
+  undefined,
+  defaultRegistry().register(tenantProcessorFactory),
+);

@@ -9,13 +9,15 @@ export const tenantProcessorFactory = defineFactory({
   type: 'tenant',
   // Strict, like the built-in schemas: a misspelt key is an error naming it.
   configSchema: z.strictObject({ id: z.string().min(1), attribute: z.string().min(1).default('tenant.id') }),
-  create: (config) => (next: Consumer): Processor => ({
-    // Stateless: nothing to start or drain; the pipeline shuts `next` down after it.
-    start: async () => {},
-    shutdown: async () => {},
-    async consume(batch) {
-      const edited = editResource(batch, [{ key: config.attribute, action: 'upsert', value: config.id }]);
-      return edited.isOk() ? next.consume(edited.value) : permanent(edited.error.message);
-    },
-  }),
+  create:
+    (config) =>
+    (next: Consumer): Processor => ({
+      // Stateless: nothing to start or drain; the pipeline shuts `next` down after it.
+      start: async () => {},
+      shutdown: async () => {},
+      async consume(batch) {
+        const edited = editResource(batch, [{ key: config.attribute, action: 'upsert', value: config.id }]);
+        return edited.isOk() ? next.consume(edited.value) : permanent(edited.error.message);
+      },
+    }),
 });

@@ -88,7 +88,11 @@ export const optionsSchema = z
       });
     const lower = o.metadataKeys.map((k) => k.toLowerCase());
     if (new Set(lower).size !== lower.length)
-      ctx.addIssue({ code: 'custom', path: ['metadataKeys'], message: 'duplicate keys (names are case-insensitive)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metadataKeys'],
+        message: 'duplicate keys (names are case-insensitive)',
+      });
   });
 
 /** Compile-time: the schema accepts exactly the options of the interface. @typecheck */

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ok, outcomeKind, partial, permanent, refusalOf, retryable, retryAfterMs, type Outcome } from '@otlp-kafka/core';
+import {
+  ok,
+  outcomeKind,
+  partial,
+  permanent,
+  refusalOf,
+  retryable,
+  retryAfterMs,
+  type Outcome,
+} from '@otlp-kafka/core';
 import { trustedBatch, withMetadata } from '@otlp-kafka/pdata';
 import { createCountingSink, createMemorySink } from '@otlp-kafka/testkit';
 import { createBatcher } from '@otlp-kafka/batcher';
@@ -28,7 +37,13 @@ describe('batcher: size trigger', () => {
     results.push(p.consume(callers[3]!.batch));
     expect(sink.callsMade).toBe(2);
     sink.resume();
-    expect((await Promise.all([rFirst, ...results])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect((await Promise.all([rFirst, ...results])).map(outcomeKind)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+    ]);
     expect(sink.batches.map((b) => b.itemCount)).toEqual([1, 12]);
     expect(ids(sink.batches[1]!)).toEqual(callers.flatMap((c) => c.ids));
     await p.shutdown();
@@ -243,7 +258,10 @@ describe('batcher: outcomes', () => {
     await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 50 })(sink);
     await p.start();
-    const results = [p.consume(callerBatch('a-', 2, 'logs').batch), p.consume(callerBatch('b-', 2, 'traces').batch)];
+    const results = [
+      p.consume(callerBatch('a-', 2, 'logs').batch),
+      p.consume(callerBatch('b-', 2, 'traces').batch),
+    ];
     expect((await Promise.all(results)).map(outcomeKind)).toEqual(['ok', 'ok']);
     expect(sink.batches.map((b) => b.signal).sort()).toEqual(['logs', 'traces']);
   });
@@ -280,7 +298,11 @@ describe('batcher: metadata', () => {
     await sink.start();
     const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20 })(sink);
     await p.start();
-    await Promise.all([p.consume(withHeaders('a-', {}, 'one')), p.consume(withHeaders('b-', {}, 'two')), p.consume(withHeaders('c-', {}, 'one'))]);
+    await Promise.all([
+      p.consume(withHeaders('a-', {}, 'one')),
+      p.consume(withHeaders('b-', {}, 'two')),
+      p.consume(withHeaders('c-', {}, 'one')),
+    ]);
     const topics = sink.batches.map((b) => [b.metadata.topic, b.itemCount]);
     expect(topics.sort()).toEqual([
       ['one', 4],
@@ -291,7 +313,12 @@ describe('batcher: metadata', () => {
   it('refuses a new combination over metadataCardinalityLimit with backpressure', async () => {
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ sendBatchSize: 1000, timeoutMs: 20, metadataKeys: ['x-tenant'], metadataCardinalityLimit: 2 })(sink);
+    const p = createBatcher({
+      sendBatchSize: 1000,
+      timeoutMs: 20,
+      metadataKeys: ['x-tenant'],
+      metadataCardinalityLimit: 2,
+    })(sink);
     await p.start();
     const a = p.consume(withHeaders('a-', { 'x-tenant': ['1'] }));
     const b = p.consume(withHeaders('b-', { 'x-tenant': ['2'] }));
@@ -311,7 +338,9 @@ describe('batcher: bounded memory', () => {
     await sink.start();
     sink.pause();
     const a = callerBatch('a-', 10);
-    const p = createBatcher({ timeoutMs: 0, maxPendingBytes: a.batch.bytes.length + 10, retryAfterMs: 750 })(sink);
+    const p = createBatcher({ timeoutMs: 0, maxPendingBytes: a.batch.bytes.length + 10, retryAfterMs: 750 })(
+      sink,
+    );
     await p.start();
     const ra = p.consume(a.batch);
     const refused = await p.consume(callerBatch('b-', 10).batch);
@@ -389,7 +418,9 @@ describe('batcher: shutdown', () => {
   it('an outcome that arrives after the shutdown timeout does not settle a caller twice', async () => {
     vi.useFakeTimers();
     let answer!: (o: Outcome) => void;
-    const p = createBatcher({ shutdownTimeoutMs: 10, timeoutMs: 0 })({ consume: () => new Promise<Outcome>((r) => (answer = r)) });
+    const p = createBatcher({ shutdownTimeoutMs: 10, timeoutMs: 0 })({
+      consume: () => new Promise<Outcome>((r) => (answer = r)),
+    });
     await p.start();
     const r = p.consume(callerBatch('a-', 1).batch);
     const s = p.shutdown();

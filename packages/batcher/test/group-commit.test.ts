@@ -17,7 +17,9 @@ describe('batcher: group commit', () => {
     vi.useFakeTimers();
     const sink = createMemorySink();
     await sink.start();
-    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1024, sendBatchMaxSize: 2048, timeoutMs: 5000 })(
+      sink,
+    );
     await p.start();
     const r = p.consume(callerBatch('a-', 512, 'traces').batch);
     await vi.advanceTimersByTimeAsync(0);
@@ -124,7 +126,9 @@ describe('batcher: group commit', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000, maxConcurrentSends: 2 })(sink);
+    const p = createBatcher({ lingerMs: 0, sendBatchSize: 1000, timeoutMs: 5000, maxConcurrentSends: 2 })(
+      sink,
+    );
     await p.start();
     const results: Promise<Outcome>[] = [];
     for (const x of ['a-', 'b-', 'c-', 'd-']) {

@@ -20,7 +20,9 @@ describe('batcher: lifecycle rules', () => {
     expect(refusalOf(out)?.code).toBe('ERR_NOT_STARTED');
     expect(refusalOf(out)?.message).toMatch(/^batch\/a: /);
     expect(sink.callsMade).toBe(0);
-    expect((await meter.read()).get('otelcol_processor_batch_refused_items')?.map((p) => p.value)).toEqual([3]);
+    expect((await meter.read()).get('otelcol_processor_batch_refused_items')?.map((p) => p.value)).toEqual([
+      3,
+    ]);
     await p.start();
     expect(outcomeKind(await p.consume(callerBatch('b-', 1).batch))).toBe('ok');
   });

@@ -32,9 +32,13 @@ describe('batcher metrics', () => {
     expect(m.get('otelcol_processor_batch_timeout_trigger_send')?.map((p) => p.value)).toEqual([1]);
     expect(m.get('otelcol_processor_batch_slot_trigger_send')?.map((p) => p.value)).toEqual([1]);
     expect(m.get('otelcol_processor_batch_sends_in_flight')?.map((p) => p.value)).toEqual([0]);
-    expect(m.get('otelcol_processor_batch_batch_send_size')?.map((p) => p.value)).toEqual([{ count: 3, sum: 17 }]);
+    expect(m.get('otelcol_processor_batch_batch_send_size')?.map((p) => p.value)).toEqual([
+      { count: 3, sum: 17 },
+    ]);
     const bytes = sink.batches.reduce((n, x) => n + x.bytes.length, 0);
-    expect(m.get('otelcol_processor_batch_batch_send_size_bytes')?.map((p) => p.value)).toEqual([{ count: 3, sum: bytes }]);
+    expect(m.get('otelcol_processor_batch_batch_send_size_bytes')?.map((p) => p.value)).toEqual([
+      { count: 3, sum: bytes },
+    ]);
   });
 
   it('observes held bytes and metadata cardinality, and counts refusals by reason', async () => {
@@ -43,12 +47,18 @@ describe('batcher metrics', () => {
     await sink.start();
     sink.pause();
     const first = callerBatch('a-', 5);
-    const p = createBatcher({ timeoutMs: 0, maxPendingBytes: first.batch.bytes.length, meterProvider: meter.meterProvider })(sink);
+    const p = createBatcher({
+      timeoutMs: 0,
+      maxPendingBytes: first.batch.bytes.length,
+      meterProvider: meter.meterProvider,
+    })(sink);
     await p.start();
     const r = p.consume(first.batch);
     expect(outcomeKind(await p.consume(callerBatch('b-', 5).batch))).toBe('backpressure');
     let m = await meter.read();
-    expect(m.get('otelcol_processor_batch_pending_bytes')?.map((p) => p.value)).toEqual([first.batch.bytes.length]);
+    expect(m.get('otelcol_processor_batch_pending_bytes')?.map((p) => p.value)).toEqual([
+      first.batch.bytes.length,
+    ]);
     expect(m.get('otelcol_processor_batch_refused_items')?.map((p) => p.value)).toEqual([5]);
     sink.resume();
     await r;

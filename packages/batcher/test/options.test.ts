@@ -13,7 +13,12 @@ function error(options: unknown): PipelineError {
 
 describe('batcher options', () => {
   it('has the Collector defaults', () => {
-    expect(BATCHER_DEFAULTS).toMatchObject({ sendBatchSize: 8192, sendBatchMaxSize: 0, timeoutMs: 200, metadataCardinalityLimit: 1000 });
+    expect(BATCHER_DEFAULTS).toMatchObject({
+      sendBatchSize: 8192,
+      sendBatchMaxSize: 0,
+      timeoutMs: 200,
+      metadataCardinalityLimit: 1000,
+    });
     expect(typeof createBatcher()).toBe('function');
   });
 
@@ -21,7 +26,9 @@ describe('batcher options', () => {
     const e = error({ sendBatchSize: 100, sendBatchMaxSize: 50 });
     expect(e).toBeInstanceOf(PipelineError);
     expect(e.code).toBe('ERR_INVALID_OPTIONS');
-    expect(e.message).toMatch(/^batcher: invalid options: sendBatchMaxSize: must be 0 or at least sendBatchSize \(100\)/);
+    expect(e.message).toMatch(
+      /^batcher: invalid options: sendBatchMaxSize: must be 0 or at least sendBatchSize \(100\)/,
+    );
     expect(() => createBatcher({ sendBatchSize: 100, sendBatchMaxSize: 100 })).not.toThrow();
     expect(() => createBatcher({ sendBatchSize: 100, sendBatchMaxSize: 0 })).not.toThrow();
   });
@@ -31,7 +38,9 @@ describe('batcher options', () => {
     expect(e.message).toContain('timeoutMs');
     expect(e.message).toContain('maxPendingBytes');
     expect(e.message).toContain('sendBatchSize');
-    expect(error({ metadataKeys: ['X-Tenant', 'x-tenant'] }).message).toContain('metadataKeys: duplicate keys');
+    expect(error({ metadataKeys: ['X-Tenant', 'x-tenant'] }).message).toContain(
+      'metadataKeys: duplicate keys',
+    );
   });
 
   it('refuses unknown options (snake_case from a Collector config included)', () => {

@@ -18,7 +18,14 @@ type Settings = typeof settings extends fc.Arbitrary<infer T> ? T : never;
 
 // Found by these properties: splitting a Sum metric at a byte cap once produced undecodable pieces.
 const REGRESSIONS: Settings[] = [
-  { sizes: [11, 1], sendBatchSize: 0, extraMax: undefined, maxBytes: 600, signal: 'metrics', attributeBytes: 0 },
+  {
+    sizes: [11, 1],
+    sendBatchSize: 0,
+    extraMax: undefined,
+    maxBytes: 600,
+    signal: 'metrics',
+    attributeBytes: 0,
+  },
 ];
 
 function build(s: Settings) {
@@ -47,8 +54,10 @@ describe('batcher properties', () => {
         const report = sink.report(callers.flatMap((c) => c.ids));
         expect(report).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0, unidentified: 0 });
         for (const call of sink.calls) {
-          if (options.sendBatchMaxSize > 0) expect(call.batch.itemCount).toBeLessThanOrEqual(options.sendBatchMaxSize);
-          if (options.sendBatchMaxBytes > 0) expect(call.batch.bytes.length).toBeLessThanOrEqual(options.sendBatchMaxBytes);
+          if (options.sendBatchMaxSize > 0)
+            expect(call.batch.itemCount).toBeLessThanOrEqual(options.sendBatchMaxSize);
+          if (options.sendBatchMaxBytes > 0)
+            expect(call.batch.bytes.length).toBeLessThanOrEqual(options.sendBatchMaxBytes);
         }
       }),
       { numRuns: 50, examples: REGRESSIONS.map((r) => [r] as [Settings]) },

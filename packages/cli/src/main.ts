@@ -26,12 +26,18 @@ Usage:
 Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 130 forced exit.`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 /** Runs the command line; `registry` adds components written in code (default: the built-in ones). */
-export async function main(argv: readonly string[], io: CliIo = processIo, registry?: Registry): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  registry?: Registry,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -72,16 +78,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo, regis
   const num = (name: string, s: string | undefined): number | undefined => {
     if (s === undefined) return undefined;
     const n = Number(s);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(s)}`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(s)}`);
     return n;
   };
-  const seconds = (s: number | undefined): number | undefined => (s === undefined ? undefined : Math.round(s * 1000));
+  const seconds = (s: number | undefined): number | undefined =>
+    s === undefined ? undefined : Math.round(s * 1000);
   const configs = v.config ?? [];
   const command = positionals[0] ?? 'run';
   try {
     switch (command) {
       case 'run':
-        return await runCommand(configs, io, registry, { shutdownTimeoutMs: seconds(num('shutdown-timeout-s', v['shutdown-timeout-s'])) });
+        return await runCommand(configs, io, registry, {
+          shutdownTimeoutMs: seconds(num('shutdown-timeout-s', v['shutdown-timeout-s'])),
+        });
       case 'validate':
         return await validateCommand(configs, io, registry);
       case 'topics':
@@ -98,10 +108,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo, regis
           registry,
         );
       case 'lag':
-        return await lagCommand({ brokers: v.brokers, groups: v.group ?? [], topics: v.topic ?? [], json: v.json ?? false }, io);
+        return await lagCommand(
+          { brokers: v.brokers, groups: v.group ?? [], topics: v.topic ?? [], json: v.json ?? false },
+          io,
+        );
       case 'demo':
         return await demoCommand(
-          { durationS: num('duration-s', v['duration-s']), outageS: num('outage-s', v['outage-s']), rate: num('rate', v.rate) },
+          {
+            durationS: num('duration-s', v['duration-s']),
+            outageS: num('outage-s', v['outage-s']),
+            rate: num('rate', v.rate),
+          },
           io,
         );
       default:

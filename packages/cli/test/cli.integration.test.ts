@@ -47,7 +47,13 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-cli-it-'));
     const agentYaml = variant('agent.yaml', suffix, dir);
     const gatewayYaml = variant('gateway.yaml', suffix, dir);
-    const [httpPort, grpcPort, backendPort, m1, m2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [httpPort, grpcPort, backendPort, m1, m2] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const env = {
       KAFKA_BROKERS: kafkaBrokers(),
       NODE_NAME: 'it-node',
@@ -61,16 +67,25 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     };
     Object.assign(process.env, env);
     const io = { out: () => {}, err: (l: string) => console.error(l) };
-    expect(await main(['topics', '--config', agentYaml, '--config', gatewayYaml, '--partitions', '3'], io)).toBe(0);
+    expect(
+      await main(['topics', '--config', agentYaml, '--config', gatewayYaml, '--partitions', '3'], io),
+    ).toBe(0);
 
     backend = await startOtlpBackend({ host: '127.0.0.1', grpcPort: backendPort, port: 0 });
-    for (const [name, config] of [['gateway', gatewayYaml], ['agent', agentYaml]] as const) {
+    for (const [name, config] of [
+      ['gateway', gatewayYaml],
+      ['agent', agentYaml],
+    ] as const) {
       const p = startCollectorProcess({ name, configs: [config], env, logFile: join(dir, `${name}.log`) });
       procs.push(p);
       await p.ready;
     }
 
-    const generator = createLoadGenerator({ signals: { traces: 1, metrics: 1, logs: 1 }, itemsPerRequest: 20, seed: 7 });
+    const generator = createLoadGenerator({
+      signals: { traces: 1, metrics: 1, logs: 1 },
+      itemsPerRequest: 20,
+      seed: 7,
+    });
     const acked = new Set<string>();
     const send = async (n: number) => {
       await Promise.all(
@@ -87,7 +102,8 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     await send(15); // acknowledged by the agent while the backend is down: Kafka holds them
     await backend.restart();
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && [...acked].some((id) => backend!.sink.count(id) === 0)) await new Promise((r) => setTimeout(r, 250));
+    while (Date.now() < deadline && [...acked].some((id) => backend!.sink.count(id) === 0))
+      await new Promise((r) => setTimeout(r, 250));
     const report = backend.report([...acked]);
     expect(report.sent).toBe(600);
     expect(report.lost).toBe(0);
@@ -96,13 +112,29 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     const agentMetrics = await (await fetch(`http://127.0.0.1:${m1}/metrics`)).text();
     expect(agentMetrics).toMatch(/otelcol_receiver_accepted_spans\S*\{[^}]*\} \d+/);
     const gatewayMetrics = await (await fetch(`http://127.0.0.1:${m2}/metrics`)).text();
-    expect(gatewayMetrics).toMatch(new RegExp(`kafka_consumer_group_lag\\{[^}]*group="otel-gateway-traces-${suffix}"`));
+    expect(gatewayMetrics).toMatch(
+      new RegExp(`kafka_consumer_group_lag\\{[^}]*group="otel-gateway-traces-${suffix}"`),
+    );
 
     // Graceful shutdown commits what was delivered: the groups end with no lag.
     for (const p of procs.splice(0).reverse()) expect(await p.stop(20_000)).toBe(0);
     const lag: string[] = [];
     const out = { out: (l: string) => lag.push(l), err: (l: string) => console.error(l) };
-    expect(await main(['lag', '--brokers', kafkaBrokers(), '--group', `otel-gateway-traces-${suffix}`, '--topic', `otlp-traces-${suffix}`, '--json'], out)).toBe(0);
+    expect(
+      await main(
+        [
+          'lag',
+          '--brokers',
+          kafkaBrokers(),
+          '--group',
+          `otel-gateway-traces-${suffix}`,
+          '--topic',
+          `otlp-traces-${suffix}`,
+          '--json',
+        ],
+        out,
+      ),
+    ).toBe(0);
     const rows = JSON.parse(lag.join('\n'))[`otel-gateway-traces-${suffix}`] as { lag: number }[];
     expect(rows.length).toBe(3);
     expect(rows.reduce((s, r) => s + r.lag, 0)).toBe(0);

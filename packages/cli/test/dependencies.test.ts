@@ -13,18 +13,27 @@ function sources(dir: string): string[] {
 }
 
 /** The package a bare specifier names: '@scope/name' or 'name'. */
-const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 describe('package.json', () => {
   it('declares every package src/ imports (statically, dynamically or as types)', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const imported = new Set<string>();
     for (const file of sources(join(ROOT, 'src'))) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'([^'.][^']*)'/g)) imported.add(packageOf(m[1]!));
+      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'([^'.][^']*)'/g))
+        imported.add(packageOf(m[1]!));
     }
     const builtins = new Set(builtinModules);
-    const undeclared = [...imported].filter((p) => !p.startsWith('node:') && !builtins.has(p) && !(p in pkg.dependencies));
+    const undeclared = [...imported].filter(
+      (p) => !p.startsWith('node:') && !builtins.has(p) && !(p in pkg.dependencies),
+    );
     expect(undeclared).toEqual([]);
     expect(imported.has('@otlp-kafka/kafka-client')).toBe(true);
   });

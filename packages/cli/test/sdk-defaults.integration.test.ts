@@ -12,7 +12,13 @@ import type { Signal } from '@otlp-kafka/core';
 import { createBatch } from '@otlp-kafka/pdata';
 import { itemIds } from '@otlp-kafka/testkit';
 import { consumeRaw, deleteTopic, freshTopic, kafkaBrokers } from '@otlp-kafka/testkit/kafka';
-import { killSdkClients, runSdkClients, type SdkClientReport, type SdkProtocol, type SdkSignal } from '@otlp-kafka/testkit/sdk-client';
+import {
+  killSdkClients,
+  runSdkClients,
+  type SdkClientReport,
+  type SdkProtocol,
+  type SdkSignal,
+} from '@otlp-kafka/testkit/sdk-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollectorProcess, type CollectorProcess } from '../src/harness/collector-process.js';
 import { groupLag } from '../src/internal/group-lag.js';
@@ -56,7 +62,8 @@ async function readIds(signal: Signal, topic: string): Promise<Tally> {
   const counts = new Map<string, number>();
   for (const r of records) {
     const batch = createBatch(signal, r.value ?? new Uint8Array());
-    if (batch.isErr()) throw new Error(`record ${r.partition}/${r.offset} does not decode: ${batch.error.message}`);
+    if (batch.isErr())
+      throw new Error(`record ${r.partition}/${r.offset} does not decode: ${batch.error.message}`);
     const ids = itemIds(batch.value);
     if (ids.isErr()) throw new Error(`record ${r.partition}/${r.offset}: ${ids.error.message}`);
     for (const id of ids.value) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -161,8 +168,15 @@ describe('the OpenTelemetry JS SDK at its defaults loses nothing through the see
     );
 
     // The load really ran: a client starved of CPU for most of the run (an overloaded machine) proves nothing.
-    for (const r of reports) expect(r.created, `${r.name} created (starved ${r.starvedMs.toFixed(0)} ms)`).toBeGreaterThanOrEqual((c.perProcess * LOAD_MS) / 2000);
-    expect({ dropped, diagDropped, dropRuns }, 'items the SDK dropped (its queue was full)').toEqual({ dropped: 0, diagDropped: 0, dropRuns: 0 });
+    for (const r of reports)
+      expect(r.created, `${r.name} created (starved ${r.starvedMs.toFixed(0)} ms)`).toBeGreaterThanOrEqual(
+        (c.perProcess * LOAD_MS) / 2000,
+      );
+    expect({ dropped, diagDropped, dropRuns }, 'items the SDK dropped (its queue was full)').toEqual({
+      dropped: 0,
+      diagDropped: 0,
+      dropRuns: 0,
+    });
     expect(failed.length, 'items in exports that failed').toBe(0);
     expect(missing.slice(0, 10), 'exported items not in Kafka').toEqual([]);
     expect(inKafka).toBe(created);

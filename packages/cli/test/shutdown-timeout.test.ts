@@ -12,7 +12,9 @@ describe('otlp-kafka --shutdown-timeout-s', () => {
   it('is documented in the help', async () => {
     const io = capture();
     expect(await main(['--help'], io)).toBe(0);
-    expect(io.stdout.join('\n')).toMatch(/--shutdown-timeout-s N\]\s+the whole shutdown's deadline \(default 25\)/);
+    expect(io.stdout.join('\n')).toMatch(
+      /--shutdown-timeout-s N\]\s+the whole shutdown's deadline \(default 25\)/,
+    );
   });
 
   it('refuses a value that is not a non-negative number, naming the flag', async () => {

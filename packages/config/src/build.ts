@@ -40,7 +40,10 @@ const signalOf = (pipelineId: string): Signal => pipelineId.split('/')[0] as Sig
  * once per pipeline (memory_limiter shares its budget across those calls).
  * Errors thrown by a factory come back naming the component id.
  */
-export function buildService(config: ParsedConfig, telemetry: BuildServiceOptions = {}): Result<BuiltService, ConfigError> {
+export function buildService(
+  config: ParsedConfig,
+  telemetry: BuildServiceOptions = {},
+): Result<BuiltService, ConfigError> {
   const problems: string[] = [];
   const pipelines = Object.entries(config.service.pipelines);
   const attempt = <T>(path: string, make: () => T): T | undefined => {
@@ -51,7 +54,10 @@ export function buildService(config: ParsedConfig, telemetry: BuildServiceOption
       return undefined;
     }
   };
-  const build = <K extends Exclude<ComponentKind, 'extension'>>(section: Section, _kind: K): Map<string, ComponentOf[K]> => {
+  const build = <K extends Exclude<ComponentKind, 'extension'>>(
+    section: Section,
+    _kind: K,
+  ): Map<string, ComponentOf[K]> => {
     const built = new Map<string, ComponentOf[K]>();
     for (const [id, c] of config[section] as ReadonlyMap<string, ComponentConfig>) {
       const using = pipelines.filter(([, p]) => (p[section] ?? []).includes(id));
@@ -87,5 +93,10 @@ export function buildService(config: ParsedConfig, telemetry: BuildServiceOption
 }
 
 function invalid(problems: string[]): ConfigError {
-  return new ConfigError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, '', problems);
+  return new ConfigError(
+    'ERR_CONFIG_INVALID',
+    `invalid configuration:\n  ${problems.join('\n  ')}`,
+    '',
+    problems,
+  );
 }

@@ -14,7 +14,13 @@ export class ConfigError extends PipelineError {
   readonly path: string;
   readonly problems: readonly string[];
 
-  constructor(code: ConfigErrorCode, message: string, path = '', problems: readonly string[] = [message], cause?: unknown) {
+  constructor(
+    code: ConfigErrorCode,
+    message: string,
+    path = '',
+    problems: readonly string[] = [message],
+    cause?: unknown,
+  ) {
     super(code, message, { cause });
     this.path = path;
     this.problems = problems;

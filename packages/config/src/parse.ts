@@ -77,7 +77,9 @@ export function parseConfig(
       const type = id.split('/')[0]!;
       const factory = registry.lookup(kind, type);
       if (!factory) {
-        problems.push(`${key}.${id}: unknown ${kind} type "${type}"; supported: ${registry.types(kind).join(', ') || 'none registered'}`);
+        problems.push(
+          `${key}.${id}: unknown ${kind} type "${type}"; supported: ${registry.types(kind).join(', ') || 'none registered'}`,
+        );
         continue;
       }
       const parsed = factory.configSchema.safeParse(raw ?? {});
@@ -86,7 +88,9 @@ export function parseConfig(
     }
   }
   if (top.data.extensions && Object.keys(top.data.extensions).length > 0)
-    problems.push(`extensions: otlp-kafka runs no extensions (found ${Object.keys(top.data.extensions).join(', ')})`);
+    problems.push(
+      `extensions: otlp-kafka runs no extensions (found ${Object.keys(top.data.extensions).join(', ')})`,
+    );
 
   if (service.success) {
     for (const [pipelineId, p] of Object.entries(service.data.pipelines)) {
@@ -99,16 +103,24 @@ export function parseConfig(
         for (const id of ids ?? []) {
           const declared = Object.keys(top.data[section] ?? {});
           if (!declared.includes(id))
-            problems.push(`service.pipelines.${pipelineId}.${field}: "${id}" is not defined in ${section} (defined: ${declared.join(', ') || 'none'})`);
+            problems.push(
+              `service.pipelines.${pipelineId}.${field}: "${id}" is not defined in ${section} (defined: ${declared.join(', ') || 'none'})`,
+            );
         }
       }
     }
-    if (Object.keys(service.data.pipelines).length === 0) problems.push('service.pipelines: no pipelines defined');
+    if (Object.keys(service.data.pipelines).length === 0)
+      problems.push('service.pipelines: no pipelines defined');
   }
   if (problems.length > 0) return Err(invalid(problems));
   return Ok({ ...sections, service: service.data!, env });
 }
 
 function invalid(problems: string[]): ConfigError {
-  return new ConfigError('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, '', problems);
+  return new ConfigError(
+    'ERR_CONFIG_INVALID',
+    `invalid configuration:\n  ${problems.join('\n  ')}`,
+    '',
+    problems,
+  );
 }

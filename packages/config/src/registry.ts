@@ -30,7 +30,9 @@ export function createRegistry(factories: readonly AnyComponentFactory[] = []): 
           throw new TypeError(`${factory.kind} type "${name}": use lower_snake_case (letters, digits, _)`);
         const taken = byName.get(key(factory.kind, name));
         if (taken)
-          throw new TypeError(`${factory.kind} type "${name}" is already registered (by the factory of type ${taken.type})`);
+          throw new TypeError(
+            `${factory.kind} type "${name}" is already registered (by the factory of type ${taken.type})`,
+          );
       }
       for (const name of names) byName.set(key(factory.kind, name), factory);
       list.push(factory);

@@ -15,9 +15,14 @@ const prometheusReader = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  extensions: z.array(z.string()).max(0, { error: 'otlp-kafka runs no extensions; remove service.extensions' }).optional(),
+  extensions: z
+    .array(z.string())
+    .max(0, { error: 'otlp-kafka runs no extensions; remove service.extensions' })
+    .optional(),
   pipelines: z.record(
-    z.string().regex(/^(traces|metrics|logs)(\/[^/\s]+)?$/, { error: 'pipeline ids are traces, metrics or logs, optionally /name' }),
+    z.string().regex(/^(traces|metrics|logs)(\/[^/\s]+)?$/, {
+      error: 'pipeline ids are traces, metrics or logs, optionally /name',
+    }),
     pipelineSchema,
   ),
   telemetry: z

@@ -2,7 +2,11 @@ import type { Signal } from '@otlp-kafka/core';
 import type { ParsedConfig } from './parse.js';
 
 /** The Kafka topic a kafka component uses for a signal when the config names none (the Collector's defaults). */
-export const DEFAULT_KAFKA_TOPICS: Record<Signal, string> = { traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' };
+export const DEFAULT_KAFKA_TOPICS: Record<Signal, string> = {
+  traces: 'otlp_spans',
+  metrics: 'otlp_metrics',
+  logs: 'otlp_logs',
+};
 
 export interface KafkaTopicUse {
   topic: string;
@@ -30,7 +34,11 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
     for (const id of p.exporters) {
       const c = config.exporters.get(id);
       if (c?.type !== 'kafka') continue;
-      const cfg = c.config as { topic?: string; brokers?: string[]; producer?: { max_message_bytes?: number } } & SignalSections<{ topic?: string }>;
+      const cfg = c.config as {
+        topic?: string;
+        brokers?: string[];
+        producer?: { max_message_bytes?: number };
+      } & SignalSections<{ topic?: string }>;
       uses.push({
         topic: cfg.topic ?? cfg[signal]?.topic ?? DEFAULT_KAFKA_TOPICS[signal],
         signal,
@@ -43,18 +51,28 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
     for (const id of p.receivers) {
       const c = config.receivers.get(id);
       if (c?.type !== 'kafka') continue;
-      const cfg = c.config as { topic?: string; topics?: string[]; brokers?: string[]; dead_letter_topic?: string } & SignalSections<{
+      const cfg = c.config as {
+        topic?: string;
+        topics?: string[];
+        brokers?: string[];
+        dead_letter_topic?: string;
+      } & SignalSections<{
         topic?: string;
         topics?: string[];
       }>;
       const brokers = cfg.brokers ?? ['localhost:9092'];
       const section = cfg[signal];
-      const named = section ? (section.topics ?? (section.topic ? [section.topic] : undefined)) : (cfg.topics ?? (cfg.topic ? [cfg.topic] : undefined));
+      const named = section
+        ? (section.topics ?? (section.topic ? [section.topic] : undefined))
+        : (cfg.topics ?? (cfg.topic ? [cfg.topic] : undefined));
       for (const topic of named ?? [DEFAULT_KAFKA_TOPICS[signal]])
         if (!topic.startsWith('^')) uses.push({ topic, signal, brokers, role: 'receiver', componentId: id });
-      if (cfg.dead_letter_topic) uses.push({ topic: cfg.dead_letter_topic, signal, brokers, role: 'dead-letter', componentId: id });
+      if (cfg.dead_letter_topic)
+        uses.push({ topic: cfg.dead_letter_topic, signal, brokers, role: 'dead-letter', componentId: id });
     }
   }
   const seen = new Set<string>();
-  return uses.filter((u) => (seen.has(u.topic + '|' + u.brokers.join()) ? false : (seen.add(u.topic + '|' + u.brokers.join()), true)));
+  return uses.filter((u) =>
+    seen.has(u.topic + '|' + u.brokers.join()) ? false : (seen.add(u.topic + '|' + u.brokers.join()), true),
+  );
 }

@@ -25,7 +25,9 @@ describe('createRegistry', () => {
 
   it('refuses a type or alias already taken in the kind, and names that are not snake_case', () => {
     const r = createRegistry([probe('alpha', ['beta'])]);
-    expect(() => r.register(probe('beta'))).toThrow('exporter type "beta" is already registered (by the factory of type alpha)');
+    expect(() => r.register(probe('beta'))).toThrow(
+      'exporter type "beta" is already registered (by the factory of type alpha)',
+    );
     expect(() => r.register(probe('Otlp'))).toThrow(/use lower_snake_case/);
     expect(r.types('exporter')).toEqual(['alpha', 'beta']);
   });
@@ -43,7 +45,12 @@ describe('createRegistry', () => {
       kind: 'receiver',
       type: 'source',
       configSchema: z.strictObject({}),
-      create: (_c, context) => ({ signals: context.signals, connect: () => {}, start: async () => {}, shutdown: async () => {} }),
+      create: (_c, context) => ({
+        signals: context.signals,
+        connect: () => {},
+        start: async () => {},
+        shutdown: async () => {},
+      }),
     });
     const text = `
 receivers: { source: {} }
@@ -53,9 +60,13 @@ service:
     traces: { receivers: [source], exporters: [probe/a] }
     logs/2: { receivers: [source], exporters: [probe/a] }
 `;
-    const parsed = parseConfig([{ name: 'x', text }], createRegistry([recording, source]), { ONLY: 'this' }).unwrap();
+    const parsed = parseConfig([{ name: 'x', text }], createRegistry([recording, source]), {
+      ONLY: 'this',
+    }).unwrap();
     const built = buildService(parsed, { logger: noopLogger });
     expect(built.isOk()).toBe(true);
-    expect(seen.map((c) => [c.id, c.signals, c.env])).toEqual([['probe/a', ['traces', 'logs'], { ONLY: 'this' }]]);
+    expect(seen.map((c) => [c.id, c.signals, c.env])).toEqual([
+      ['probe/a', ['traces', 'logs'], { ONLY: 'this' }],
+    ]);
   });
 });

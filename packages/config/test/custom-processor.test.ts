@@ -18,12 +18,21 @@ describe('a processor written in code, used from YAML', () => {
     // the registry decides what a type builds, so this test needs no broker.
     const sink = createMemorySink();
     const kafka = builtins.lookup('exporter', 'kafka')!;
-    const fakeKafka = defineFactory({ kind: 'exporter', type: 'kafka', configSchema: kafka.configSchema, create: () => sink });
+    const fakeKafka = defineFactory({
+      kind: 'exporter',
+      type: 'kafka',
+      configSchema: kafka.configSchema,
+      create: () => sink,
+    });
     const others = builtins.factories.filter((f) => f !== kafka);
-    const registry = createRegistry([...others, fakeKafka as AnyComponentFactory]).register(tenantProcessorFactory);
+    const registry = createRegistry([...others, fakeKafka as AnyComponentFactory]).register(
+      tenantProcessorFactory,
+    );
 
     const env = { AGENT_HTTP_ENDPOINT: '127.0.0.1:0', TENANT: 'acme' };
-    const built = buildService(parseConfig([{ name: 'config.yaml', text: yaml }], registry, env).unwrap()).unwrap();
+    const built = buildService(
+      parseConfig([{ name: 'config.yaml', text: yaml }], registry, env).unwrap(),
+    ).unwrap();
     await built.pipeline.start();
     try {
       const receiver = built.receivers.get('otlp') as OtlpReceiver;
@@ -46,9 +55,10 @@ describe('a processor written in code, used from YAML', () => {
         resourceSpans?: { resource?: { attributes: { key: string; value?: { stringValue?: string } }[] } }[];
         resourceLogs?: { resource?: { attributes: { key: string; value?: { stringValue?: string } }[] } }[];
       };
-      return [...(request.resourceSpans ?? []), ...(request.resourceLogs ?? [])].map(
-        (r) => [b.signal, r.resource?.attributes.find((a) => a.key === 'tenant.id')?.value?.stringValue],
-      );
+      return [...(request.resourceSpans ?? []), ...(request.resourceLogs ?? [])].map((r) => [
+        b.signal,
+        r.resource?.attributes.find((a) => a.key === 'tenant.id')?.value?.stringValue,
+      ]);
     });
     expect(tenants.sort()).toEqual([
       ['logs', 'acme'],
@@ -58,7 +68,11 @@ describe('a processor written in code, used from YAML', () => {
 
   it('reports a bad key of the custom processor by its path, like a built-in one', () => {
     const text = yaml.replace('    id: ${env:TENANT:-acme}', '    id: acme\n    tenant_id: acme');
-    const r = parseConfig([{ name: 'config.yaml', text }], createRegistry(builtins.factories).register(tenantProcessorFactory), {});
+    const r = parseConfig(
+      [{ name: 'config.yaml', text }],
+      createRegistry(builtins.factories).register(tenantProcessorFactory),
+      {},
+    );
     expect(r.isErr() && r.error.problems).toEqual(['processors.tenant: unknown option tenant_id']);
   });
 

@@ -24,7 +24,9 @@ const PACKAGES: Record<string, object> = {
 /** Dotted option paths of the scalar defaults: `producer.maxMessageBytes` -> 1000000. */
 function scalars(o: object, prefix = ''): [string, unknown][] {
   return Object.entries(o).flatMap(([k, v]): [string, unknown][] =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 ? scalars(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]],
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
+      ? scalars(v, `${prefix}${k}.`)
+      : [[`${prefix}${k}`, v]],
   );
 }
 
@@ -38,7 +40,8 @@ function documented(readme: string): Map<string, string> {
     const cells = line.split(/(?<!\\)\|/).slice(1, -1);
     const option = /`([^`]+)`/.exec(cells[0] ?? '')?.[1];
     const value = /^\s*`([^`]+)`/.exec(cells[1] ?? '')?.[1];
-    if (option && value && !rows.has(option)) rows.set(option, value.replace(/^'(.*)'$/, '$1').replaceAll("'", ''));
+    if (option && value && !rows.has(option))
+      rows.set(option, value.replace(/^'(.*)'$/, '$1').replaceAll("'", ''));
   }
   return rows;
 }

@@ -1,4 +1,10 @@
-import { defineFactory, ok, type AnyComponentFactory, type Exporter, type ShutdownOptions } from '@otlp-kafka/core';
+import {
+  defineFactory,
+  ok,
+  type AnyComponentFactory,
+  type Exporter,
+  type ShutdownOptions,
+} from '@otlp-kafka/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { buildService } from '../src/build.js';
@@ -16,7 +22,12 @@ function recordingRegistry(seen: (number | undefined)[]) {
     },
     consume: () => Promise.resolve(ok()),
   };
-  const recording = defineFactory({ kind: 'exporter', type: 'recording', configSchema: z.object({}).strict(), create: () => exporter });
+  const recording = defineFactory({
+    kind: 'exporter',
+    type: 'recording',
+    configSchema: z.object({}).strict(),
+    create: () => exporter,
+  });
   return createRegistry([...builtins.factories, recording as AnyComponentFactory]);
 }
 

@@ -26,7 +26,9 @@ export function fanOut(consumers: readonly Consumer[]): Consumer {
       const result = worst(outcomes);
       // Every consumer saw the same items: rejections overlap, so the count is the largest, not the sum.
       if (result.isOk() && result.value.kind === 'partial') {
-        const rejected = Math.max(...outcomes.map((o) => (o.isOk() && o.value.kind === 'partial' ? o.value.rejectedItems : 0)));
+        const rejected = Math.max(
+          ...outcomes.map((o) => (o.isOk() && o.value.kind === 'partial' ? o.value.rejectedItems : 0)),
+        );
         return partial(rejected, result.value.message);
       }
       return result;

@@ -66,7 +66,8 @@ export function createLifecycle(name: string, options: LifecycleOptions = {}): L
     },
     start(work) {
       if (started) return started;
-      if (stopped) return Promise.reject(new PipelineError('ERR_SHUTDOWN', `${name}: start() after shutdown`));
+      if (stopped)
+        return Promise.reject(new PipelineError('ERR_SHUTDOWN', `${name}: start() after shutdown`));
       state = 'starting';
       started = (async () => {
         try {
@@ -87,7 +88,11 @@ export function createLifecycle(name: string, options: LifecycleOptions = {}): L
       state = 'stopping';
       stopped = (async () => {
         let ok = before === 'started';
-        if (before === 'starting') ok = await started!.then(() => true, () => false);
+        if (before === 'starting')
+          ok = await started!.then(
+            () => true,
+            () => false,
+          );
         try {
           await work({ deadline, started: ok });
         } finally {

@@ -8,6 +8,8 @@ import { invalidOptions } from './errors.js';
 export function parseOptions<S extends z.ZodType>(component: string, schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(options)'}: ${i.message}`);
+  const problems = result.error.issues.map(
+    (i) => `${i.path.length ? i.path.join('.') : '(options)'}: ${i.message}`,
+  );
   throw invalidOptions(component, `invalid options: ${problems.join('; ')}`);
 }

@@ -32,13 +32,19 @@ export function partial(rejectedItems: number, message: string): Outcome {
 
 export function retryable(error: PipelineError | string, retryAfterMs?: number): Outcome {
   const e = typeof error === 'string' ? new PipelineError('ERR_UNAVAILABLE', error) : error;
-  return Err(retryAfterMs === undefined ? { kind: 'retryable', error: e } : { kind: 'retryable', error: e, retryAfterMs });
+  return Err(
+    retryAfterMs === undefined
+      ? { kind: 'retryable', error: e }
+      : { kind: 'retryable', error: e, retryAfterMs },
+  );
 }
 
 export function backpressure(error: PipelineError | string, retryAfterMs?: number): Outcome {
   const e = typeof error === 'string' ? new PipelineError('ERR_BACKPRESSURE', error) : error;
   return Err(
-    retryAfterMs === undefined ? { kind: 'backpressure', error: e } : { kind: 'backpressure', error: e, retryAfterMs },
+    retryAfterMs === undefined
+      ? { kind: 'backpressure', error: e }
+      : { kind: 'backpressure', error: e, retryAfterMs },
   );
 }
 

@@ -58,7 +58,8 @@ export interface Pipeline extends Component {
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const logger = getLogger(options, 'pipeline');
-  if (options.pipelines.length === 0) throw invalidOptions('createPipeline', 'at least one pipeline is required');
+  if (options.pipelines.length === 0)
+    throw invalidOptions('createPipeline', 'at least one pipeline is required');
   const receivers = unique(options.pipelines.flatMap((p) => p.receivers));
   const exporters = unique(options.pipelines.flatMap((p) => p.exporters));
   const chains: Processor[][] = [];
@@ -69,8 +70,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const name = spec.name ?? spec.signal;
     if (names.has(name)) throw invalidOptions('createPipeline', `duplicate pipeline name "${name}"`);
     names.add(name);
-    if (spec.receivers.length === 0) throw invalidOptions('createPipeline', `pipeline "${name}" has no receivers`);
-    if (spec.exporters.length === 0) throw invalidOptions('createPipeline', `pipeline "${name}" has no exporters`);
+    if (spec.receivers.length === 0)
+      throw invalidOptions('createPipeline', `pipeline "${name}" has no receivers`);
+    if (spec.exporters.length === 0)
+      throw invalidOptions('createPipeline', `pipeline "${name}" has no exporters`);
     let head: Consumer = fanOut(spec.exporters);
     const chain: Processor[] = [];
     for (const factory of [...(spec.processors ?? [])].reverse()) {
@@ -81,7 +84,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     chains.push(chain);
     for (const receiver of spec.receivers) {
       if (!receiver.signals.includes(spec.signal))
-        throw invalidOptions('createPipeline', `pipeline "${name}": a receiver does not produce ${spec.signal}`);
+        throw invalidOptions(
+          'createPipeline',
+          `pipeline "${name}": a receiver does not produce ${spec.signal}`,
+        );
       const bySignal = heads.get(receiver) ?? new Map<Signal, Consumer[]>();
       heads.set(receiver, bySignal);
       bySignal.set(spec.signal, [...(bySignal.get(spec.signal) ?? []), head]);
@@ -110,9 +116,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         logger.info({ timeoutMs: deadline.remainingMs() }, 'shutting down pipelines');
         await settleAll(receivers, deadline, logger);
         // Each chain flushes head first, so data moves towards the exporters.
-        await Promise.all(chains.map(async (chain) => {
-          for (const p of chain) await settleAll([p], deadline, logger);
-        }));
+        await Promise.all(
+          chains.map(async (chain) => {
+            for (const p of chain) await settleAll([p], deadline, logger);
+          }),
+        );
         await settleAll(exporters, deadline, logger);
         logger.info('pipelines shut down');
       }, shutdownOptions);
@@ -121,7 +129,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 }
 
 /** Shuts components down together, each with the time left of the pipeline's one deadline. */
-async function settleAll(components: readonly Component[], deadline: Deadline, logger: ReturnType<typeof getLogger>): Promise<void> {
+async function settleAll(
+  components: readonly Component[],
+  deadline: Deadline,
+  logger: ReturnType<typeof getLogger>,
+): Promise<void> {
   const results = await Promise.allSettled(
     components.map((c) => {
       const timeoutMs = deadline.remainingMs();

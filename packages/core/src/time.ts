@@ -28,7 +28,10 @@ export function sleep(ms: number, ...signals: readonly AbortSignal[]): Promise<b
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PipelineError('ERR_TIMEOUT', `${what} took longer than ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new PipelineError('ERR_TIMEOUT', `${what} took longer than ${ms} ms`)),
+      ms,
+    );
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

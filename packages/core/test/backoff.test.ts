@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createBackoff } from '@otlp-kafka/core';
 
 // The exporter's retry_on_failure defaults (the Collector's).
-const collector = { initialIntervalMs: 5_000, maxIntervalMs: 30_000, multiplier: 1.5, randomizationFactor: 0.5 };
+const collector = {
+  initialIntervalMs: 5_000,
+  maxIntervalMs: 30_000,
+  multiplier: 1.5,
+  randomizationFactor: 0.5,
+};
 const doubling = { initialIntervalMs: 100, maxIntervalMs: 1000, multiplier: 2, randomizationFactor: 0 };
 
 describe('createBackoff (cenkalti semantics)', () => {

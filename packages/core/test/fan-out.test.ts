@@ -66,7 +66,11 @@ describe('fanOut', () => {
     const seenA: unknown[] = [];
     const seenB: unknown[] = [];
     const seenC: unknown[] = [];
-    const c = fanOut([consumerOf(ok(), seenA), consumerOf(permanent('bad'), seenB), consumerOf(partial(1, 'x'), seenC)]);
+    const c = fanOut([
+      consumerOf(ok(), seenA),
+      consumerOf(permanent('bad'), seenB),
+      consumerOf(partial(1, 'x'), seenC),
+    ]);
     const out = await c.consume(batch);
     expect(outcomeKind(out)).toBe('permanent');
     expect(seenA).toEqual([batch]);
@@ -75,7 +79,11 @@ describe('fanOut', () => {
   });
 
   it('reports the largest partial rejection: every consumer saw the same items', async () => {
-    const out = await fanOut([consumerOf(partial(3, 'a')), consumerOf(partial(5, 'b')), consumerOf(ok())]).consume(batch);
+    const out = await fanOut([
+      consumerOf(partial(3, 'a')),
+      consumerOf(partial(5, 'b')),
+      consumerOf(ok()),
+    ]).consume(batch);
     expect(out.isOk() && out.value).toEqual({ kind: 'partial', rejectedItems: 5, message: 'a; b' });
   });
 

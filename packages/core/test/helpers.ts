@@ -1,6 +1,13 @@
 // Shared fakes for the core tests (core cannot use testkit: testkit depends on core).
 import { trustedBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
-import { ok, type Consumer, type Exporter, type Outcome, type Processor, type Receiver } from '@otlp-kafka/core';
+import {
+  ok,
+  type Consumer,
+  type Exporter,
+  type Outcome,
+  type Processor,
+  type Receiver,
+} from '@otlp-kafka/core';
 
 export function trustedBatchForTest(signal: Signal = 'traces', itemCount = 0): Batch {
   return trustedBatch(signal, new Uint8Array(), itemCount);
@@ -37,7 +44,11 @@ export interface FakeReceiver extends Receiver {
   send(signal: Signal, batch: Batch): Promise<Outcome>;
 }
 
-export function fakeReceiver(name: string, journal: Journal, signals: readonly Signal[] = ['traces', 'metrics', 'logs']): FakeReceiver {
+export function fakeReceiver(
+  name: string,
+  journal: Journal,
+  signals: readonly Signal[] = ['traces', 'metrics', 'logs'],
+): FakeReceiver {
   const connected = new Map<string, Consumer>();
   return {
     signals,
@@ -63,7 +74,11 @@ export function fakeReceiver(name: string, journal: Journal, signals: readonly S
 }
 
 /** A processor factory that tags the batch path in `trail` and forwards. */
-export function tagProcessor(name: string, journal: Journal, trail: string[] = []): (next: Consumer) => Processor {
+export function tagProcessor(
+  name: string,
+  journal: Journal,
+  trail: string[] = [],
+): (next: Consumer) => Processor {
   return (next) => ({
     consume(batch) {
       trail.push(name);

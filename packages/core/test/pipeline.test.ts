@@ -21,7 +21,12 @@ describe('createPipeline wiring', () => {
     const e = fakeExporter('e', journal);
     createPipeline({
       pipelines: [
-        { signal: 'traces', receivers: [r], processors: [tagProcessor('p1', journal, trail), tagProcessor('p2', journal, trail)], exporters: [e] },
+        {
+          signal: 'traces',
+          receivers: [r],
+          processors: [tagProcessor('p1', journal, trail), tagProcessor('p2', journal, trail)],
+          exporters: [e],
+        },
       ],
     });
     const batch = trustedBatchForTest('traces', 3);
@@ -123,7 +128,12 @@ describe('createPipeline lifecycle', () => {
     const e2 = fakeExporter('e2', journal);
     return createPipeline({
       pipelines: [
-        { signal: 'traces', receivers: [r], processors: [tagProcessor('t1', journal), tagProcessor('t2', journal)], exporters: [e1] },
+        {
+          signal: 'traces',
+          receivers: [r],
+          processors: [tagProcessor('t1', journal), tagProcessor('t2', journal)],
+          exporters: [e1],
+        },
         { signal: 'logs', receivers: [r], processors: [tagProcessor('l1', journal)], exporters: [e2] },
       ],
     });
@@ -174,7 +184,10 @@ describe('createPipeline lifecycle', () => {
       start: () => Promise.resolve(),
       shutdown: () => Promise.reject(new Error('stuck')),
     });
-    const p = createPipeline({ logger, pipelines: [{ signal: 'traces', receivers: [r], processors: [failing], exporters: [e] }] });
+    const p = createPipeline({
+      logger,
+      pipelines: [{ signal: 'traces', receivers: [r], processors: [failing], exporters: [e] }],
+    });
     await p.shutdown();
     expect(journal).toContain('shutdown r');
     expect(journal).toContain('shutdown e');
@@ -199,13 +212,29 @@ describe('createPipeline shutdown deadline', () => {
     };
   }
 
-  function build(seen: Map<string, number | undefined>, takes: Record<string, number>, shutdownTimeoutMs?: number) {
+  function build(
+    seen: Map<string, number | undefined>,
+    takes: Record<string, number>,
+    shutdownTimeoutMs?: number,
+  ) {
     const receiver: Receiver = { ...timed('r', seen, takes.r ?? 0), signals: ['traces'], connect() {} };
-    const exporter: Exporter = { ...timed('e', seen, takes.e ?? 0), consume: () => Promise.resolve(permanent('x')) };
-    const processor = (name: string): ProcessorFactory => (next) => ({ ...timed(name, seen, takes[name] ?? 0), consume: (b) => next.consume(b) });
+    const exporter: Exporter = {
+      ...timed('e', seen, takes.e ?? 0),
+      consume: () => Promise.resolve(permanent('x')),
+    };
+    const processor =
+      (name: string): ProcessorFactory =>
+      (next) => ({ ...timed(name, seen, takes[name] ?? 0), consume: (b) => next.consume(b) });
     return createPipeline({
       ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
-      pipelines: [{ signal: 'traces', receivers: [receiver], processors: [processor('p1'), processor('p2')], exporters: [exporter] }],
+      pipelines: [
+        {
+          signal: 'traces',
+          receivers: [receiver],
+          processors: [processor('p1'), processor('p2')],
+          exporters: [exporter],
+        },
+      ],
     });
   }
 
@@ -263,8 +292,16 @@ describe('createPipeline shutdown deadline', () => {
     const logger: Logger = { debug() {}, info() {}, warn() {}, error: (o) => void errors.push(o) };
     const receiver: Receiver = { ...timed('r', seen, 0), signals: ['traces'], connect() {} };
     const exporter: Exporter = { ...timed('e', seen, 0), consume: () => Promise.resolve(permanent('x')) };
-    const stuck: ProcessorFactory = (next) => ({ start: () => Promise.resolve(), shutdown: () => new Promise<void>(() => {}), consume: (b) => next.consume(b) });
-    const p = createPipeline({ logger, shutdownTimeoutMs: 1000, pipelines: [{ signal: 'traces', receivers: [receiver], processors: [stuck], exporters: [exporter] }] });
+    const stuck: ProcessorFactory = (next) => ({
+      start: () => Promise.resolve(),
+      shutdown: () => new Promise<void>(() => {}),
+      consume: (b) => next.consume(b),
+    });
+    const p = createPipeline({
+      logger,
+      shutdownTimeoutMs: 1000,
+      pipelines: [{ signal: 'traces', receivers: [receiver], processors: [stuck], exporters: [exporter] }],
+    });
     await p.start();
     let done = false;
     const stopping = p.shutdown().then(() => (done = true));
@@ -335,8 +372,14 @@ describe('createPipeline validation', () => {
   it('needs receivers and exporters', () => {
     const r = fakeReceiver('r', journal);
     const e = fakeExporter('e', journal);
-    expectInvalid(() => createPipeline({ pipelines: [{ signal: 'logs', receivers: [], exporters: [e] }] }), /"logs" has no receivers/);
-    expectInvalid(() => createPipeline({ pipelines: [{ signal: 'logs', receivers: [r], exporters: [] }] }), /"logs" has no exporters/);
+    expectInvalid(
+      () => createPipeline({ pipelines: [{ signal: 'logs', receivers: [], exporters: [e] }] }),
+      /"logs" has no receivers/,
+    );
+    expectInvalid(
+      () => createPipeline({ pipelines: [{ signal: 'logs', receivers: [r], exporters: [] }] }),
+      /"logs" has no exporters/,
+    );
   });
 
   it('refuses a receiver that does not produce the signal', () => {

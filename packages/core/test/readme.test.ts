@@ -20,13 +20,24 @@ describe('packages/core/README.md', () => {
     const e = fakeExporter('e', journal, partial(1, 'one span too large'));
     let processor: ReturnType<typeof countingProcessor> | undefined;
     const pipeline = createPipeline({
-      pipelines: [{ signal: 'traces', receivers: [r], processors: [(next) => (processor = countingProcessor(next))], exporters: [e] }],
+      pipelines: [
+        {
+          signal: 'traces',
+          receivers: [r],
+          processors: [(next) => (processor = countingProcessor(next))],
+          exporters: [e],
+        },
+      ],
     });
     const early = await processor!.consume(trustedBatchForTest('traces', 2));
     expect(refusalOf(early)?.code).toBe('ERR_NOT_STARTED');
     await pipeline.start();
     const out = await r.send('traces', trustedBatchForTest('traces', 5));
-    expect(out.isOk() && out.value).toEqual({ kind: 'partial', rejectedItems: 1, message: 'one span too large' });
+    expect(out.isOk() && out.value).toEqual({
+      kind: 'partial',
+      rejectedItems: 1,
+      message: 'one span too large',
+    });
     expect(processor!.accepted).toBe(4);
     expect(outcomeKind(await r.send('traces', trustedBatchForTest('traces', 0)))).toBe('permanent');
     expect(e.batches).toHaveLength(1);

@@ -63,7 +63,10 @@ describe('withTimeout', () => {
 
   it('rejects with ERR_TIMEOUT naming what took too long', async () => {
     const p = withTimeout(new Promise<never>(() => {}), 1000, 'offset commit');
-    const check = expect(p).rejects.toMatchObject({ code: 'ERR_TIMEOUT', message: 'offset commit took longer than 1000 ms' });
+    const check = expect(p).rejects.toMatchObject({
+      code: 'ERR_TIMEOUT',
+      message: 'offset commit took longer than 1000 ms',
+    });
     await vi.advanceTimersByTimeAsync(1000);
     await check;
   });

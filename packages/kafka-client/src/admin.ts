@@ -26,14 +26,23 @@ export interface EnsureTopicsOptions extends KafkaConnectionOptions {
   timeoutMs?: number;
 }
 
-export const ENSURE_DEFAULTS = { clientId: 'otlp-kafka', connectTimeoutMs: 30_000, increasePartitions: false, timeoutMs: 30_000 } as const;
+export const ENSURE_DEFAULTS = {
+  clientId: 'otlp-kafka',
+  connectTimeoutMs: 30_000,
+  increasePartitions: false,
+  timeoutMs: 30_000,
+} as const;
 
 const schema = z.strictObject({
   ...connectionShape(ENSURE_DEFAULTS),
   topics: z
     .array(
       z.strictObject({
-        topic: z.string().min(1).max(249).regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name'),
+        topic: z
+          .string()
+          .min(1)
+          .max(249)
+          .regex(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name'),
         partitions: z.number().int().positive().optional(),
         replicationFactor: z.number().int().positive().optional(),
         config: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
@@ -67,13 +76,18 @@ export async function ensureTopicsWith(
   try {
     admin = await factory(config);
   } catch (e) {
-    throw new PipelineError('ERR_INVALID_OPTIONS', `ensureTopics: invalid librdkafka configuration: ${toPipelineError(e).message}`, {
-      cause: e,
-    });
+    throw new PipelineError(
+      'ERR_INVALID_OPTIONS',
+      `ensureTopics: invalid librdkafka configuration: ${toPipelineError(e).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   try {
     const results: Array<Result<EnsuredTopic, TopicError>> = [];
-    for (const spec of o.topics) results.push(await ensureOne(admin, spec, o.increasePartitions, o.timeoutMs));
+    for (const spec of o.topics)
+      results.push(await ensureOne(admin, spec, o.increasePartitions, o.timeoutMs));
     return results;
   } finally {
     admin.disconnect();

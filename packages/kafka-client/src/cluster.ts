@@ -15,7 +15,9 @@ export async function brokerCount(options: KafkaConnectionOptions = {}): Promise
   const timeout = o.connectTimeoutMs;
   const producer = new kafka.Producer(clientConfig(o, { log_level: 0 }));
   await new Promise<void>((resolve, reject) =>
-    producer.connect({ timeout }, (err) => (err ? reject(new Error(`cannot reach Kafka at ${o.brokers.join(',')}: ${err.message}`)) : resolve())),
+    producer.connect({ timeout }, (err) =>
+      err ? reject(new Error(`cannot reach Kafka at ${o.brokers.join(',')}: ${err.message}`)) : resolve(),
+    ),
   );
   try {
     const md = await new Promise<{ brokers: unknown[] }>((resolve, reject) =>

@@ -115,9 +115,15 @@ const tlsSchema = z
     insecureSkipVerify: z.boolean().default(false),
   })
   .superRefine((t, ctx) => {
-    if (t.enabled === true && t.insecure === true) ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'contradicts enabled: true' });
-    for (const [file, pem] of [['caFile', 'ca'], ['certFile', 'cert'], ['keyFile', 'key']] as const) {
-      if (t[file] !== undefined && t[pem] !== undefined) ctx.addIssue({ code: 'custom', path: [pem], message: `give ${file} or ${pem}, not both` });
+    if (t.enabled === true && t.insecure === true)
+      ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'contradicts enabled: true' });
+    for (const [file, pem] of [
+      ['caFile', 'ca'],
+      ['certFile', 'cert'],
+      ['keyFile', 'key'],
+    ] as const) {
+      if (t[file] !== undefined && t[pem] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [pem], message: `give ${file} or ${pem}, not both` });
     }
   });
 
@@ -142,7 +148,10 @@ const saslSchema = z.discriminatedUnion('mechanism', [
         })
         .optional(),
     })
-    .refine((s) => !(s.oidc && s.unsecuredJwt), { message: 'oidc and unsecuredJwt are exclusive', path: ['unsecuredJwt'] }),
+    .refine((s) => !(s.oidc && s.unsecuredJwt), {
+      message: 'oidc and unsecuredJwt are exclusive',
+      path: ['unsecuredJwt'],
+    }),
 ]);
 
 const librdkafkaValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -163,7 +172,10 @@ export function librdkafkaSchema(owned: readonly OwnedKey[] = []) {
  * The connection options' zod shape, to spread into a component's strict
  * options schema. Defaults that differ between components are parameters.
  */
-export function connectionShape(defaults: { clientId: string; connectTimeoutMs: number }, owned: readonly OwnedKey[] = []) {
+export function connectionShape(
+  defaults: { clientId: string; connectTimeoutMs: number },
+  owned: readonly OwnedKey[] = [],
+) {
   return {
     brokers: brokersSchema.default([...DEFAULT_BROKERS]),
     clientId: z.string().min(1).default(defaults.clientId),

@@ -25,7 +25,10 @@ export interface GroupLagOptions extends KafkaConnectionOptions {
 /** The admin calls group lag needs (the KafkaJS-style admin of @confluentinc/kafka-javascript); tests inject a fake. */
 export interface LagAdmin {
   connect(): Promise<void>;
-  fetchOffsets(o: { groupId: string; topics?: string[] }): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+  fetchOffsets(o: {
+    groupId: string;
+    topics?: string[];
+  }): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
   fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>>;
   disconnect(): Promise<void>;
 }
@@ -43,7 +46,10 @@ const schema = z.strictObject({
 const nativeLagAdmin: LagAdminFactory = async (config) => {
   const { KafkaJS } = await loadKafka();
   // librdkafka properties at the top level; the KafkaJS block only silences its logger.
-  const common = { ...config, kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING } } as unknown as ConstructorParameters<typeof KafkaJS.Kafka>[0];
+  const common = {
+    ...config,
+    kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING },
+  } as unknown as ConstructorParameters<typeof KafkaJS.Kafka>[0];
   return new KafkaJS.Kafka(common).admin() as unknown as LagAdmin;
 };
 
@@ -53,7 +59,10 @@ export function groupLag(options: GroupLagOptions): Promise<PartitionLagRow[]> {
 }
 
 /** Internal: with an injected admin factory. */
-export async function groupLagWith(options: GroupLagOptions, factory: LagAdminFactory): Promise<PartitionLagRow[]> {
+export async function groupLagWith(
+  options: GroupLagOptions,
+  factory: LagAdminFactory,
+): Promise<PartitionLagRow[]> {
   const o = parseOptions('groupLag', schema, options);
   const admin = await factory(clientConfig(o, { 'socket.connection.setup.timeout.ms': o.connectTimeoutMs }));
   await admin.connect();
@@ -69,7 +78,14 @@ export async function groupLagWith(options: GroupLagOptions, factory: LagAdminFa
         const high = Number(w.high);
         const low = Number(w.low);
         const c = Number(done.find((p) => p.partition === w.partition)?.offset ?? -1);
-        rows.push({ topic, partition: w.partition, committed: c, high, low, lag: Math.max(0, high - (c >= 0 ? c : low)) });
+        rows.push({
+          topic,
+          partition: w.partition,
+          committed: c,
+          high,
+          low,
+          lag: Math.max(0, high - (c >= 0 ? c : low)),
+        });
       }
     }
     return rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
@@ -81,9 +97,23 @@ export async function groupLagWith(options: GroupLagOptions, factory: LagAdminFa
 /** The rows as `kafka-consumer-groups.sh --describe` shows them, with a total. */
 export function formatLagTable(groupId: string, rows: readonly PartitionLagRow[]): string {
   const header = ['GROUP', 'TOPIC', 'PARTITION', 'COMMITTED', 'HIGH', 'LAG'];
-  const lines = rows.map((r) => [groupId, r.topic, String(r.partition), r.committed < 0 ? '-' : String(r.committed), String(r.high), String(r.lag)]);
+  const lines = rows.map((r) => [
+    groupId,
+    r.topic,
+    String(r.partition),
+    r.committed < 0 ? '-' : String(r.committed),
+    String(r.high),
+    String(r.lag),
+  ]);
   const total = rows.reduce((s, r) => s + r.lag, 0);
   lines.push([groupId, '(total)', '', '', '', String(total)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -32,5 +32,11 @@ export {
 } from './native.js';
 export { ensureTopics, ENSURE_DEFAULTS, type EnsureTopicsOptions, type TopicSpec } from './admin.js';
 export { TopicError, type EnsuredTopic } from './topic-result.js';
-export { groupLag, formatLagTable, GROUP_LAG_DEFAULTS, type GroupLagOptions, type PartitionLagRow } from './group-lag.js';
+export {
+  groupLag,
+  formatLagTable,
+  GROUP_LAG_DEFAULTS,
+  type GroupLagOptions,
+  type PartitionLagRow,
+} from './group-lag.js';
 export { brokerCount, BROKER_COUNT_DEFAULTS } from './cluster.js';

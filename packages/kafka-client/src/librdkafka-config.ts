@@ -6,7 +6,9 @@ export function tlsEnabled(c: Pick<ResolvedConnection, 'tls'>): boolean {
 }
 
 /** bootstrap.servers, client.id, security.protocol, ssl.* and sasl.* from the connection options. */
-export function connectionConfig(c: Omit<ResolvedConnection, 'librdkafka' | 'connectTimeoutMs'>): LibrdkafkaConfig {
+export function connectionConfig(
+  c: Omit<ResolvedConnection, 'librdkafka' | 'connectTimeoutMs'>,
+): LibrdkafkaConfig {
   const config: LibrdkafkaConfig = { 'bootstrap.servers': c.brokers.join(','), 'client.id': c.clientId };
   const tls = tlsEnabled(c);
   if (c.sasl) config['security.protocol'] = tls ? 'sasl_ssl' : 'sasl_plaintext';
@@ -38,7 +40,8 @@ export function connectionConfig(c: Omit<ResolvedConnection, 'librdkafka' | 'con
         config['sasl.oauthbearer.client.secret'] = s.oidc.clientSecret;
         if (s.oidc.scope !== undefined) config['sasl.oauthbearer.scope'] = s.oidc.scope;
         const ext = Object.entries(s.oidc.extensions ?? {});
-        if (ext.length > 0) config['sasl.oauthbearer.extensions'] = ext.map(([k, v]) => `${k}=${v}`).join(',');
+        if (ext.length > 0)
+          config['sasl.oauthbearer.extensions'] = ext.map(([k, v]) => `${k}=${v}`).join(',');
       }
     } else {
       config['sasl.username'] = s.username;
@@ -53,6 +56,10 @@ export function connectionConfig(c: Omit<ResolvedConnection, 'librdkafka' | 'con
  * uses: connection, then the component's own properties, then the user's
  * pass-through, then `forced` (what a component's guarantees rest on).
  */
-export function clientConfig(c: ResolvedConnection, own: LibrdkafkaConfig = {}, forced: LibrdkafkaConfig = {}): LibrdkafkaConfig {
+export function clientConfig(
+  c: ResolvedConnection,
+  own: LibrdkafkaConfig = {},
+  forced: LibrdkafkaConfig = {},
+): LibrdkafkaConfig {
   return { ...connectionConfig(c), ...own, ...c.librdkafka, ...forced };
 }

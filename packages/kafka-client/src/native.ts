@@ -30,7 +30,11 @@ export function loadKafka(): Promise<KafkaModule> {
     (m) => m.default,
     (e: unknown) => {
       loading = undefined;
-      throw new PipelineError('ERR_KAFKA_CLIENT', `cannot load the Kafka client @confluentinc/kafka-javascript: ${String(e)}`, { cause: e });
+      throw new PipelineError(
+        'ERR_KAFKA_CLIENT',
+        `cannot load the Kafka client @confluentinc/kafka-javascript: ${String(e)}`,
+        { cause: e },
+      );
     },
   ));
   return pending;

@@ -20,7 +20,12 @@ describe('ensureTopics against Kafka', () => {
     const a = name('kc-ensure-a');
     const b = name('kc-ensure-b');
     const topics = [
-      { topic: a, partitions: 3, replicationFactor: 1, config: { 'retention.ms': 3_600_000, 'retention.bytes': 100_000_000 } },
+      {
+        topic: a,
+        partitions: 3,
+        replicationFactor: 1,
+        config: { 'retention.ms': 3_600_000, 'retention.bytes': 100_000_000 },
+      },
       { topic: b },
     ];
     const first = await ensureTopics({ brokers, topics });
@@ -36,10 +41,19 @@ describe('ensureTopics against Kafka', () => {
     created.push(topic);
     const [mismatch] = await ensureTopics({ brokers, topics: [{ topic, partitions: 4 }] });
     expect(mismatch!.isErr()).toBe(true);
-    expect(mismatch!.isErr() && mismatch!.error).toMatchObject({ code: 'ERR_KAFKA_PARTITIONS_MISMATCH', topic });
-    expect(mismatch!.isErr() && mismatch!.error.message).toMatch(/has 2 partitions, 4 requested; partitions can only grow/);
+    expect(mismatch!.isErr() && mismatch!.error).toMatchObject({
+      code: 'ERR_KAFKA_PARTITIONS_MISMATCH',
+      topic,
+    });
+    expect(mismatch!.isErr() && mismatch!.error.message).toMatch(
+      /has 2 partitions, 4 requested; partitions can only grow/,
+    );
 
-    const [grown] = await ensureTopics({ brokers, topics: [{ topic, partitions: 4 }], increasePartitions: true });
+    const [grown] = await ensureTopics({
+      brokers,
+      topics: [{ topic, partitions: 4 }],
+      increasePartitions: true,
+    });
     expect(grown!.unwrap()).toMatchObject({ status: 'partitions_increased', partitions: 4 });
 
     // The broker's metadata catches up shortly after the increase.
@@ -54,7 +68,11 @@ describe('ensureTopics against Kafka', () => {
   });
 
   it('returns an error per topic when Kafka cannot be reached', async () => {
-    const [r] = await ensureTopics({ brokers: ['127.0.0.1:1'], topics: [{ topic: 'never' }], timeoutMs: 1500 });
+    const [r] = await ensureTopics({
+      brokers: ['127.0.0.1:1'],
+      topics: [{ topic: 'never' }],
+      timeoutMs: 1500,
+    });
     expect(r!.isErr() && r!.error.code).toBe('ERR_KAFKA_ADMIN');
   });
 });

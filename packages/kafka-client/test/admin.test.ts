@@ -17,16 +17,39 @@ class FakeAdmin implements RdAdmin {
   raceCreate = false;
   config: RdConfig | undefined;
 
-  describeTopics(topics: string[], _t: number, cb: (err: RdError | null | undefined, result: TopicDescription[]) => void): void {
+  describeTopics(
+    topics: string[],
+    _t: number,
+    cb: (err: RdError | null | undefined, result: TopicDescription[]) => void,
+  ): void {
     if (this.describeError) return queueMicrotask(() => cb(this.describeError, []));
     const result = topics.map((name) => {
       const t = this.topics.get(name);
-      const base = { name, topicId: { mostSignificantBits: 0n, leastSignificantBits: 0n, base64str: '' }, isInternal: false };
-      if (!t) return { ...base, partitions: [], error: { code: RD.ERR_UNKNOWN_TOPIC_OR_PART, message: 'Broker: Unknown topic or partition', errno: 3, origin: 'kafka' } };
+      const base = {
+        name,
+        topicId: { mostSignificantBits: 0n, leastSignificantBits: 0n, base64str: '' },
+        isInternal: false,
+      };
+      if (!t)
+        return {
+          ...base,
+          partitions: [],
+          error: {
+            code: RD.ERR_UNKNOWN_TOPIC_OR_PART,
+            message: 'Broker: Unknown topic or partition',
+            errno: 3,
+            origin: 'kafka',
+          },
+        };
       const node = { id: 1, host: 'h', port: 1 };
       return {
         ...base,
-        partitions: Array.from({ length: t.partitions }, (_, partition) => ({ partition, leader: node, isr: [node], replicas: Array(t.replicas).fill(node) })),
+        partitions: Array.from({ length: t.partitions }, (_, partition) => ({
+          partition,
+          leader: node,
+          isr: [node],
+          replicas: Array(t.replicas).fill(node),
+        })),
       };
     });
     queueMicrotask(() => cb(null, result));
@@ -35,15 +58,25 @@ class FakeAdmin implements RdAdmin {
   createTopic(topic: NewTopic, _t: number, cb: (err: RdError | null | undefined) => void): void {
     if (this.raceCreate) {
       this.topics.set(topic.topic, { partitions: 1, replicas: 1 });
-      return queueMicrotask(() => cb({ code: RD.ERR_TOPIC_ALREADY_EXISTS, message: 'Broker: Topic already exists' }));
+      return queueMicrotask(() =>
+        cb({ code: RD.ERR_TOPIC_ALREADY_EXISTS, message: 'Broker: Topic already exists' }),
+      );
     }
     if (this.createError) return queueMicrotask(() => cb(this.createError));
     this.created.push(topic);
-    this.topics.set(topic.topic, { partitions: topic.num_partitions === -1 ? 1 : topic.num_partitions, replicas: 1 });
+    this.topics.set(topic.topic, {
+      partitions: topic.num_partitions === -1 ? 1 : topic.num_partitions,
+      replicas: 1,
+    });
     queueMicrotask(() => cb(null));
   }
 
-  createPartitions(topic: string, total: number, _t: number, cb: (err: RdError | null | undefined) => void): void {
+  createPartitions(
+    topic: string,
+    total: number,
+    _t: number,
+    cb: (err: RdError | null | undefined) => void,
+  ): void {
     this.grown.push([topic, total]);
     this.topics.get(topic)!.partitions = total;
     queueMicrotask(() => cb(null));
@@ -66,8 +99,16 @@ function setup() {
 describe('ensureTopics', () => {
   it('creates missing topics with partitions, replication and config, then is idempotent', async () => {
     const { admin, factory } = setup();
-    const spec = { topic: 'otlp_spans', partitions: 6, replicationFactor: 1, config: { 'retention.ms': 86_400_000, 'retention.bytes': '1000000' } };
-    const first = await ensureTopicsWith({ brokers: ['k:9092'], topics: [spec, { topic: 'otlp_logs' }] }, factory);
+    const spec = {
+      topic: 'otlp_spans',
+      partitions: 6,
+      replicationFactor: 1,
+      config: { 'retention.ms': 86_400_000, 'retention.bytes': '1000000' },
+    };
+    const first = await ensureTopicsWith(
+      { brokers: ['k:9092'], topics: [spec, { topic: 'otlp_logs' }] },
+      factory,
+    );
     expect(first.map((r) => r.unwrap().status)).toEqual(['created', 'created']);
     expect(admin.created[0]).toEqual({
       topic: 'otlp_spans',
@@ -75,7 +116,11 @@ describe('ensureTopics', () => {
       replication_factor: 1,
       config: { 'retention.ms': '86400000', 'retention.bytes': '1000000' },
     });
-    expect(admin.created[1]).toMatchObject({ topic: 'otlp_logs', num_partitions: -1, replication_factor: -1 });
+    expect(admin.created[1]).toMatchObject({
+      topic: 'otlp_logs',
+      num_partitions: -1,
+      replication_factor: -1,
+    });
     expect(admin.config).toMatchObject({ 'bootstrap.servers': 'k:9092' });
     expect(admin.disconnected).toBe(true);
 
@@ -92,14 +137,19 @@ describe('ensureTopics', () => {
     expect(r!.isErr()).toBe(true);
     const e = r!.isErr() ? r!.error : undefined;
     expect(e).toMatchObject({ topic: 't', code: 'ERR_KAFKA_PARTITIONS_MISMATCH' });
-    expect(e?.message).toMatch(/topic t: has 2 partitions, 5 requested; partitions can only grow .*increasePartitions: true/);
+    expect(e?.message).toMatch(
+      /topic t: has 2 partitions, 5 requested; partitions can only grow .*increasePartitions: true/,
+    );
     expect(admin.grown).toEqual([]);
   });
 
   it('grows partitions when told to', async () => {
     const { admin, factory } = setup();
     admin.topics.set('t', { partitions: 2, replicas: 1 });
-    const [r] = await ensureTopicsWith({ topics: [{ topic: 't', partitions: 5 }], increasePartitions: true }, factory);
+    const [r] = await ensureTopicsWith(
+      { topics: [{ topic: 't', partitions: 5 }], increasePartitions: true },
+      factory,
+    );
     expect(r!.unwrap()).toMatchObject({ status: 'partitions_increased', partitions: 5 });
     expect(admin.grown).toEqual([['t', 5]]);
   });
@@ -107,7 +157,10 @@ describe('ensureTopics', () => {
   it('reports more partitions and another replication factor without changing them', async () => {
     const { admin, factory } = setup();
     admin.topics.set('t', { partitions: 8, replicas: 1 });
-    const [r] = await ensureTopicsWith({ topics: [{ topic: 't', partitions: 3, replicationFactor: 3 }], increasePartitions: true }, factory);
+    const [r] = await ensureTopicsWith(
+      { topics: [{ topic: 't', partitions: 3, replicationFactor: 3 }], increasePartitions: true },
+      factory,
+    );
     const v = r!.unwrap();
     expect(v).toMatchObject({ status: 'exists', partitions: 8, replicationFactor: 1 });
     expect(v.notes).toEqual([
@@ -129,10 +182,15 @@ describe('ensureTopics', () => {
     admin.describeError = { code: -185, message: 'Local: Timed out' };
     const results = await ensureTopicsWith({ topics: [{ topic: 'a' }, { topic: 'b' }] }, factory);
     expect(results.map((r) => r.isErr() && r.error.code)).toEqual(['ERR_KAFKA_ADMIN', 'ERR_KAFKA_ADMIN']);
-    expect(results[0]!.isErr() && results[0]!.error.message).toMatch(/topic a: cannot describe the topic: librdkafka error -185: Local: Timed out/);
+    expect(results[0]!.isErr() && results[0]!.error.message).toMatch(
+      /topic a: cannot describe the topic: librdkafka error -185: Local: Timed out/,
+    );
     expect(admin.disconnected).toBe(true);
     admin.describeError = undefined;
-    admin.createError = { code: RD.ERR_INVALID_REPLICATION_FACTOR, message: 'Broker: Invalid replication factor' };
+    admin.createError = {
+      code: RD.ERR_INVALID_REPLICATION_FACTOR,
+      message: 'Broker: Invalid replication factor',
+    };
     const [c] = await ensureTopicsWith({ topics: [{ topic: 'c', replicationFactor: 3 }] }, factory);
     expect(c!.isErr() && c!.error.message).toMatch(/cannot create the topic: ERR_INVALID_REPLICATION_FACTOR/);
   });
@@ -163,7 +221,9 @@ describe('ensureTopics', () => {
     const refusing = () => {
       throw new Error('No such configuration property: "no.such.property"');
     };
-    await expect(ensureTopicsWith({ topics: [{ topic: 't' }], librdkafka: { 'no.such.property': 1 } }, refusing)).rejects.toMatchObject({
+    await expect(
+      ensureTopicsWith({ topics: [{ topic: 't' }], librdkafka: { 'no.such.property': 1 } }, refusing),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringMatching(/ensureTopics: invalid librdkafka configuration.*no\.such\.property/),
     });
@@ -171,7 +231,11 @@ describe('ensureTopics', () => {
 
   it('validates its options', async () => {
     const { factory } = setup();
-    await expect(ensureTopicsWith({ topics: [] }, factory)).rejects.toThrow(/ensureTopics: invalid options: topics/);
-    await expect(ensureTopicsWith({ topics: [{ topic: 't', partitions: 0 }] }, factory)).rejects.toThrow(/topics\.0\.partitions/);
+    await expect(ensureTopicsWith({ topics: [] }, factory)).rejects.toThrow(
+      /ensureTopics: invalid options: topics/,
+    );
+    await expect(ensureTopicsWith({ topics: [{ topic: 't', partitions: 0 }] }, factory)).rejects.toThrow(
+      /topics\.0\.partitions/,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { consumeRaw, deleteTopic, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit/kafka';
+import {
+  consumeRaw,
+  deleteTopic,
+  freshGroup,
+  freshTopic,
+  kafkaBrokers,
+  produceRaw,
+} from '@otlp-kafka/testkit/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerCount, groupLag } from '../src/index.js';
 
@@ -11,7 +18,10 @@ describe('groupLag and brokerCount against Kafka', () => {
   it('reports the records a group has not committed, per partition', async () => {
     const topic = await freshTopic('kc-lag', { partitions: 2 });
     created.push(topic);
-    await produceRaw(topic, [0, 0, 0, 1].map((partition, i) => ({ value: `v${i}`, partition })));
+    await produceRaw(
+      topic,
+      [0, 0, 0, 1].map((partition, i) => ({ value: `v${i}`, partition })),
+    );
     const groupId = freshGroup('kc-lag');
     const before = await groupLag({ brokers: kafkaBrokers(), groupId, topics: [topic] });
     expect(before.map((r) => [r.partition, r.committed, r.high, r.lag])).toEqual([

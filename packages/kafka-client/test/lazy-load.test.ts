@@ -22,12 +22,16 @@ async function nativeLoadsDuring(body: string): Promise<{ kafka: string[]; out: 
     process.dlopen = function (module, filename, ...rest) { loaded.push(filename); return dlopen.call(this, module, filename, ...rest); };
     try { ${body} } finally { console.log('LOADED ' + JSON.stringify(loaded)); }
   `;
-  const { stdout } = await run(process.execPath, ['--conditions=@otlp-kafka/source', '--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    // The seed's agent config reads NODE_NAME (the Kubernetes node) from the environment.
-    env: { ...process.env, NODE_NAME: 'node-1' },
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=@otlp-kafka/source', '--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: ROOT,
+      // The seed's agent config reads NODE_NAME (the Kubernetes node) from the environment.
+      env: { ...process.env, NODE_NAME: 'node-1' },
+      timeout: 60_000,
+    },
+  );
   const line = stdout.split('\n').find((l) => l.startsWith('LOADED '))!;
   const kafka = (JSON.parse(line.slice('LOADED '.length)) as string[]).filter((f) => /kafka/i.test(f));
   return { kafka, out: stdout };
@@ -37,7 +41,10 @@ async function nativeLoadsDuring(body: string): Promise<{ kafka: string[]; out: 
 function workspaceEntries(): string[] {
   const dir = join(ROOT, 'packages');
   return readdirSync(dir).flatMap((name) => {
-    const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+    const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as {
+      name: string;
+      exports: Record<string, unknown>;
+    };
     return Object.keys(pkg.exports).map((key) => pkg.name + key.slice(1));
   });
 }
@@ -46,8 +53,12 @@ describe('the native Kafka client is loaded lazily', () => {
   // The unit project imports these (testkit's fakes, /metrics, every component): none may load librdkafka.
   it('not by importing any entry of any package', async () => {
     const entries = workspaceEntries();
-    expect(entries).toEqual(expect.arrayContaining(['@otlp-kafka/pdata', '@otlp-kafka/testkit', '@otlp-kafka/testkit/metrics']));
-    const { kafka } = await nativeLoadsDuring(entries.map((e) => `await import(${JSON.stringify(e)});`).join('\n'));
+    expect(entries).toEqual(
+      expect.arrayContaining(['@otlp-kafka/pdata', '@otlp-kafka/testkit', '@otlp-kafka/testkit/metrics']),
+    );
+    const { kafka } = await nativeLoadsDuring(
+      entries.map((e) => `await import(${JSON.stringify(e)});`).join('\n'),
+    );
     expect(kafka).toEqual([]);
   });
 

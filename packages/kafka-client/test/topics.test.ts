@@ -6,7 +6,7 @@ import { connectionShape } from '../src/connection.js';
 import { DEFAULT_TOPICS, KAFKA_ENCODINGS, SEED_TOPICS } from '../src/topics.js';
 
 describe('topics and encodings', () => {
-  it('defaults to the Collector\'s topics; the seed\'s names are separate', () => {
+  it("defaults to the Collector's topics; the seed's names are separate", () => {
     expect(DEFAULT_TOPICS).toEqual({ traces: 'otlp_spans', metrics: 'otlp_metrics', logs: 'otlp_logs' });
     expect(SEED_TOPICS).toEqual({ traces: 'otlp-traces', metrics: 'otlp-metrics', logs: 'otlp-logs' });
     expect(Object.isFrozen(DEFAULT_TOPICS)).toBe(true);
@@ -16,7 +16,7 @@ describe('topics and encodings', () => {
     expect(DEFAULT_KAFKA_TOPICS).toEqual(DEFAULT_TOPICS);
   });
 
-  it('core\'s YAML encoding block (core cannot import this package) lists exactly these encodings', () => {
+  it("core's YAML encoding block (core cannot import this package) lists exactly these encodings", () => {
     expect(kafkaEncodingConfig.options).toEqual([...KAFKA_ENCODINGS]);
   });
 
@@ -24,6 +24,7 @@ describe('topics and encodings', () => {
     const schema = z.strictObject(connectionShape({ clientId: 'c', connectTimeoutMs: 1 }));
     const mechanisms = kafkaAuthConfig.shape.sasl.unwrap().shape.mechanism.options;
     expect(mechanisms.length).toBeGreaterThan(0);
-    for (const mechanism of mechanisms) expect(schema.safeParse({ sasl: { mechanism, username: 'u', password: 'p' } }).success).toBe(true);
+    for (const mechanism of mechanisms)
+      expect(schema.safeParse({ sasl: { mechanism, username: 'u', password: 'p' } }).success).toBe(true);
   });
 });

@@ -22,7 +22,10 @@ export const kafkaReceiverFactory = defineFactory({
     const sections = Object.fromEntries(
       context.signals.map((s) => {
         const encoding = config[s]?.encoding;
-        return [s, { topics: topicsOf(config, s) ?? [DEFAULT_SIGNAL_TOPICS[s]], ...(encoding ? { encoding } : {}) }];
+        return [
+          s,
+          { topics: topicsOf(config, s) ?? [DEFAULT_SIGNAL_TOPICS[s]], ...(encoding ? { encoding } : {}) },
+        ];
       }),
     );
     return createKafkaReceiver({

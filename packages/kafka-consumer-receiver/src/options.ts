@@ -80,7 +80,12 @@ export interface KafkaReceiverOptions extends KafkaConnectionOptions, TelemetryO
   /** Most messages taken from librdkafka per poll. Default 500. */
   maxPollMessages?: number;
   /** Delays between redeliveries of a refused message. It is redelivered until accepted, never skipped. */
-  errorBackoff?: { initialIntervalMs?: number; maxIntervalMs?: number; multiplier?: number; randomizationFactor?: number };
+  errorBackoff?: {
+    initialIntervalMs?: number;
+    maxIntervalMs?: number;
+    multiplier?: number;
+    randomizationFactor?: number;
+  };
   /** Where permanently refused and undecodable records go. Default: none (counted, logged, skipped). */
   deadLetterTopic?: string;
   /** Bound on waiting for a revoked partition's in-flight acknowledgements. Default 10000. */
@@ -125,7 +130,11 @@ export const DEFAULT_SIGNAL_TOPICS = DEFAULT_TOPICS;
  * stored only on acknowledgement, commits follow autoCommit, the group is groupId.
  */
 export const OWNED_LIBRDKAFKA_KEYS: readonly OwnedKey[] = [
-  { key: 'enable.auto.offset.store', reason: 'must stay false: offsets are stored only when delivered', allowed: [false] },
+  {
+    key: 'enable.auto.offset.store',
+    reason: 'must stay false: offsets are stored only when delivered',
+    allowed: [false],
+  },
   { key: 'enable.auto.commit', reason: 'is set by autoCommit.enable' },
   { key: 'group.id', reason: 'is set by groupId' },
 ];
@@ -133,12 +142,21 @@ export const OWNED_LIBRDKAFKA_KEYS: readonly OwnedKey[] = [
 const positiveInt = z.number().int().positive();
 const encoding = z.enum(KAFKA_ENCODINGS);
 const signal = z.enum(['traces', 'metrics', 'logs']);
-const topicName = z.string().min(1).refine((t) => !t.startsWith('^') || isRegex(t), 'invalid regular expression');
-const signalTopics = z.strictObject({ topics: z.array(topicName).min(1).readonly().optional(), encoding: encoding.optional() });
+const topicName = z
+  .string()
+  .min(1)
+  .refine((t) => !t.startsWith('^') || isRegex(t), 'invalid regular expression');
+const signalTopics = z.strictObject({
+  topics: z.array(topicName).min(1).readonly().optional(),
+  encoding: encoding.optional(),
+});
 
 export const optionsSchema = z
   .strictObject({
-    ...connectionShape({ clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs }, OWNED_LIBRDKAFKA_KEYS),
+    ...connectionShape(
+      { clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs },
+      OWNED_LIBRDKAFKA_KEYS,
+    ),
     topic: topicName.optional(),
     topics: z.array(topicName).min(1).readonly().optional(),
     signal: signal.optional(),
@@ -195,27 +213,55 @@ export const optionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['topic'], message: 'give topic or topics, not both' });
     }
     if (flat && sections.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['topics'], message: `topics and per-signal sections (${sections.join(', ')}) are exclusive` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['topics'],
+        message: `topics and per-signal sections (${sections.join(', ')}) are exclusive`,
+      });
     }
     if (o.signal !== undefined && sections.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['signal'], message: 'signal applies to topic/topics; per-signal sections name their signal' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['signal'],
+        message: 'signal applies to topic/topics; per-signal sections name their signal',
+      });
     }
     if (o.heartbeatIntervalMs >= o.sessionTimeoutMs) {
-      ctx.addIssue({ code: 'custom', path: ['heartbeatIntervalMs'], message: 'must be less than sessionTimeoutMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['heartbeatIntervalMs'],
+        message: 'must be less than sessionTimeoutMs',
+      });
     }
     if (o.errorBackoff.maxIntervalMs < o.errorBackoff.initialIntervalMs) {
-      ctx.addIssue({ code: 'custom', path: ['errorBackoff', 'maxIntervalMs'], message: 'must be at least initialIntervalMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['errorBackoff', 'maxIntervalMs'],
+        message: 'must be at least initialIntervalMs',
+      });
     }
     const seen = new Map<string, string>();
     for (const s of sections) {
       for (const t of o[s]?.topics ?? [DEFAULT_SIGNAL_TOPICS[s]]) {
         const other = seen.get(t);
-        if (other !== undefined) ctx.addIssue({ code: 'custom', path: [s, 'topics'], message: `topic "${t}" is also read as ${other}` });
+        if (other !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [s, 'topics'],
+            message: `topic "${t}" is also read as ${other}`,
+          });
         seen.set(t, s);
       }
     }
-    if (o.deadLetterTopic !== undefined && [...seen.keys(), ...(o.topics ?? []), o.topic].includes(o.deadLetterTopic)) {
-      ctx.addIssue({ code: 'custom', path: ['deadLetterTopic'], message: 'must not be a topic this receiver reads' });
+    if (
+      o.deadLetterTopic !== undefined &&
+      [...seen.keys(), ...(o.topics ?? []), o.topic].includes(o.deadLetterTopic)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadLetterTopic'],
+        message: 'must not be a topic this receiver reads',
+      });
     }
   });
 

@@ -7,8 +7,12 @@ const parse = (c: unknown) => kafkaReceiverFactory.configSchema.parse(c);
 const context = (signals: Signal[]) => ({ id: 'kafka', signals, logger: noopLogger, env: {} });
 
 describe('kafkaReceiverFactory', () => {
-  it('accepts the seed\'s keys: flat topic, auto_commit', () => {
-    const config = parse({ topic: 'otlp-logs', group_id: 'g', auto_commit: { enable: true, interval: '5s' } });
+  it("accepts the seed's keys: flat topic, auto_commit", () => {
+    const config = parse({
+      topic: 'otlp-logs',
+      group_id: 'g',
+      auto_commit: { enable: true, interval: '5s' },
+    });
     expect(topicsOf(config, 'logs')).toEqual(['otlp-logs']);
     expect(toOptions(config)).toEqual({ groupId: 'g', autoCommit: { enable: true, intervalMs: 5000 } });
   });
@@ -20,12 +24,24 @@ describe('kafkaReceiverFactory', () => {
       autocommit: { enable: false, interval: '2s' },
       max_partition_fetch_size: 2048,
     });
-    expect([topicsOf(config, 'traces'), topicsOf(config, 'logs'), topicsOf(config, 'metrics')]).toEqual([['a', 'b'], ['l'], undefined]);
-    expect(toOptions(config)).toEqual({ autoCommit: { enable: false, intervalMs: 2000 }, maxPartitionFetchBytes: 2048 });
+    expect([topicsOf(config, 'traces'), topicsOf(config, 'logs'), topicsOf(config, 'metrics')]).toEqual([
+      ['a', 'b'],
+      ['l'],
+      undefined,
+    ]);
+    expect(toOptions(config)).toEqual({
+      autoCommit: { enable: false, intervalMs: 2000 },
+      maxPartitionFetchBytes: 2048,
+    });
   });
 
   it('refuses both spellings at once, naming the key', () => {
-    const r = kafkaReceiverFactory.configSchema.safeParse({ autocommit: { enable: true }, auto_commit: { enable: true }, topic: 'x', traces: { topics: ['t'] } });
+    const r = kafkaReceiverFactory.configSchema.safeParse({
+      autocommit: { enable: true },
+      auto_commit: { enable: true },
+      topic: 'x',
+      traces: { topics: ['t'] },
+    });
     expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'topics: topic/topics and per-signal sections (traces) are exclusive',
       "auto_commit: give autocommit (the Collector's name) or auto_commit, not both",
@@ -33,7 +49,10 @@ describe('kafkaReceiverFactory', () => {
   });
 
   it('builds one receiver for the signals of its pipelines, default topics where none is named', () => {
-    const receiver = kafkaReceiverFactory.create(parse({ traces: { topics: ['t'] } }), context(['traces', 'metrics']));
+    const receiver = kafkaReceiverFactory.create(
+      parse({ traces: { topics: ['t'] } }),
+      context(['traces', 'metrics']),
+    );
     expect(receiver.signals).toEqual(['traces', 'metrics']);
   });
 

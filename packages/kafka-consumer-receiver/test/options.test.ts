@@ -17,7 +17,10 @@ describe('options', () => {
     [{ signal: 'logs', traces: {} }, /signal: signal applies to topic\/topics/],
     [{ traces: { topics: ['a'] }, logs: { topics: ['a'] } }, /logs.topics: topic "a" is also read as traces/],
     [{ topics: ['^(unclosed'] }, /invalid regular expression/],
-    [{ heartbeatIntervalMs: 10_000, sessionTimeoutMs: 10_000 }, /heartbeatIntervalMs: must be less than sessionTimeoutMs/],
+    [
+      { heartbeatIntervalMs: 10_000, sessionTimeoutMs: 10_000 },
+      /heartbeatIntervalMs: must be less than sessionTimeoutMs/,
+    ],
     [{ errorBackoff: { initialIntervalMs: 5000, maxIntervalMs: 1000 } }, /errorBackoff.maxIntervalMs/],
     [{ librdkafka: { 'enable.auto.offset.store': true } }, /enable.auto.offset.store must stay false/],
     [{ topics: ['a'], deadLetterTopic: 'a' }, /deadLetterTopic: must not be a topic this receiver reads/],
@@ -30,7 +33,9 @@ describe('options', () => {
 
   it('refuses to connect a signal it does not produce', () => {
     const r = createKafkaReceiver({ topic: 'x', signal: 'logs' });
-    expect(() => r.connect('traces', { consume: () => Promise.reject(new Error('unused')) })).toThrow(/produces logs, not traces/);
+    expect(() => r.connect('traces', { consume: () => Promise.reject(new Error('unused')) })).toThrow(
+      /produces logs, not traces/,
+    );
   });
 
   it('takes brokers as a list or one comma-separated string', () => {

@@ -2,8 +2,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok, permanent, retryable, type Batch, type Consumer, type Outcome } from '@otlp-kafka/core';
-import { committedOffsets, consumeRaw, freshGroup, freshTopic, kafkaBrokers, produceRaw } from '@otlp-kafka/testkit/kafka';
-import { createKafkaReceiver, DEAD_LETTER_HEADERS, type KafkaReceiver, type KafkaReceiverOptions } from '../src/index.js';
+import {
+  committedOffsets,
+  consumeRaw,
+  freshGroup,
+  freshTopic,
+  kafkaBrokers,
+  produceRaw,
+} from '@otlp-kafka/testkit/kafka';
+import {
+  createKafkaReceiver,
+  DEAD_LETTER_HEADERS,
+  type KafkaReceiver,
+  type KafkaReceiverOptions,
+} from '../src/index.js';
 import { spanNames, traceRequest } from './helpers/otlp.js';
 
 const running: KafkaReceiver[] = [];
@@ -48,7 +60,13 @@ async function start(sink: Consumer, options: KafkaReceiverOptions): Promise<Kaf
 }
 
 /** `count` records of `spansPer` spans each, named r<i>-s<j>, spread over `partitions`. */
-async function produceSpans(topic: string, from: number, count: number, partitions: number, spansPer = 3): Promise<string[]> {
+async function produceSpans(
+  topic: string,
+  from: number,
+  count: number,
+  partitions: number,
+  spansPer = 3,
+): Promise<string[]> {
   const ids: string[] = [];
   const messages = Array.from({ length: count }, (_, k) => {
     const i = from + k;
@@ -60,7 +78,11 @@ async function produceSpans(topic: string, from: number, count: number, partitio
   return ids;
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
+async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
@@ -70,7 +92,10 @@ async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 60_00
 
 async function highWatermarks(topic: string, partitions: number): Promise<Map<number, number>> {
   const { RdKafka } = await import('@confluentinc/kafka-javascript');
-  const c = new RdKafka.KafkaConsumer({ 'bootstrap.servers': kafkaBrokers(), 'group.id': freshGroup('hw'), log_level: 3 }, {});
+  const c = new RdKafka.KafkaConsumer(
+    { 'bootstrap.servers': kafkaBrokers(), 'group.id': freshGroup('hw'), log_level: 3 },
+    {},
+  );
   await new Promise<void>((res, rej) => c.connect({}, (e) => (e ? rej(e) : res())));
   try {
     const out = new Map<number, number>();
@@ -86,7 +111,8 @@ async function highWatermarks(topic: string, partitions: number): Promise<Map<nu
   }
 }
 
-const missing = (ids: readonly string[], ...sinks: RecordingSink[]): string[] => ids.filter((id) => !sinks.some((s) => s.seen.has(id)));
+const missing = (ids: readonly string[], ...sinks: RecordingSink[]): string[] =>
+  ids.filter((id) => !sinks.some((s) => s.seen.has(id)));
 
 describe('kafka receiver against real Kafka', () => {
   it('delivers every item of every record and commits exactly what was delivered', async () => {
@@ -112,7 +138,11 @@ describe('kafka receiver against real Kafka', () => {
       return record < 4 || up ? ok() : retryable('backend answers 503');
     });
     const receiver = await start(sink, { topic, groupId, autoCommit: { enable: false } });
-    await waitFor(async () => (await committedOffsets(groupId, topic)).get(0) === 4, 30_000, 'first four committed');
+    await waitFor(
+      async () => (await committedOffsets(groupId, topic)).get(0) === 4,
+      30_000,
+      'first four committed',
+    );
     await sleep(2500);
     expect((await committedOffsets(groupId, topic)).get(0)).toBe(4);
     expect(sink.calls).toBeGreaterThan(12);
@@ -120,7 +150,11 @@ describe('kafka receiver against real Kafka', () => {
     expect(lag).toMatchObject({ topic, partition: 0, highWatermark: 12, committedOffset: 4, lag: 8 });
 
     up = true;
-    await waitFor(async () => (await committedOffsets(groupId, topic)).get(0) === 12, 30_000, 'backlog drained');
+    await waitFor(
+      async () => (await committedOffsets(groupId, topic)).get(0) === 12,
+      30_000,
+      'backlog drained',
+    );
     expect(missing(ids, sink)).toEqual([]);
     expect((await receiver.lag())[0]!.lag).toBe(0);
   });
@@ -136,14 +170,22 @@ describe('kafka receiver against real Kafka', () => {
       { value: traceRequest(['refused']) },
       { value: traceRequest(['after']) },
     ]);
-    const sink = new RecordingSink((batch) => (spanNames(batch).includes('refused') ? permanent('schema violation') : ok()));
+    const sink = new RecordingSink((batch) =>
+      spanNames(batch).includes('refused') ? permanent('schema violation') : ok(),
+    );
     await start(sink, { topic, groupId, deadLetterTopic: dlq, autoCommit: { enable: false } });
-    await waitFor(async () => (await committedOffsets(groupId, topic)).get(0) === 4, 30_000, 'partition moved past the poison');
+    await waitFor(
+      async () => (await committedOffsets(groupId, topic)).get(0) === 4,
+      30_000,
+      'partition moved past the poison',
+    );
     expect([...sink.seen.keys()].sort()).toEqual(['after', 'before']);
 
     const letters = await consumeRaw(dlq, { count: 2, timeoutMs: 20_000 });
     expect(letters).toHaveLength(2);
-    const byOffset = new Map(letters.map((l) => [Number(header(l.headers, DEAD_LETTER_HEADERS.sourceOffset)), l]));
+    const byOffset = new Map(
+      letters.map((l) => [Number(header(l.headers, DEAD_LETTER_HEADERS.sourceOffset)), l]),
+    );
     const undecodable = byOffset.get(1)!;
     expect(undecodable.value).toEqual(garbage);
     expect(header(undecodable.headers, 'origin')).toBe('fuzzer');
@@ -156,27 +198,36 @@ describe('kafka receiver against real Kafka', () => {
     expect(header(refused.headers, DEAD_LETTER_HEADERS.error)).toBe('schema violation');
   });
 
-  it.each(['cooperative-sticky', 'range'] as const)('a second receiver joining the group takes over partitions with nothing lost (%s)', async (strategy) => {
-    const partitions = 4;
-    const topic = await freshTopic('kcr-join', { partitions });
-    const groupId = freshGroup('kcr-join');
-    const slow = () => sleep(5).then(() => ok());
-    const first = new RecordingSink(slow);
-    const second = new RecordingSink(slow);
-    const ids = await produceSpans(topic, 0, 200, partitions, 2);
-    const common = { topic, groupId, maxInFlightMessages: 8, revokeTimeoutMs: 5000, rebalanceStrategy: strategy };
-    const a = await start(first, common);
-    await waitFor(() => first.seen.size > 20, 30_000, 'first receiver busy');
-    const b = await start(second, common);
-    await waitFor(async () => (await b.lag()).length > 0, 30_000, 'second receiver assigned');
-    ids.push(...(await produceSpans(topic, 200, 200, partitions, 2)));
-    await waitFor(() => missing(ids, first, second).length === 0, 90_000, 'all spans delivered');
-    expect(second.seen.size).toBeGreaterThan(0);
-    const owned = [...(await a.lag()), ...(await b.lag())].map((l) => l.partition).sort();
-    expect(owned).toEqual([0, 1, 2, 3]);
-    await Promise.all([a.shutdown(), b.shutdown()]);
-    expect(await committedOffsets(groupId, topic)).toEqual(await highWatermarks(topic, partitions));
-  });
+  it.each(['cooperative-sticky', 'range'] as const)(
+    'a second receiver joining the group takes over partitions with nothing lost (%s)',
+    async (strategy) => {
+      const partitions = 4;
+      const topic = await freshTopic('kcr-join', { partitions });
+      const groupId = freshGroup('kcr-join');
+      const slow = () => sleep(5).then(() => ok());
+      const first = new RecordingSink(slow);
+      const second = new RecordingSink(slow);
+      const ids = await produceSpans(topic, 0, 200, partitions, 2);
+      const common = {
+        topic,
+        groupId,
+        maxInFlightMessages: 8,
+        revokeTimeoutMs: 5000,
+        rebalanceStrategy: strategy,
+      };
+      const a = await start(first, common);
+      await waitFor(() => first.seen.size > 20, 30_000, 'first receiver busy');
+      const b = await start(second, common);
+      await waitFor(async () => (await b.lag()).length > 0, 30_000, 'second receiver assigned');
+      ids.push(...(await produceSpans(topic, 200, 200, partitions, 2)));
+      await waitFor(() => missing(ids, first, second).length === 0, 90_000, 'all spans delivered');
+      expect(second.seen.size).toBeGreaterThan(0);
+      const owned = [...(await a.lag()), ...(await b.lag())].map((l) => l.partition).sort();
+      expect(owned).toEqual([0, 1, 2, 3]);
+      await Promise.all([a.shutdown(), b.shutdown()]);
+      expect(await committedOffsets(groupId, topic)).toEqual(await highWatermarks(topic, partitions));
+    },
+  );
 
   it('subscribes to a ^ regular expression', async () => {
     const prefix = `kcr-regex-${Date.now().toString(36)}`;
@@ -194,9 +245,15 @@ describe('kafka receiver against real Kafka', () => {
     const ids = await produceSpans(topic, 0, 10, 1, 1);
     // The first pipeline accepts records 0..5 and never answers for the rest.
     const hang = new Promise<Outcome>(() => {});
-    const first = new RecordingSink((batch) => (Number(/^r(\d+)-/.exec(spanNames(batch)[0]!)![1]) < 6 ? ok() : hang));
+    const first = new RecordingSink((batch) =>
+      Number(/^r(\d+)-/.exec(spanNames(batch)[0]!)![1]) < 6 ? ok() : hang,
+    );
     const a = await start(first, { topic, groupId, shutdownTimeoutMs: 1000, autoCommit: { enable: false } });
-    await waitFor(() => first.seen.size === 6 && first.calls === 10, 30_000, 'first receiver stuck at record 6');
+    await waitFor(
+      () => first.seen.size === 6 && first.calls === 10,
+      30_000,
+      'first receiver stuck at record 6',
+    );
     await a.shutdown();
     expect((await committedOffsets(groupId, topic)).get(0)).toBe(6);
 

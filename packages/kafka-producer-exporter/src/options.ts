@@ -11,7 +11,12 @@ import {
 } from '@otlp-kafka/kafka-client';
 
 // The connection shape and the encodings are the Kafka layer's; re-exported for compatibility.
-export type { KafkaConnectionOptions, KafkaEncoding, KafkaSaslOptions, KafkaTlsOptions } from '@otlp-kafka/kafka-client';
+export type {
+  KafkaConnectionOptions,
+  KafkaEncoding,
+  KafkaSaslOptions,
+  KafkaTlsOptions,
+} from '@otlp-kafka/kafka-client';
 
 /** Collector: `producer`. */
 export interface KafkaProducerOptions {
@@ -133,7 +138,9 @@ export const OWNED_LIBRDKAFKA_KEYS: readonly OwnedKey[] = [
 const producerSchema = z.strictObject({
   compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default(DEFAULTS.producer.compression),
   requiredAcks: z
-    .union([z.literal(0), z.literal(1), z.literal(-1)], { error: () => 'must be 0, 1 or -1 (all in-sync replicas)' })
+    .union([z.literal(0), z.literal(1), z.literal(-1)], {
+      error: () => 'must be 0, 1 or -1 (all in-sync replicas)',
+    })
     .default(DEFAULTS.producer.requiredAcks),
   enableIdempotence: z.boolean().optional(),
   // librdkafka's message.max.bytes accepts 1000 .. 1000000000.
@@ -147,11 +154,18 @@ const producerSchema = z.strictObject({
 
 export const optionsSchema = z
   .strictObject({
-    ...connectionShape({ clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs }, OWNED_LIBRDKAFKA_KEYS),
+    ...connectionShape(
+      { clientId: DEFAULTS.clientId, connectTimeoutMs: DEFAULTS.connectTimeoutMs },
+      OWNED_LIBRDKAFKA_KEYS,
+    ),
     name: z.string().min(1).default(DEFAULTS.name),
     topic: topicName.optional(),
     topics: z
-      .strictObject({ traces: topicName.optional(), metrics: topicName.optional(), logs: topicName.optional() })
+      .strictObject({
+        traces: topicName.optional(),
+        metrics: topicName.optional(),
+        logs: topicName.optional(),
+      })
       .default({}),
     topicFromAttribute: z.string().min(1).optional(),
     encoding: z
@@ -162,7 +176,15 @@ export const optionsSchema = z
     partitionLogsByResourceAttributes: z.boolean().default(false),
     partitionLogsByTraceId: z.boolean().default(false),
     headers: z.record(z.string().min(1), z.string()).default({}),
-    headersFromMetadata: z.array(z.string().min(1).transform((k) => k.toLowerCase())).readonly().default([]),
+    headersFromMetadata: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .transform((k) => k.toLowerCase()),
+      )
+      .readonly()
+      .default([]),
     producer: producerSchema.default(producerSchema.parse({})),
     shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
@@ -192,7 +214,11 @@ export const optionsSchema = z
       });
     }
     if (p.messageTimeoutMs <= p.lingerMs) {
-      ctx.addIssue({ code: 'custom', path: ['producer', 'messageTimeoutMs'], message: 'must be greater than lingerMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['producer', 'messageTimeoutMs'],
+        message: 'must be greater than lingerMs',
+      });
     }
   });
 

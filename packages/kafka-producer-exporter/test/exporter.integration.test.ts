@@ -1,6 +1,12 @@
 import { outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { decodeRequest, requestFromJson } from '@otlp-kafka/pdata';
-import { consumeRaw, freshTopic, kafkaBrokers, startKafkaCluster, type KafkaCluster } from '@otlp-kafka/testkit/kafka';
+import {
+  consumeRaw,
+  freshTopic,
+  kafkaBrokers,
+  startKafkaCluster,
+  type KafkaCluster,
+} from '@otlp-kafka/testkit/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKafkaExporter, type KafkaExporter, type KafkaExporterOptions } from '../src/index.js';
 import { hex, logRecord, logsBatch, span, spansIn, tracesBatch } from './support/data.js';
@@ -57,7 +63,11 @@ describe('kafka exporter against Kafka', () => {
     const records = await consumeRaw(topic, { count: 1000, timeoutMs: 5000 }); // reads what there is
     expect(records.length).toBeGreaterThanOrEqual(Math.ceil(big.bytes.length / 4000));
     for (const r of records) expect(r.value!.length).toBeLessThanOrEqual(4000);
-    expect(records.flatMap((r) => spansIn(r.value!).map((s) => s.id)).sort()).toEqual(spansIn(big.bytes).map((s) => s.id).sort());
+    expect(records.flatMap((r) => spansIn(r.value!).map((s) => s.id)).sort()).toEqual(
+      spansIn(big.bytes)
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 
   it('with partitionTracesById, all spans of a trace land on one partition, keyed by trace id', async () => {
@@ -65,7 +75,12 @@ describe('kafka exporter against Kafka', () => {
     const exporter = await exporterFor({ topic, partitionTracesById: true });
     // 4 batches x 30 spans over 10 traces; trace t appears in every batch (ids repeat across batches on purpose).
     const batches = Array.from({ length: 4 }, (_, i) =>
-      tracesBatch([{ attrs: { 'service.name': `svc-${i}` }, items: Array.from({ length: 30 }, (_, j) => span(j % 10, i * 100 + j)) }]),
+      tracesBatch([
+        {
+          attrs: { 'service.name': `svc-${i}` },
+          items: Array.from({ length: 30 }, (_, j) => span(j % 10, i * 100 + j)),
+        },
+      ]),
     );
     for (const b of batches) expect(outcomeKind(await exporter.consume(b))).toBe('ok');
 
@@ -107,7 +122,9 @@ describe('kafka exporter against Kafka', () => {
     const ids = (v: Buffer) =>
       requestFromJson('logs', v.toString('utf8'))
         .unwrap()
-        .resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => l.attributes[0]!.value!.stringValue)));
+        .resourceLogs.flatMap((rl) =>
+          rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => l.attributes[0]!.value!.stringValue)),
+        );
     expect(ids(m!.value!)).toEqual(['1', '2']);
     expect(ids(r!.value!)).toEqual(['3']);
     expect(m!.headers.map(([k, v]) => [k, v.toString()])).toEqual([
@@ -117,19 +134,31 @@ describe('kafka exporter against Kafka', () => {
   });
 
   it('Kafka unreachable from the start (bogus port): retryable, never ok', async () => {
-    const exporter = createKafkaExporter({ brokers: ['127.0.0.1:1'], connectTimeoutMs: 2000, producer: { messageTimeoutMs: 2000 } });
+    const exporter = createKafkaExporter({
+      brokers: ['127.0.0.1:1'],
+      connectTimeoutMs: 2000,
+      producer: { messageTimeoutMs: 2000 },
+    });
     open.push(exporter);
     await exporter.start();
     expect(exporter.connected).toBe(false);
     const outcome = await exporter.consume(batch(1, 5));
-    expect(outcome.isErr() && outcome.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_KAFKA_NOT_CONNECTED' } });
+    expect(outcome.isErr() && outcome.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_KAFKA_NOT_CONNECTED' },
+    });
   });
 
   it('broker gone after connecting: retryable once messageTimeoutMs passes, never ok', async () => {
     const cluster = await startKafkaCluster({ nodes: 1 });
     clusters.push(cluster);
     const topic = await freshTopic('kpe-down', { brokers: cluster.brokers });
-    const exporter = createKafkaExporter({ brokers: cluster.brokers.split(','), topic, producer: { messageTimeoutMs: 3000 }, shutdownTimeoutMs: 2000 });
+    const exporter = createKafkaExporter({
+      brokers: cluster.brokers.split(','),
+      topic,
+      producer: { messageTimeoutMs: 3000 },
+      shutdownTimeoutMs: 2000,
+    });
     open.push(exporter);
     await exporter.start();
     expect(outcomeKind(await exporter.consume(batch(1, 5)))).toBe('ok');
@@ -139,7 +168,9 @@ describe('kafka exporter against Kafka', () => {
     const outcome: Outcome = await exporter.consume(batch(2, 5));
     const elapsed = Date.now() - t0;
     expect(outcomeKind(outcome)).toBe('retryable');
-    expect(refusalOf(outcome)?.message).toMatch(/ERR__MSG_TIMED_OUT|ERR__TRANSPORT|ERR__ALL_BROKERS_DOWN|librdkafka error/);
+    expect(refusalOf(outcome)?.message).toMatch(
+      /ERR__MSG_TIMED_OUT|ERR__TRANSPORT|ERR__ALL_BROKERS_DOWN|librdkafka error/,
+    );
     // librdkafka held the message until its timeout rather than failing at once.
     expect(elapsed).toBeGreaterThanOrEqual(2500);
   });

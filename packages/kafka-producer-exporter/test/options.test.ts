@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { producerConfig } from '../src/internal/rdkafka-config.js';
 import { defaultTopic, idempotenceOf, optionsSchema, type KafkaExporterOptions } from '../src/options.js';
 
-const parse = (o: KafkaExporterOptions | undefined) => parseOptions('kafka-producer-exporter', optionsSchema, o);
+const parse = (o: KafkaExporterOptions | undefined) =>
+  parseOptions('kafka-producer-exporter', optionsSchema, o);
 
 describe('options', () => {
   it('defaults like the Collector: topics per signal, acks all with idempotence, 1 MB messages', () => {
@@ -30,14 +31,30 @@ describe('options', () => {
 
   it.each<[string, KafkaExporterOptions, RegExp]>([
     ['acks', { producer: { requiredAcks: 2 as never } }, /producer\.requiredAcks: must be 0, 1 or -1/],
-    ['idempotence without acks all', { producer: { requiredAcks: 1, enableIdempotence: true } }, /enableIdempotence: idempotence requires requiredAcks -1/],
-    ['both log partitionings', { partitionLogsByTraceId: true, partitionLogsByResourceAttributes: true }, /mutually exclusive/],
+    [
+      'idempotence without acks all',
+      { producer: { requiredAcks: 1, enableIdempotence: true } },
+      /enableIdempotence: idempotence requires requiredAcks -1/,
+    ],
+    [
+      'both log partitionings',
+      { partitionLogsByTraceId: true, partitionLogsByResourceAttributes: true },
+      /mutually exclusive/,
+    ],
     ['topic name', { topic: 'bad topic!' }, /topic: a Kafka topic name/],
     ['unknown option', { partitionTraceById: true } as never, /unrecognized key.*partitionTraceById/i],
-    ['queue smaller than a message', { producer: { maxMessageBytes: 2_000_000, queueMaxKbytes: 1000 } }, /queueMaxKbytes: must hold at least one message/],
+    [
+      'queue smaller than a message',
+      { producer: { maxMessageBytes: 2_000_000, queueMaxKbytes: 1000 } },
+      /queueMaxKbytes: must hold at least one message/,
+    ],
     ['message size below librdkafka minimum', { producer: { maxMessageBytes: 10 } }, /maxMessageBytes/],
     ['compression', { producer: { compression: 'brotli' as never } }, /compression/],
-    ['timeout not above linger', { producer: { messageTimeoutMs: 100, lingerMs: 100 } }, /messageTimeoutMs: must be greater than lingerMs/],
+    [
+      'timeout not above linger',
+      { producer: { messageTimeoutMs: 100, lingerMs: 100 } },
+      /messageTimeoutMs: must be greater than lingerMs/,
+    ],
   ])('rejects a bad %s, naming the option', (_name, input, message) => {
     expect(() => parse(input)).toThrow(message);
   });
@@ -83,7 +100,10 @@ describe('librdkafka configuration', () => {
   });
 
   it('maps acks 0 and 1 without idempotence', () => {
-    expect(producerConfig(parse({ producer: { requiredAcks: 0 } }))).toMatchObject({ acks: 0, 'enable.idempotence': false });
+    expect(producerConfig(parse({ producer: { requiredAcks: 0 } }))).toMatchObject({
+      acks: 0,
+      'enable.idempotence': false,
+    });
   });
 
   it('maps TLS and SASL', () => {
@@ -105,14 +125,25 @@ describe('librdkafka configuration', () => {
       'sasl.password': 'p',
     });
     expect(producerConfig(parse({ tls: {} }))['security.protocol']).toBe('ssl');
-    expect(producerConfig(parse({ tls: { enabled: false }, sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }))['security.protocol']).toBe(
-      'sasl_plaintext',
-    );
+    expect(
+      producerConfig(
+        parse({ tls: { enabled: false }, sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }),
+      )['security.protocol'],
+    ).toBe('sasl_plaintext');
   });
 
   it('maps OAUTHBEARER and a brokers string through the shared layer', () => {
     expect(
-      producerConfig(parse({ brokers: 'a:1,b:2', tls: {}, sasl: { mechanism: 'OAUTHBEARER', oidc: { tokenEndpointUrl: 'https://idp/t', clientId: 'c', clientSecret: 's' } } })),
+      producerConfig(
+        parse({
+          brokers: 'a:1,b:2',
+          tls: {},
+          sasl: {
+            mechanism: 'OAUTHBEARER',
+            oidc: { tokenEndpointUrl: 'https://idp/t', clientId: 'c', clientSecret: 's' },
+          },
+        }),
+      ),
     ).toMatchObject({
       'bootstrap.servers': 'a:1,b:2',
       'security.protocol': 'sasl_ssl',
@@ -125,8 +156,17 @@ describe('librdkafka configuration', () => {
   });
 
   it('refuses pass-through of what the exporter owns', () => {
-    for (const key of ['acks', 'request.required.acks', 'enable.idempotence', 'message.max.bytes', 'message.timeout.ms', 'queue.buffering.max.kbytes']) {
-      expect(() => parse({ librdkafka: { [key]: 1 } })).toThrow(new RegExp(`librdkafka\\.${key.replaceAll('.', '\\.')}: ${key.replaceAll('.', '\\.')} is set by`));
+    for (const key of [
+      'acks',
+      'request.required.acks',
+      'enable.idempotence',
+      'message.max.bytes',
+      'message.timeout.ms',
+      'queue.buffering.max.kbytes',
+    ]) {
+      expect(() => parse({ librdkafka: { [key]: 1 } })).toThrow(
+        new RegExp(`librdkafka\\.${key.replaceAll('.', '\\.')}: ${key.replaceAll('.', '\\.')} is set by`),
+      );
     }
   });
 

@@ -6,9 +6,16 @@ const context = { id: 'memory_limiter/edge', signals: ['traces'] as const, logge
 
 describe('memoryLimiterFactory', () => {
   it('maps the Collector keys to the limiter options', () => {
-    const config = memoryLimiterFactory.configSchema.parse({ check_interval: '2s', limit_mib: 512, spike_limit_mib: 128 });
+    const config = memoryLimiterFactory.configSchema.parse({
+      check_interval: '2s',
+      limit_mib: 512,
+      spike_limit_mib: 128,
+    });
     const limiter = memoryLimiterFactory.create(config, context) as MemoryLimiter;
-    expect(limiter.state.limits).toMatchObject({ hardLimitBytes: 512 * 1024 * 1024, softLimitBytes: 384 * 1024 * 1024 });
+    expect(limiter.state.limits).toMatchObject({
+      hardLimitBytes: 512 * 1024 * 1024,
+      softLimitBytes: 384 * 1024 * 1024,
+    });
   });
 
   it('refuses an unknown key by name', () => {

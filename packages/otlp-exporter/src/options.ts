@@ -1,4 +1,10 @@
-import { parseOptions, type Assert, type DefaultsOf, type SchemaMatches, type TelemetryOptions } from '@otlp-kafka/core';
+import {
+  parseOptions,
+  type Assert,
+  type DefaultsOf,
+  type SchemaMatches,
+  type TelemetryOptions,
+} from '@otlp-kafka/core';
 import { z } from 'zod';
 
 export type OtlpProtocol = 'http' | 'grpc';

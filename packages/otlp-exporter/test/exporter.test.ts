@@ -2,14 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpExporter, type OtlpExporter, type OtlpExporterOptions } from '../src/index.js';
-import {
-  batchOf,
-  deferred,
-  partialSuccessBytes,
-  retryInfoStatus,
-  state,
-  statusBytes,
-} from './helpers.js';
+import { batchOf, deferred, partialSuccessBytes, retryInfoStatus, state, statusBytes } from './helpers.js';
 import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { freePort, startGrpcServer, startHttpServer } from './servers.js';
 

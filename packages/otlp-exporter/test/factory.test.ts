@@ -3,9 +3,12 @@ import { otlpGrpcExporterFactory, otlpHttpExporterFactory } from '../src/index.j
 import { toOptions } from '../src/internal/config-schema.js';
 
 describe('otlp exporter factories', () => {
-  it('are otlp_grpc and otlp_http, with the Collector\'s older names as aliases', () => {
+  it("are otlp_grpc and otlp_http, with the Collector's older names as aliases", () => {
     expect([otlpGrpcExporterFactory.type, otlpGrpcExporterFactory.aliases]).toEqual(['otlp_grpc', ['otlp']]);
-    expect([otlpHttpExporterFactory.type, otlpHttpExporterFactory.aliases]).toEqual(['otlp_http', ['otlphttp']]);
+    expect([otlpHttpExporterFactory.type, otlpHttpExporterFactory.aliases]).toEqual([
+      'otlp_http',
+      ['otlphttp'],
+    ]);
   });
 
   it('maps the Collector keys and units', () => {

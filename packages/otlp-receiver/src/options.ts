@@ -192,19 +192,18 @@ export type OptionsCheck = Assert<
 
 export const optionsSchema = z.preprocess(
   markDisabled,
-  objectSchema
-    .transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
-      // A protocol runs when configured, or when left out while the other one is not configured either.
-      const grpc = grpcDisabled
-        ? undefined
-        : (o.grpc ?? (o.http === undefined ? grpcSchema.parse({}) : undefined));
-      const http = httpDisabled
-        ? undefined
-        : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
-      if (!grpc && !http)
-        ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
-      return { ...o, grpc, http };
-    }),
+  objectSchema.transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
+    // A protocol runs when configured, or when left out while the other one is not configured either.
+    const grpc = grpcDisabled
+      ? undefined
+      : (o.grpc ?? (o.http === undefined ? grpcSchema.parse({}) : undefined));
+    const http = httpDisabled
+      ? undefined
+      : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
+    if (!grpc && !http)
+      ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
+    return { ...o, grpc, http };
+  }),
 );
 
 export type ParsedOptions = z.output<typeof optionsSchema>;

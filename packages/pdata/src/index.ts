@@ -55,7 +55,14 @@ export type {
   ExportResponse,
   RequestOf,
 } from './model.js';
-export { SpanKind, StatusCode, SpanFlags, AggregationTemporality, DataPointFlags, SeverityNumber } from './model.js';
+export {
+  SpanKind,
+  StatusCode,
+  SpanFlags,
+  AggregationTemporality,
+  DataPointFlags,
+  SeverityNumber,
+} from './model.js';
 export { decodeRequest, encodeRequest } from './codec/request.js';
 export { encodeExportResponse, decodeExportResponse } from './codec/response.js';
 export {

@@ -41,9 +41,17 @@ const action = z
     const hasFrom = a.fromAttribute !== undefined;
     if (WITH_VALUE.has(a.action)) {
       if (!hasValue && !hasFrom)
-        ctx.addIssue({ code: 'custom', path: ['value'], message: `${a.action} of "${a.key}" needs value or fromAttribute` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `${a.action} of "${a.key}" needs value or fromAttribute`,
+        });
       if (hasValue && hasFrom)
-        ctx.addIssue({ code: 'custom', path: ['fromAttribute'], message: `${a.action} of "${a.key}" takes value or fromAttribute, not both` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fromAttribute'],
+          message: `${a.action} of "${a.key}" takes value or fromAttribute, not both`,
+        });
     } else if (hasValue || hasFrom) {
       ctx.addIssue({
         code: 'custom',

@@ -13,7 +13,8 @@ export function createResourceProcessor(options: ResourceProcessorOptions): Proc
   const o = parseOptions('resource-processor', optionsSchema, options);
   // pdata compiles the actions too: anything it refuses is an option error now, not a data error later.
   const probe = editResource(trustedBatch('traces', new Uint8Array(0), 0), o.attributes);
-  if (probe.isErr()) throw invalidOptions('resource-processor', `invalid options: attributes: ${probe.error.message}`);
+  if (probe.isErr())
+    throw invalidOptions('resource-processor', `invalid options: attributes: ${probe.error.message}`);
   const config = {
     name: o.name,
     actions: o.attributes,

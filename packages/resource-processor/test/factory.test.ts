@@ -16,11 +16,19 @@ describe('resourceProcessorFactory', () => {
     const r = resourceProcessorFactory.configSchema.safeParse({
       attributes: [{ key: 'host', action: 'upsert', fromAttribute: 'host.name' }],
     });
-    expect(r.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['fromAttribute'], path: ['attributes', 0] });
+    expect(r.error?.issues[0]).toMatchObject({
+      code: 'unrecognized_keys',
+      keys: ['fromAttribute'],
+      path: ['attributes', 0],
+    });
   });
 
   it('reports a missing value as an option error of the processor', () => {
-    const config = resourceProcessorFactory.configSchema.parse({ attributes: [{ key: 'env', action: 'insert' }] });
-    expect(() => resourceProcessorFactory.create(config, context)).toThrow(/attributes\.0\.value: insert of "env" needs value/);
+    const config = resourceProcessorFactory.configSchema.parse({
+      attributes: [{ key: 'env', action: 'insert' }],
+    });
+    expect(() => resourceProcessorFactory.create(config, context)).toThrow(
+      /attributes\.0\.value: insert of "env" needs value/,
+    );
   });
 });

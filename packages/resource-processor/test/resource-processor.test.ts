@@ -1,19 +1,40 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { outcomeKind, PipelineError, refusalOf, type Outcome } from '@otlp-kafka/core';
-import { decodeRequest, trustedBatch, withMetadata, type Batch, type KeyValue, type Resource, type Signal } from '@otlp-kafka/pdata';
+import {
+  decodeRequest,
+  trustedBatch,
+  withMetadata,
+  type Batch,
+  type KeyValue,
+  type Resource,
+  type Signal,
+} from '@otlp-kafka/pdata';
 import { createLoadGenerator, createMemorySink, itemIds } from '@otlp-kafka/testkit';
 import { createResourceProcessor, type ResourceProcessorOptions } from '@otlp-kafka/resource-processor';
 
 function resources(batch: Batch): Resource[] {
   const s = batch.signal;
-  if (s === 'traces') return decodeRequest(s, batch.bytes).unwrap().resourceSpans.map((r) => r.resource!);
-  if (s === 'metrics') return decodeRequest(s, batch.bytes).unwrap().resourceMetrics.map((r) => r.resource!);
-  return decodeRequest('logs', batch.bytes).unwrap().resourceLogs.map((r) => r.resource!);
+  if (s === 'traces')
+    return decodeRequest(s, batch.bytes)
+      .unwrap()
+      .resourceSpans.map((r) => r.resource!);
+  if (s === 'metrics')
+    return decodeRequest(s, batch.bytes)
+      .unwrap()
+      .resourceMetrics.map((r) => r.resource!);
+  return decodeRequest('logs', batch.bytes)
+    .unwrap()
+    .resourceLogs.map((r) => r.resource!);
 }
 
 function attrs(resource: Resource): Record<string, unknown> {
-  return Object.fromEntries(resource.attributes.map((a: KeyValue) => [a.key, a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? a.value?.boolValue]));
+  return Object.fromEntries(
+    resource.attributes.map((a: KeyValue) => [
+      a.key,
+      a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? a.value?.boolValue,
+    ]),
+  );
 }
 
 async function run(options: ResourceProcessorOptions, batch: Batch) {
@@ -25,16 +46,23 @@ async function run(options: ResourceProcessorOptions, batch: Batch) {
   return { outcome, sent: sink.batches[0], sink };
 }
 
-const generator = (signal: Signal = 'traces') => createLoadGenerator({ resources: 2, resourcesPerRequest: 2, itemsPerRequest: 6, signals: { [signal]: 1 } });
+const generator = (signal: Signal = 'traces') =>
+  createLoadGenerator({ resources: 2, resourcesPerRequest: 2, itemsPerRequest: 6, signals: { [signal]: 1 } });
 
 describe('resource processor actions', () => {
   it('upsert sets a value whether or not it was there, on every resource', async () => {
     const { outcome, sent } = await run(
-      { attributes: [{ key: 'deployment.environment', action: 'upsert', value: 'prod' }, { key: 'service.name', action: 'upsert', value: 'renamed' }] },
+      {
+        attributes: [
+          { key: 'deployment.environment', action: 'upsert', value: 'prod' },
+          { key: 'service.name', action: 'upsert', value: 'renamed' },
+        ],
+      },
       generator().next(),
     );
     expect(outcomeKind(outcome)).toBe('ok');
-    for (const r of resources(sent!)) expect(attrs(r)).toMatchObject({ 'deployment.environment': 'prod', 'service.name': 'renamed' });
+    for (const r of resources(sent!))
+      expect(attrs(r)).toMatchObject({ 'deployment.environment': 'prod', 'service.name': 'renamed' });
   });
 
   it('insert only adds missing keys; update only changes present ones', async () => {
@@ -57,7 +85,12 @@ describe('resource processor actions', () => {
 
   it('delete removes a key and hash replaces a value with its SHA-1 hex', async () => {
     const { sent } = await run(
-      { attributes: [{ key: 'host.name', action: 'delete' }, { key: 'service.instance.id', action: 'hash' }] },
+      {
+        attributes: [
+          { key: 'host.name', action: 'delete' },
+          { key: 'service.instance.id', action: 'hash' },
+        ],
+      },
       generator().next(),
     );
     const [r0] = resources(sent!).map(attrs);
@@ -95,17 +128,23 @@ describe('resource processor actions', () => {
     expect(attrs(resources(sent!)[0]!)).toMatchObject({ i: 42n, d: 1.5, b: true, big: 2n ** 40n });
   });
 
-  it.each(['traces', 'metrics', 'logs'] as const)('%s: edits the resource and leaves items and metadata as they were', async (signal) => {
-    const g = generator(signal);
-    const input = withMetadata(g.next(signal), { topic: 'x', headers: { a: ['1'] } });
-    const { outcome, sent } = await run({ attributes: [{ key: 'env', action: 'insert', value: 'test' }] }, input);
-    expect(outcomeKind(outcome)).toBe('ok');
-    expect(sent!.signal).toBe(signal);
-    expect(sent!.metadata).toEqual(input.metadata);
-    expect(sent!.itemCount).toBe(input.itemCount);
-    expect(itemIds(sent!).unwrap()).toEqual(itemIds(input).unwrap());
-    for (const r of resources(sent!)) expect(attrs(r).env).toBe('test');
-  });
+  it.each(['traces', 'metrics', 'logs'] as const)(
+    '%s: edits the resource and leaves items and metadata as they were',
+    async (signal) => {
+      const g = generator(signal);
+      const input = withMetadata(g.next(signal), { topic: 'x', headers: { a: ['1'] } });
+      const { outcome, sent } = await run(
+        { attributes: [{ key: 'env', action: 'insert', value: 'test' }] },
+        input,
+      );
+      expect(outcomeKind(outcome)).toBe('ok');
+      expect(sent!.signal).toBe(signal);
+      expect(sent!.metadata).toEqual(input.metadata);
+      expect(sent!.itemCount).toBe(input.itemCount);
+      expect(itemIds(sent!).unwrap()).toEqual(itemIds(input).unwrap());
+      for (const r of resources(sent!)) expect(attrs(r).env).toBe('test');
+    },
+  );
 });
 
 describe('resource processor outcomes and lifecycle', () => {
@@ -148,7 +187,10 @@ describe('resource processor outcomes and lifecycle', () => {
 });
 
 describe('resource processor lifecycle rules', () => {
-  const options: ResourceProcessorOptions = { name: 'resource/env', attributes: [{ key: 'a', action: 'delete' }] };
+  const options: ResourceProcessorOptions = {
+    name: 'resource/env',
+    attributes: [{ key: 'a', action: 'delete' }],
+  };
 
   it('refuses before start as retryable ERR_NOT_STARTED naming the processor, passing nothing on', async () => {
     const sink = createMemorySink();
@@ -168,7 +210,9 @@ describe('resource processor lifecycle rules', () => {
   it('shutdown waits only the time the caller has left, when shorter than its own', async () => {
     vi.useFakeTimers();
     try {
-      const p = createResourceProcessor({ ...options, shutdownTimeoutMs: 10_000 })({ consume: () => new Promise<Outcome>(() => {}) });
+      const p = createResourceProcessor({ ...options, shutdownTimeoutMs: 10_000 })({
+        consume: () => new Promise<Outcome>(() => {}),
+      });
       await p.start();
       void p.consume(generator().next());
       let stopped = false;
@@ -203,20 +247,40 @@ describe('resource processor options', () => {
   });
 
   it('insert / update / upsert need value or fromAttribute, exactly one', () => {
-    invalid({ attributes: [{ key: 'k', action: 'insert' }] }, /attributes\.0\.value: insert of "k" needs value or fromAttribute/);
-    invalid({ attributes: [{ key: 'k', action: 'upsert', value: 'v', fromAttribute: 'f' }] }, /attributes\.0\.fromAttribute: .*not both/);
+    invalid(
+      { attributes: [{ key: 'k', action: 'insert' }] },
+      /attributes\.0\.value: insert of "k" needs value or fromAttribute/,
+    );
+    invalid(
+      { attributes: [{ key: 'k', action: 'upsert', value: 'v', fromAttribute: 'f' }] },
+      /attributes\.0\.fromAttribute: .*not both/,
+    );
   });
 
   it('delete and hash take neither', () => {
-    invalid({ attributes: [{ key: 'ok', action: 'upsert', value: 1 }, { key: 'k', action: 'delete', value: 'v' }] }, /attributes\.1\.value: delete of "k" takes no value/);
-    invalid({ attributes: [{ key: 'k', action: 'hash', fromAttribute: 'x' }] }, /attributes\.0\.fromAttribute: hash of "k"/);
+    invalid(
+      {
+        attributes: [
+          { key: 'ok', action: 'upsert', value: 1 },
+          { key: 'k', action: 'delete', value: 'v' },
+        ],
+      },
+      /attributes\.1\.value: delete of "k" takes no value/,
+    );
+    invalid(
+      { attributes: [{ key: 'k', action: 'hash', fromAttribute: 'x' }] },
+      /attributes\.0\.fromAttribute: hash of "k"/,
+    );
   });
 
   it('names bad keys, actions and values', () => {
     invalid({ attributes: [{ key: '', action: 'delete' }] }, /attributes\.0\.key/);
     invalid({ attributes: [{ key: 'k', action: 'rename' }] }, /attributes\.0\.action/);
     invalid({ attributes: [{ key: 'k', action: 'upsert', value: Number.NaN }] }, /attributes\.0\.value/);
-    invalid({ attributes: [{ key: 'k', action: 'upsert', value: { nested: true } }] }, /attributes\.0\.value/);
+    invalid(
+      { attributes: [{ key: 'k', action: 'upsert', value: { nested: true } }] },
+      /attributes\.0\.value/,
+    );
     invalid({ attributes: [{ key: 'k', action: 'delete', from_attribute: 'x' }] }, /from_attribute/);
   });
 });

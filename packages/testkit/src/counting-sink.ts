@@ -68,7 +68,9 @@ export interface CountingSink extends Exporter {
   clear(): void;
 }
 
-const schema = z.object({ ...memorySinkSchema.shape, name: memorySinkSchema.shape.name.default('counting-sink') }).strict();
+const schema = z
+  .object({ ...memorySinkSchema.shape, name: memorySinkSchema.shape.name.default('counting-sink') })
+  .strict();
 
 export function createCountingSink(options?: CountingSinkOptions): CountingSink {
   return new CountingSinkImpl(parseOptions('createCountingSink', schema, options));

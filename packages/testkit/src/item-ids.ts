@@ -39,7 +39,8 @@ export function idsOfRequest<S extends Signal>(signal: S, request: RequestOf<S>)
         }
   } else {
     for (const rl of (request as RequestOf<'logs'>).resourceLogs)
-      for (const sl of rl.scopeLogs) for (const lr of sl.logRecords) ids.push(testId(lr.attributes) || toHex(lr.spanId));
+      for (const sl of rl.scopeLogs)
+        for (const lr of sl.logRecords) ids.push(testId(lr.attributes) || toHex(lr.spanId));
   }
   return ids;
 }

@@ -1,5 +1,13 @@
 import { parseOptions } from '@otlp-kafka/core';
-import { SIGNALS, createBatch, encodeRequest, type Batch, type BatchMetadata, type RequestOf, type Signal } from '@otlp-kafka/pdata';
+import {
+  SIGNALS,
+  createBatch,
+  encodeRequest,
+  type Batch,
+  type BatchMetadata,
+  type RequestOf,
+  type Signal,
+} from '@otlp-kafka/pdata';
 import { z } from 'zod';
 import { LoadGeneratorImpl } from './internal/generator.js';
 
@@ -75,7 +83,11 @@ const positive = z.number().int().positive();
 const schema = z
   .object({
     signals: z
-      .object({ traces: z.number().nonnegative(), metrics: z.number().nonnegative(), logs: z.number().nonnegative() })
+      .object({
+        traces: z.number().nonnegative(),
+        metrics: z.number().nonnegative(),
+        logs: z.number().nonnegative(),
+      })
       .partial()
       .strict()
       .refine((w) => SIGNALS.some((s) => (w[s] ?? 0) > 0), 'at least one signal needs a weight above 0')
@@ -83,13 +95,20 @@ const schema = z
     resources: positive.default(GENERATOR_DEFAULTS.resources),
     resourcesPerRequest: positive.default(GENERATOR_DEFAULTS.resourcesPerRequest),
     itemsPerRequest: positive.default(GENERATOR_DEFAULTS.itemsPerRequest),
-    attributeBytes: z.number().int().nonnegative().max(16 * 1024 * 1024).default(GENERATOR_DEFAULTS.attributeBytes),
+    attributeBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(16 * 1024 * 1024)
+      .default(GENERATOR_DEFAULTS.attributeBytes),
     spansPerTrace: positive.default(GENERATOR_DEFAULTS.spansPerTrace),
     dataPointsPerMetric: positive.default(GENERATOR_DEFAULTS.dataPointsPerMetric),
     seed: z.number().int().default(GENERATOR_DEFAULTS.seed),
     idPrefix: z.string().optional(),
     startTimeUnixNano: z.bigint().nonnegative().default(GENERATOR_DEFAULTS.startTimeUnixNano),
-    metadata: z.custom<BatchMetadata>((v) => typeof v === 'object' && v !== null, 'must be an object').optional(),
+    metadata: z
+      .custom<BatchMetadata>((v) => typeof v === 'object' && v !== null, 'must be an object')
+      .optional(),
     trackIds: z.boolean().default(GENERATOR_DEFAULTS.trackIds),
   })
   .strict();

@@ -60,7 +60,11 @@ export function createTestMeter(options: TestMeterOptions = {}): TestMeter {
   const reader = new OnDemandReader(
     delta ? { aggregationTemporalitySelector: () => AggregationTemporality.DELTA } : undefined,
   );
-  const meterProvider = new MeterProvider({ resource: options.resource, views: options.views, readers: [reader] });
+  const meterProvider = new MeterProvider({
+    resource: options.resource,
+    views: options.views,
+    readers: [reader],
+  });
   const collect = async (): Promise<ResourceMetrics> => {
     const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) throw new AggregateError(errors, 'metric collection failed');
@@ -73,7 +77,9 @@ export function createTestMeter(options: TestMeterOptions = {}): TestMeter {
     collect,
     async sum(name, attributes = {}) {
       const points = (await read()).get(name) ?? [];
-      const matching = points.filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v));
+      const matching = points.filter((p) =>
+        Object.entries(attributes).every(([k, v]) => p.attributes[k] === v),
+      );
       if (matching.length === 0) return undefined;
       return matching.reduce((total, p) => total + (typeof p.value === 'number' ? p.value : p.value.sum), 0);
     },
@@ -86,8 +92,15 @@ function valuesOf(rm: ResourceMetrics): MetricValues {
   for (const sm of rm.scopeMetrics)
     for (const m of sm.metrics) {
       const points = out.get(m.descriptor.name) ?? [];
-      if (m.dataPointType === DataPointType.HISTOGRAM || m.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM)
-        for (const dp of m.dataPoints) points.push({ attributes: dp.attributes, value: { count: dp.value.count, sum: dp.value.sum ?? 0 } });
+      if (
+        m.dataPointType === DataPointType.HISTOGRAM ||
+        m.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM
+      )
+        for (const dp of m.dataPoints)
+          points.push({
+            attributes: dp.attributes,
+            value: { count: dp.value.count, sum: dp.value.sum ?? 0 },
+          });
       else for (const dp of m.dataPoints) points.push({ attributes: dp.attributes, value: dp.value });
       out.set(m.descriptor.name, points);
     }

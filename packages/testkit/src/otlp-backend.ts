@@ -88,22 +88,34 @@ const schema = z
     grpc: z.boolean().default(true),
     latencyMs: z.number().int().nonnegative().default(0),
     retryAfterSeconds: z.number().int().nonnegative().default(1),
-    maxBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
   })
   .strict();
 
 export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<OtlpBackend> {
   const o = parseOptions('startOtlpBackend', schema, options);
-  const sink = new CountingSinkImpl({ name: 'otlp-backend', delayMs: 0, behaviour: 'ok', shutdownTimeoutMs: 5000, keepBatches: false });
+  const sink = new CountingSinkImpl({
+    name: 'otlp-backend',
+    delayMs: 0,
+    behaviour: 'ok',
+    shutdownTimeoutMs: 5000,
+    keepBatches: false,
+  });
   await sink.start();
   const core = new BackendCore(sink, o.latencyMs, o.retryAfterSeconds);
   const http = new BackendHttp(core, o.maxBodyBytes);
   const grpc = o.grpc ? new BackendGrpc(core, o.maxBodyBytes) : undefined;
   let httpPort = await http.listen(o.host, o.port);
-  let grpcPort = grpc ? await grpc.listen(o.host, o.grpcPort).catch(async (e: unknown) => {
-    await http.close();
-    throw e;
-  }) : 0;
+  let grpcPort = grpc
+    ? await grpc.listen(o.host, o.grpcPort).catch(async (e: unknown) => {
+        await http.close();
+        throw e;
+      })
+    : 0;
   let running = true;
   const hostPart = o.host.includes(':') ? `[${o.host}]` : o.host;
 
@@ -116,7 +128,11 @@ export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<Ot
     },
     get counts() {
       const bySignal = sink.bySignal;
-      return { ...bySignal, requests: core.requests, items: bySignal.traces + bySignal.metrics + bySignal.logs };
+      return {
+        ...bySignal,
+        requests: core.requests,
+        items: bySignal.traces + bySignal.metrics + bySignal.logs,
+      };
     },
     get statuses() {
       return { ...core.statuses };

@@ -1,4 +1,11 @@
-import { outcomeKind, parseOptions, safeConsume, type Consumer, type Outcome, type OutcomeKind } from '@otlp-kafka/core';
+import {
+  outcomeKind,
+  parseOptions,
+  safeConsume,
+  type Consumer,
+  type Outcome,
+  type OutcomeKind,
+} from '@otlp-kafka/core';
 import { SIGNALS, type Signal } from '@otlp-kafka/pdata';
 import { z } from 'zod';
 import type { GeneratedRequest, LoadGenerator } from './load-generator.js';
@@ -53,11 +60,22 @@ const schema = z
  * Sends generated requests to `target` at a fixed rate for a bounded time and
  * reports what was acknowledged. Uses the global timers, so fake timers drive it.
  */
-export async function sendAtRate(generator: LoadGenerator, target: SendTarget, options: SendAtRateOptions): Promise<RateReport> {
+export async function sendAtRate(
+  generator: LoadGenerator,
+  target: SendTarget,
+  options: SendAtRateOptions,
+): Promise<RateReport> {
   const o = parseOptions('sendAtRate', schema, options);
   const intervalMs = 1000 / o.requestsPerSecond;
   const total = Math.floor((o.durationMs * o.requestsPerSecond) / 1000);
-  const byOutcome: Record<OutcomeKind | 'failed', number> = { ok: 0, partial: 0, retryable: 0, backpressure: 0, permanent: 0, failed: 0 };
+  const byOutcome: Record<OutcomeKind | 'failed', number> = {
+    ok: 0,
+    partial: 0,
+    retryable: 0,
+    backpressure: 0,
+    permanent: 0,
+    failed: 0,
+  };
   const acceptedIds: string[] = [];
   const refusedIds: string[] = [];
   const inFlight = new Set<Promise<void>>();

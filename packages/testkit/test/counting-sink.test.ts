@@ -10,7 +10,15 @@ describe('createCountingSink', () => {
     await sink.start();
     for (let i = 0; i < 9; i++) expect(outcomeKind(await sink.consume(g.next()))).toBe('ok');
     const r = sink.report(g);
-    expect(r).toMatchObject({ sent: 180, delivered: 180, lost: 0, duplicated: 0, unexpected: 0, deliveries: 180, exact: true });
+    expect(r).toMatchObject({
+      sent: 180,
+      delivered: 180,
+      lost: 0,
+      duplicated: 0,
+      unexpected: 0,
+      deliveries: 180,
+      exact: true,
+    });
     expect(sink.uniqueItems).toBe(180);
     const bySignal = sink.bySignal;
     expect(bySignal.traces + bySignal.metrics + bySignal.logs).toBe(180);

@@ -27,24 +27,32 @@ describe('createLoadGenerator', () => {
     for (const id of ids({ seed: 1, idPrefix: 'other-' })) expect(base.has(id)).toBe(false);
   });
 
-  it.each(['traces', 'metrics', 'logs'] as const)('%s: unique ids that match what the batch carries', (signal) => {
-    const g = createLoadGenerator({ itemsPerRequest: 37, seed: 3 });
-    const all: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const { batch, ids } = g.generate(signal);
-      expect(batch.signal).toBe(signal);
-      expect(batch.itemCount).toBe(37);
-      expect(itemIds(batch).unwrap()).toEqual(ids);
-      all.push(...ids);
-    }
-    expect(new Set(all).size).toBe(740);
-    expect(g.ids(signal)).toEqual(all);
-    expect(g.counts[signal]).toBe(740);
-    expect(g.requests).toBe(20);
-  });
+  it.each(['traces', 'metrics', 'logs'] as const)(
+    '%s: unique ids that match what the batch carries',
+    (signal) => {
+      const g = createLoadGenerator({ itemsPerRequest: 37, seed: 3 });
+      const all: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const { batch, ids } = g.generate(signal);
+        expect(batch.signal).toBe(signal);
+        expect(batch.itemCount).toBe(37);
+        expect(itemIds(batch).unwrap()).toEqual(ids);
+        all.push(...ids);
+      }
+      expect(new Set(all).size).toBe(740);
+      expect(g.ids(signal)).toEqual(all);
+      expect(g.counts[signal]).toBe(740);
+      expect(g.requests).toBe(20);
+    },
+  );
 
   it('spreads items over resources round-robin and adds the payload attribute', () => {
-    const g = createLoadGenerator({ resources: 3, resourcesPerRequest: 2, itemsPerRequest: 5, attributeBytes: 100 });
+    const g = createLoadGenerator({
+      resources: 3,
+      resourcesPerRequest: 2,
+      itemsPerRequest: 5,
+      attributeBytes: 100,
+    });
     const names: string[] = [];
     for (let i = 0; i < 3; i++) {
       const req = g.generate('traces').request;
@@ -65,7 +73,9 @@ describe('createLoadGenerator', () => {
     const large = createLoadGenerator({ attributeBytes: 500 }).next('logs');
     expect(large.bytes.length - small.bytes.length).toBeGreaterThan(100 * 500);
     const req = decodeRequest('logs', small.bytes).unwrap();
-    expect(req.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes.map((a) => a.key)).toEqual(['test.id']);
+    expect(req.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes.map((a) => a.key)).toEqual([
+      'test.id',
+    ]);
   });
 
   it('builds traces of spansPerTrace spans: one root, children pointing at it', () => {
@@ -89,7 +99,9 @@ describe('createLoadGenerator', () => {
 
   it('log records carry unique trace and span ids of their own', () => {
     const g = createLoadGenerator({ itemsPerRequest: 50 });
-    const spanIds = new Set(g.generate('traces').request.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => hex(s.spanId)));
+    const spanIds = new Set(
+      g.generate('traces').request.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => hex(s.spanId)),
+    );
     const records = g.generate('logs').request.resourceLogs[0]!.scopeLogs[0]!.logRecords;
     const traceIds = new Set(records.map((r) => hex(r.traceId)));
     expect(traceIds.size).toBe(50);

@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeExportResponse, decodeGrpcRetryDelayMs, exportResponseFromJson, protoToJson, type Signal } from '@otlp-kafka/pdata';
+import {
+  decodeExportResponse,
+  decodeGrpcRetryDelayMs,
+  exportResponseFromJson,
+  protoToJson,
+  type Signal,
+} from '@otlp-kafka/pdata';
 import { createLoadGenerator, startOtlpBackend, type OtlpBackend } from '@otlp-kafka/testkit';
 
 let backend: OtlpBackend | undefined;
@@ -33,7 +39,9 @@ describe('startOtlpBackend over HTTP', () => {
     expect(r1.status).toBe(200);
     expect(r1.headers.get('content-type')).toBe('application/x-protobuf');
     expect(decodeExportResponse('traces', r1.body).unwrap()).toEqual({ rejectedItems: 0, errorMessage: '' });
-    const r2 = await post(path('metrics'), protoToJson('metrics', m.bytes).unwrap(), { 'content-type': 'application/json' });
+    const r2 = await post(path('metrics'), protoToJson('metrics', m.bytes).unwrap(), {
+      'content-type': 'application/json',
+    });
     expect(r2.status).toBe(200);
     expect(Buffer.from(r2.body).toString()).toBe('{}');
     const r3 = await post(path('logs'), gzipSync(l.bytes), { 'content-encoding': 'gzip' });
@@ -73,11 +81,18 @@ describe('startOtlpBackend over HTTP', () => {
     backend = await startOtlpBackend({ grpc: false });
     backend.setMode('partial');
     const g = createLoadGenerator({ itemsPerRequest: 3 });
-    const res = await post(path('logs'), protoToJson('logs', g.next('logs').bytes).unwrap(), { 'content-type': 'application/json' });
+    const res = await post(path('logs'), protoToJson('logs', g.next('logs').bytes).unwrap(), {
+      'content-type': 'application/json',
+    });
     expect(exportResponseFromJson('logs', Buffer.from(res.body).toString()).unwrap().rejectedItems).toBe(1);
     backend.setMode('reject');
-    const rejected = await post(path('logs'), protoToJson('logs', g.next('logs').bytes).unwrap(), { 'content-type': 'application/json' });
-    expect(JSON.parse(Buffer.from(rejected.body).toString())).toEqual({ code: 3, message: 'test backend rejects the data' });
+    const rejected = await post(path('logs'), protoToJson('logs', g.next('logs').bytes).unwrap(), {
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(Buffer.from(rejected.body).toString())).toEqual({
+      code: 3,
+      message: 'test backend rejects the data',
+    });
   });
 
   it("'down' cuts connections without answering", async () => {
@@ -97,9 +112,19 @@ describe('startOtlpBackend over HTTP', () => {
     expect((await post(path('traces'), 'x', { 'content-encoding': 'br' })).status).toBe(415);
     const bad = await post(path('traces'), new Uint8Array([0x0a, 0x50, 0x01]));
     expect(bad.status).toBe(400);
-    expect((await post(path('traces'), '{"resourceSpans": 5}', { 'content-type': 'application/json' })).status).toBe(400);
-    expect((await post(path('traces'), gzipSync(createLoadGenerator({ itemsPerRequest: 100 }).next().bytes), { 'content-encoding': 'gzip' })).status).toBe(413);
-    expect((await post(path('traces'), Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).status).toBe(400);
+    expect(
+      (await post(path('traces'), '{"resourceSpans": 5}', { 'content-type': 'application/json' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(path('traces'), gzipSync(createLoadGenerator({ itemsPerRequest: 100 }).next().bytes), {
+          'content-encoding': 'gzip',
+        })
+      ).status,
+    ).toBe(413);
+    expect((await post(path('traces'), Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).status).toBe(
+      400,
+    );
   });
 
   it('stop() refuses connections; restart() serves the same URL and keeps counting', async () => {
@@ -155,8 +180,12 @@ describe('startOtlpBackend over gRPC', () => {
       backend.setMode('unavailable', { requests: 1 });
       expect((await call(client, 'logs', g.next('logs').bytes)).error?.code).toBe(grpc.status.UNAVAILABLE);
       backend.setMode('reject', { requests: 1 });
-      expect((await call(client, 'logs', g.next('logs').bytes)).error?.code).toBe(grpc.status.INVALID_ARGUMENT);
-      expect((await call(client, 'logs', new Uint8Array([0x0a, 0x09]))).error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect((await call(client, 'logs', g.next('logs').bytes)).error?.code).toBe(
+        grpc.status.INVALID_ARGUMENT,
+      );
+      expect((await call(client, 'logs', new Uint8Array([0x0a, 0x09]))).error?.code).toBe(
+        grpc.status.INVALID_ARGUMENT,
+      );
       backend.setMode('partial', { requests: 1, rejectedItems: 2 });
       const part = await call(client, 'metrics', g.next('metrics').bytes);
       expect(decodeExportResponse('metrics', part.response!).unwrap().rejectedItems).toBe(2);
@@ -172,8 +201,14 @@ describe('startOtlpBackend over gRPC', () => {
     const client = new grpc.Client(backend.grpcAddress, grpc.credentials.createInsecure());
     const send = (body: Uint8Array, metadata: grpc.Metadata, deadlineMs: number) =>
       new Promise<grpc.ServiceError | null>((resolve) => {
-        client.makeUnaryRequest(`/${services.traces}/Export`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), metadata, { deadline: Date.now() + deadlineMs }, (error) =>
-          resolve(error),
+        client.makeUnaryRequest(
+          `/${services.traces}/Export`,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from(body),
+          metadata,
+          { deadline: Date.now() + deadlineMs },
+          (error) => resolve(error),
         );
       });
     try {

@@ -71,7 +71,12 @@ describe('sendAtRate', () => {
     const sink = createMemorySink();
     await sink.start();
     sink.pause();
-    const run = sendAtRate(g, sink, { requestsPerSecond: 100, durationMs: 100, maxInFlight: 2, signal: 'metrics' });
+    const run = sendAtRate(g, sink, {
+      requestsPerSecond: 100,
+      durationMs: 100,
+      maxInFlight: 2,
+      signal: 'metrics',
+    });
     await vi.advanceTimersByTimeAsync(200);
     expect(sink.callsMade).toBe(2);
     sink.resume();
@@ -83,6 +88,8 @@ describe('sendAtRate', () => {
   });
 
   it('validates its options', async () => {
-    await expect(sendAtRate(createLoadGenerator(), createMemorySink(), { requestsPerSecond: 0, durationMs: 10 })).rejects.toThrow(/requestsPerSecond/);
+    await expect(
+      sendAtRate(createLoadGenerator(), createMemorySink(), { requestsPerSecond: 0, durationMs: 10 }),
+    ).rejects.toThrow(/requestsPerSecond/);
   });
 });

@@ -3,7 +3,12 @@
 // project because every case runs a child process for seconds.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpBackend, type OtlpBackend } from '../src/index.js';
-import { killSdkClients, runSdkClients, startSdkClient, type SdkClientReport } from '../src/sdk-client/index.js';
+import {
+  killSdkClients,
+  runSdkClients,
+  startSdkClient,
+  type SdkClientReport,
+} from '../src/sdk-client/index.js';
 
 const accounted = (r: SdkClientReport) => r.acked.length + r.failed.length + r.dropped;
 
@@ -27,14 +32,30 @@ describe('startSdkClient: the OpenTelemetry JS SDK at its defaults in a child pr
 
   it('reports every span and log record the backend received as acknowledged, none dropped', async () => {
     const [spans, logs] = await runSdkClients([
-      { signal: 'traces', protocol: 'http/protobuf', endpoint: backend.url, itemsPerSecond: 1000, durationMs: 2000 },
-      { signal: 'logs', protocol: 'grpc', endpoint: `http://${backend.grpcAddress}`, itemsPerSecond: 1000, durationMs: 2000 },
+      {
+        signal: 'traces',
+        protocol: 'http/protobuf',
+        endpoint: backend.url,
+        itemsPerSecond: 1000,
+        durationMs: 2000,
+      },
+      {
+        signal: 'logs',
+        protocol: 'grpc',
+        endpoint: `http://${backend.grpcAddress}`,
+        itemsPerSecond: 1000,
+        durationMs: 2000,
+      },
     ]);
     for (const r of [spans!, logs!]) {
       expectPaced(r, 1000, 2000);
       expect(new Set(r.acked).size).toBe(r.created);
       expect(r.acked.filter((id) => backend.sink.count(id) === 1).length).toBe(r.created);
-      expect({ failed: r.failed.length, dropped: r.dropped, dropRuns: r.dropRuns }).toEqual({ failed: 0, dropped: 0, dropRuns: 0 });
+      expect({ failed: r.failed.length, dropped: r.dropped, dropRuns: r.dropRuns }).toEqual({
+        failed: 0,
+        dropped: 0,
+        dropRuns: 0,
+      });
       expect(r.maxBatch).toBeLessThanOrEqual(512);
     }
   });
@@ -43,8 +64,20 @@ describe('startSdkClient: the OpenTelemetry JS SDK at its defaults in a child pr
     // One export at a time, each held 1.5 s: the 2048-item queue overflows at 3,000 items/s.
     backend.latencyMs = 1500;
     const [spans, logs] = await runSdkClients([
-      { signal: 'traces', protocol: 'http/json', endpoint: backend.url, itemsPerSecond: 3000, durationMs: 1500 },
-      { signal: 'logs', protocol: 'http/protobuf', endpoint: backend.url, itemsPerSecond: 3000, durationMs: 1500 },
+      {
+        signal: 'traces',
+        protocol: 'http/json',
+        endpoint: backend.url,
+        itemsPerSecond: 3000,
+        durationMs: 1500,
+      },
+      {
+        signal: 'logs',
+        protocol: 'http/protobuf',
+        endpoint: backend.url,
+        itemsPerSecond: 3000,
+        durationMs: 1500,
+      },
     ]);
     for (const r of [spans!, logs!]) {
       expectPaced(r, 3000, 1500);
@@ -60,7 +93,9 @@ describe('startSdkClient: the OpenTelemetry JS SDK at its defaults in a child pr
 
   it('reports the ids of exports the receiver refused as failed', async () => {
     backend.setMode('reject');
-    const [r] = await runSdkClients([{ protocol: 'grpc', endpoint: `http://${backend.grpcAddress}`, itemsPerSecond: 1000, durationMs: 1000 }]);
+    const [r] = await runSdkClients([
+      { protocol: 'grpc', endpoint: `http://${backend.grpcAddress}`, itemsPerSecond: 1000, durationMs: 1000 },
+    ]);
     expectPaced(r!, 1000, 1000);
     expect(r!.failed.length).toBe(r!.created);
     expect(r!.failedExports).toBeGreaterThan(0);

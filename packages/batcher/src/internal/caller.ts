@@ -51,7 +51,12 @@ export class Caller {
   seal(): void {
     if (!this.failed && this.placedItems !== this.items)
       this.fail(
-        retryable(new PipelineError('ERR_INTERNAL', `batcher placed ${this.placedItems} of ${this.items} items of a request`)),
+        retryable(
+          new PipelineError(
+            'ERR_INTERNAL',
+            `batcher placed ${this.placedItems} of ${this.items} items of a request`,
+          ),
+        ),
       );
     this.sealed = true;
     this.check();

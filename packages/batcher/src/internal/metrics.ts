@@ -1,4 +1,12 @@
-import type { Attributes, Counter, Histogram, Meter, ObservableCallback, ObservableGauge, ObservableUpDownCounter } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  ObservableCallback,
+  ObservableGauge,
+  ObservableUpDownCounter,
+} from '@opentelemetry/api';
 import type { Signal } from '@otlp-kafka/core';
 import type { BatcherState, SendTrigger } from './processor.js';
 
@@ -25,7 +33,12 @@ export class BatcherMetrics {
     this.sendSize = meter.createHistogram('otelcol_processor_batch_batch_send_size', {
       description: 'Number of items in each batch sent.',
       unit: '{items}',
-      advice: { explicitBucketBoundaries: [10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000] },
+      advice: {
+        explicitBucketBoundaries: [
+          10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000,
+          20000, 30000, 50000, 100000,
+        ],
+      },
     });
     this.sendSizeBytes = meter.createHistogram('otelcol_processor_batch_batch_send_size_bytes', {
       description: 'Number of bytes in each batch sent.',
@@ -40,11 +53,13 @@ export class BatcherMetrics {
       unit: '{sends}',
     });
     this.slotTrigger = meter.createCounter('otelcol_processor_batch_slot_trigger_send', {
-      description: 'Number of times a partly filled batch was sent because a send slot was free (group commit).',
+      description:
+        'Number of times a partly filled batch was sent because a send slot was free (group commit).',
       unit: '{sends}',
     });
     this.refused = meter.createCounter('otelcol_processor_batch_refused_items', {
-      description: 'Items the batch processor refused (reason: backpressure, cardinality, not_started, shutdown, too_large).',
+      description:
+        'Items the batch processor refused (reason: backpressure, cardinality, not_started, shutdown, too_large).',
       unit: '{items}',
     });
     this.cardinality = meter.createObservableUpDownCounter('otelcol_processor_batch_metadata_cardinality', {

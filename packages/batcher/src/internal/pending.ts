@@ -76,7 +76,10 @@ export class Pending {
  * Other metadata (client address, other headers) differs between callers
  * and is not carried.
  */
-export function keyOf(batch: Batch, metadataKeys: readonly string[]): { key: string; metadata: BatchMetadata } {
+export function keyOf(
+  batch: Batch,
+  metadataKeys: readonly string[],
+): { key: string; metadata: BatchMetadata } {
   const { topic, headers } = batch.metadata;
   const parts: unknown[] = [batch.signal, topic ?? null];
   let kept: Record<string, readonly string[]> | undefined;

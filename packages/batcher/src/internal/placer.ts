@@ -47,7 +47,13 @@ export class Placer {
         const split = splitBatch(piece, this.splitLimits(this.maxItems, this.maxBytes));
         if (split.isErr() || split.value.length < 2) {
           const why = split.isErr() ? split.error.message : 'the request could not be split';
-          caller.fail(permanent(new PipelineError('ERR_INVALID_DATA', `${this.limits.name}: ${why}`, { cause: split.isErr() ? split.error : undefined })));
+          caller.fail(
+            permanent(
+              new PipelineError('ERR_INVALID_DATA', `${this.limits.name}: ${why}`, {
+                cause: split.isErr() ? split.error : undefined,
+              }),
+            ),
+          );
           return;
         }
         queue.unshift(...split.value);
@@ -65,7 +71,11 @@ export class Placer {
   }
 
   /** Splits off the head of `piece` that fits the room; undefined when none does. */
-  private fillRoom(piece: Batch, roomItems: number, roomBytes: number): { head: Batch; rest: Batch } | undefined {
+  private fillRoom(
+    piece: Batch,
+    roomItems: number,
+    roomBytes: number,
+  ): { head: Batch; rest: Batch } | undefined {
     if (roomItems <= 0 || roomBytes <= 0) return undefined;
     const split = splitBatch(piece, this.splitLimits(roomItems, roomBytes));
     if (split.isErr() || split.value.length < 2) return undefined;

@@ -89,7 +89,12 @@ export class BatchProcessor implements Processor {
   consume(batch: Batch): Promise<Outcome> {
     const c = this.config;
     const refused = this.lifecycle.refusal();
-    if (refused) return this.refuse(batch, refusalOf(refused)?.code === 'ERR_SHUTDOWN' ? 'shutdown' : 'not_started', refused);
+    if (refused)
+      return this.refuse(
+        batch,
+        refusalOf(refused)?.code === 'ERR_SHUTDOWN' ? 'shutdown' : 'not_started',
+        refused,
+      );
     if (batch.itemCount === 0) return Promise.resolve(ok());
     const bytes = batch.bytes.length;
     if (bytes > c.maxPendingBytes || batch.itemCount > c.maxPendingItems)
@@ -155,14 +160,21 @@ export class BatchProcessor implements Processor {
           'ERR_TIMEOUT',
           `${this.config.name}: shut down before the next consumer answered within ${budgetMs} ms`,
         );
-        this.config.logger.warn({ callers: this.waiting.size }, 'batcher shutdown timed out; callers get retryable');
+        this.config.logger.warn(
+          { callers: this.waiting.size },
+          'batcher shutdown timed out; callers get retryable',
+        );
         for (const caller of [...this.waiting]) caller.abandon(retryable(error));
       }
       this.metrics.close();
     }, options);
   }
 
-  private refuse(batch: Batch, reason: Parameters<BatcherMetrics['refusedItems']>[2], outcome: Outcome): Promise<Outcome> {
+  private refuse(
+    batch: Batch,
+    reason: Parameters<BatcherMetrics['refusedItems']>[2],
+    outcome: Outcome,
+  ): Promise<Outcome> {
     this.metrics.refusedItems(batch.signal, batch.itemCount, reason);
     return Promise.resolve(outcome);
   }
@@ -230,7 +242,11 @@ export class BatchProcessor implements Processor {
       pending.metadata,
     );
     if (merged.isErr()) {
-      const outcome = permanent(new PipelineError('ERR_INVALID_DATA', `${this.config.name}: ${merged.error.message}`, { cause: merged.error }));
+      const outcome = permanent(
+        new PipelineError('ERR_INVALID_DATA', `${this.config.name}: ${merged.error.message}`, {
+          cause: merged.error,
+        }),
+      );
       for (const p of pieces) p.caller.pieceDone(outcome);
       this.forgetIfIdle(pending);
       return;

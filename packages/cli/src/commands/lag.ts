@@ -7,14 +7,20 @@ export async function lagCommand(
   io: CliIo,
 ): Promise<number> {
   if (!opts.brokers || opts.groups.length === 0) {
-    io.err('usage: otlp-kafka lag --brokers host:port[,host:port] --group <group> [--group ...] [--topic <topic>] [--json]');
+    io.err(
+      'usage: otlp-kafka lag --brokers host:port[,host:port] --group <group> [--group ...] [--topic <topic>] [--json]',
+    );
     return EXIT.config;
   }
   const brokers = opts.brokers;
   try {
     const out: Record<string, unknown> = {};
     for (const group of opts.groups) {
-      const rows = await groupLag({ brokers, groupId: group, ...(opts.topics.length ? { topics: opts.topics } : {}) });
+      const rows = await groupLag({
+        brokers,
+        groupId: group,
+        ...(opts.topics.length ? { topics: opts.topics } : {}),
+      });
       if (opts.json) out[group] = rows;
       else io.out(formatLagTable(group, rows) + '\n');
     }

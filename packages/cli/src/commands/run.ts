@@ -15,7 +15,12 @@ export interface RunOptions {
  * shuts down gracefully within one deadline: receivers stop, batches flush,
  * Kafka offsets commit. A second signal during shutdown exits at once.
  */
-export async function runCommand(configPaths: readonly string[], io: CliIo, registry?: Registry, options: RunOptions = {}): Promise<number> {
+export async function runCommand(
+  configPaths: readonly string[],
+  io: CliIo,
+  registry?: Registry,
+  options: RunOptions = {},
+): Promise<number> {
   const loaded = loadConfigFiles(configPaths, registry);
   if (loaded.isErr()) {
     io.err(`otlp-kafka: invalid configuration:\n  ${loaded.error.join('\n  ')}`);
@@ -30,7 +35,8 @@ export async function runCommand(configPaths: readonly string[], io: CliIo, regi
     logger.error({ err: e }, 'cannot start the metrics endpoint');
     return EXIT.failure;
   }
-  const deadline = options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs };
+  const deadline =
+    options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs };
   const built = buildService(config, { logger, meterProvider: telemetry.meterProvider, ...deadline });
   if (built.isErr()) {
     io.err(`otlp-kafka: invalid configuration:\n  ${built.error.problems.join('\n  ')}`);

@@ -5,7 +5,10 @@ import { loadConfigFiles } from '../internal/config-files.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
 /** The seed's kafka-topics.sh settings, per signal: 24 h retention, 10 GB per partition (logs: 20 GB, 24 partitions). */
-export const SEED_TOPIC_SETTINGS: Record<Signal, { partitions: number; replicationFactor: number; retentionMs: number; retentionBytes: number }> = {
+export const SEED_TOPIC_SETTINGS: Record<
+  Signal,
+  { partitions: number; replicationFactor: number; retentionMs: number; retentionBytes: number }
+> = {
   traces: { partitions: 12, replicationFactor: 3, retentionMs: 86_400_000, retentionBytes: 10_737_418_240 },
   metrics: { partitions: 12, replicationFactor: 3, retentionMs: 86_400_000, retentionBytes: 10_737_418_240 },
   logs: { partitions: 24, replicationFactor: 3, retentionMs: 86_400_000, retentionBytes: 21_474_836_480 },
@@ -41,7 +44,8 @@ export async function topicsCommand(
     for (const u of kafkaTopicsOf(loaded.value)) {
       const same = uses.find((x) => x.topic === u.topic && x.brokers.join() === u.brokers.join());
       if (!same) uses.push(u);
-      else if ((u.maxMessageBytes ?? 0) > (same.maxMessageBytes ?? 0)) same.maxMessageBytes = u.maxMessageBytes;
+      else if ((u.maxMessageBytes ?? 0) > (same.maxMessageBytes ?? 0))
+        same.maxMessageBytes = u.maxMessageBytes;
     }
   }
   if (configPaths.length === 0) {
@@ -53,7 +57,8 @@ export async function topicsCommand(
     return EXIT.config;
   }
   const byBrokers = new Map<string, KafkaTopicUse[]>();
-  for (const u of uses) byBrokers.set(u.brokers.join(','), [...(byBrokers.get(u.brokers.join(',')) ?? []), u]);
+  for (const u of uses)
+    byBrokers.set(u.brokers.join(','), [...(byBrokers.get(u.brokers.join(',')) ?? []), u]);
   let failed = false;
   for (const [brokers, list] of byBrokers) {
     const specs = list.map((u) => {
@@ -74,19 +79,26 @@ export async function topicsCommand(
     });
     if (flags.dryRun) {
       for (const s of specs)
-        io.out(`${brokers}  ${s.topic}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`);
+        io.out(
+          `${brokers}  ${s.topic}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`,
+        );
       continue;
     }
     const available = await brokerCount({ brokers });
     for (const s of specs) {
       if (s.replicationFactor > available) {
-        io.err(`${s.topic}: replication factor ${s.replicationFactor} capped to ${available}: the cluster has ${available} broker(s)`);
+        io.err(
+          `${s.topic}: replication factor ${s.replicationFactor} capped to ${available}: the cluster has ${available} broker(s)`,
+        );
         s.replicationFactor = available;
       }
     }
     const results = await ensureTopics({ brokers, topics: specs });
     for (const r of results) {
-      if (r.isOk()) io.out(`${r.value.topic}: ${r.value.status}${r.value.notes.length ? ` (${r.value.notes.join('; ')})` : ''}`);
+      if (r.isOk())
+        io.out(
+          `${r.value.topic}: ${r.value.status}${r.value.notes.length ? ` (${r.value.notes.join('; ')})` : ''}`,
+        );
       else {
         failed = true;
         io.err(`${r.error.message}`);

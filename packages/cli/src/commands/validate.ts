@@ -4,7 +4,11 @@ import { EXIT, type CliIo } from '../internal/io.js';
 import { noopLogger } from '@otlp-kafka/core';
 
 /** Checks config files fully (schema, references, component options) without starting anything. */
-export async function validateCommand(configPaths: readonly string[], io: CliIo, registry?: Registry): Promise<number> {
+export async function validateCommand(
+  configPaths: readonly string[],
+  io: CliIo,
+  registry?: Registry,
+): Promise<number> {
   const loaded = loadConfigFiles(configPaths, registry);
   if (loaded.isErr()) {
     io.err(`invalid configuration:\n  ${loaded.error.join('\n  ')}`);

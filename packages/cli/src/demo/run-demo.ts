@@ -70,7 +70,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     };
     Object.assign(process.env, env);
 
-    io.out('\n== topics (the seed\'s partitions and retention; replication capped to the cluster)');
+    io.out("\n== topics (the seed's partitions and retention; replication capped to the cluster)");
     const topicsExit = await topicsCommand([o.agentConfig, o.gatewayConfig], { dryRun: false }, io);
     if (topicsExit !== 0) throw new Error('creating topics failed');
 
@@ -79,7 +79,10 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
     cleanups.push(() => backend.stop());
     io.out(`OTLP backend (counts every item by id) on ${backend.grpcAddress}`);
     const procs: CollectorProcess[] = [];
-    for (const [name, config] of [['gateway', o.gatewayConfig], ['agent', o.agentConfig]] as const) {
+    for (const [name, config] of [
+      ['gateway', o.gatewayConfig],
+      ['agent', o.agentConfig],
+    ] as const) {
       const p = startCollectorProcess({ name, configs: [config], env, logFile: `${o.workDir}/${name}.log` });
       procs.push(p);
       cleanups.push(() => p.stop());
@@ -87,15 +90,26 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
       io.out(`${name} ready (pid ${p.pid}, logs in ${o.workDir}/${name}.log)`);
     }
 
-    io.out(`\n== load: ${o.requestsPerSecond} requests/s for ${o.loadSeconds} s; backend down for ${o.outageSeconds} s from t=${Math.round(o.loadSeconds / 3)} s`);
-    const generator = createLoadGenerator({ signals: { traces: 1, metrics: 1, logs: 1 }, itemsPerRequest: 50, resources: 4, seed: Date.now() % 1e9 });
+    io.out(
+      `\n== load: ${o.requestsPerSecond} requests/s for ${o.loadSeconds} s; backend down for ${o.outageSeconds} s from t=${Math.round(o.loadSeconds / 3)} s`,
+    );
+    const generator = createLoadGenerator({
+      signals: { traces: 1, metrics: 1, logs: 1 },
+      itemsPerRequest: 50,
+      resources: 4,
+      seed: Date.now() % 1e9,
+    });
     const acknowledged = new Set<string>();
     let refused = 0;
     const inFlight = new Set<Promise<void>>();
     const progress = createProgress(io);
     const lagNow = async () => {
       let lag = 0;
-      for (const [g, topic] of GROUPS) lag += (await groupLag({ brokers: brokers!, groupId: g, topics: [topic] }).catch(() => [])).reduce((s, r) => s + r.lag, 0);
+      for (const [g, topic] of GROUPS)
+        lag += (await groupLag({ brokers: brokers!, groupId: g, topics: [topic] }).catch(() => [])).reduce(
+          (s, r) => s + r.lag,
+          0,
+        );
       return lag;
     };
     const start = Date.now();
@@ -115,7 +129,14 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
         }
         const lag = await lagNow();
         // Read after the lag query, so every column describes the same moment.
-        progress.line({ t, sent: acknowledged.size, refused, lag, delivered: backend.sink.uniqueItems, backend: outage === 'down' ? 'down' : 'up' });
+        progress.line({
+          t,
+          sent: acknowledged.size,
+          refused,
+          lag,
+          delivered: backend.sink.uniqueItems,
+          backend: outage === 'down' ? 'down' : 'up',
+        });
       })();
     }, 1000);
     ticker.unref();
@@ -136,7 +157,9 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
       await backend.restart();
       outage = 'after';
     }
-    io.out(`\n== load finished: ${acknowledged.size} items acknowledged by the agent; waiting for the gateway to drain`);
+    io.out(
+      `\n== load finished: ${acknowledged.size} items acknowledged by the agent; waiting for the gateway to drain`,
+    );
     const drainDeadline = Date.now() + 180_000;
     while (Date.now() < drainDeadline && [...acknowledged].some((id) => backend.sink.count(id) === 0)) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -154,7 +177,13 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<DemoSummary> {
       else delivered++;
       if (n > 1) duplicated++;
     }
-    const summary: DemoSummary = { sent: acknowledged.size, delivered, lost, duplicated, refusedByAgent: refused };
+    const summary: DemoSummary = {
+      sent: acknowledged.size,
+      delivered,
+      lost,
+      duplicated,
+      refusedByAgent: refused,
+    };
     io.out('\n== summary (items counted by id: span ids, data point and log record test.id)');
     io.out(`sent (acknowledged by the agent): ${summary.sent}`);
     io.out(`delivered to the backend:         ${summary.delivered}`);

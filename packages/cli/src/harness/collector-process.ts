@@ -60,7 +60,11 @@ export function startCollectorProcess(options: CollectorProcessOptions): Collect
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      failReady(new Error(`${options.name} exited (${code ?? signal}) before it was ready:\n${buffered.slice(-4000)}`));
+      failReady(
+        new Error(
+          `${options.name} exited (${code ?? signal}) before it was ready:\n${buffered.slice(-4000)}`,
+        ),
+      );
       log?.end();
       resolve(code ?? signal ?? 'unknown');
     });

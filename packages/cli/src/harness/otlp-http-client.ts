@@ -17,7 +17,12 @@ export interface SendResult {
 export async function sendOtlpHttp(
   baseUrl: string,
   batch: Batch,
-  options: { deadlineMs?: number; initialBackoffMs?: number; maxBackoffMs?: number; signal?: AbortSignal } = {},
+  options: {
+    deadlineMs?: number;
+    initialBackoffMs?: number;
+    maxBackoffMs?: number;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<SendResult> {
   const deadline = Date.now() + (options.deadlineMs ?? 60_000);
   let backoff = options.initialBackoffMs ?? 200;
@@ -42,7 +47,11 @@ export async function sendOtlpHttp(
     } catch (e) {
       lastStatus = (e as Error).name === 'TimeoutError' ? 'timeout' : 'connection error';
     }
-    const wait = Math.min(retryAfterMs ?? backoff, options.maxBackoffMs ?? 5_000, Math.max(0, deadline - Date.now()));
+    const wait = Math.min(
+      retryAfterMs ?? backoff,
+      options.maxBackoffMs ?? 5_000,
+      Math.max(0, deadline - Date.now()),
+    );
     await new Promise((r) => setTimeout(r, wait));
     backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 5_000);
   }

@@ -7,6 +7,10 @@ export { formatLagTable, type PartitionLagRow };
  * has always exported (e2e and users call it so); the work is the Kafka layer's
  * `groupLag`, which also takes TLS, SASL and librdkafka options.
  */
-export function groupLag(brokers: readonly string[], groupId: string, topics?: readonly string[]): Promise<PartitionLagRow[]> {
+export function groupLag(
+  brokers: readonly string[],
+  groupId: string,
+  topics?: readonly string[],
+): Promise<PartitionLagRow[]> {
   return layerGroupLag({ brokers, groupId, ...(topics ? { topics } : {}) });
 }

@@ -16,7 +16,11 @@ export type SchemaMatches<SchemaInput, Options> =
         ? true
         : { error: 'an option of the interface does not fit the schema' }
       : { error: 'an option of the schema does not fit the interface' }
-    : { error: 'the schema and the interface name different options'; onlyInSchema: Exclude<keyof SchemaInput, keyof Options>; onlyInInterface: Exclude<keyof Options, keyof SchemaInput> };
+    : {
+        error: 'the schema and the interface name different options';
+        onlyInSchema: Exclude<keyof SchemaInput, keyof Options>;
+        onlyInInterface: Exclude<keyof Options, keyof SchemaInput>;
+      };
 
 /** `export type OptionsCheck = Assert<SchemaMatches<...>>`: fails to compile unless the argument is `true`. */
 export type Assert<T extends true> = T;

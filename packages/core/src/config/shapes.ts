@@ -45,9 +45,9 @@ export const kafkaAuthConfig = z.strictObject({
   tls: kafkaTlsConfig.optional(),
 });
 
-export const kafkaBrokersConfig = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).transform((b) =>
-  Array.isArray(b) ? b : b.split(',').map((s) => s.trim()),
-);
+export const kafkaBrokersConfig = z
+  .union([z.array(z.string().min(1)).min(1), z.string().min(1)])
+  .transform((b) => (Array.isArray(b) ? b : b.split(',').map((s) => s.trim())));
 
 export const kafkaEncodingConfig = z.enum(['otlp_proto', 'otlp_json'], {
   error: () => 'supported encodings are otlp_proto and otlp_json',

@@ -4,7 +4,15 @@ import { z } from 'zod';
 // in core (not in @otlp-kafka/config) so a component package can define its
 // schema without depending on the config layer that looks it up.
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /**
  * Parses a Go-style duration ("5s", "100ms", "1m30s", "0") into milliseconds.
@@ -16,7 +24,8 @@ export function parseDurationMs(value: string | number): number | undefined {
   if (s === '0') return 0;
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return undefined;
   let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
   return total;
 }
 
@@ -24,14 +33,24 @@ export function parseDurationMs(value: string | number): number | undefined {
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: use e.g. "5s", "100ms", "1m30s"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid duration ${JSON.stringify(v)}: use e.g. "5s", "100ms", "1m30s"`,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3,
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
 };
 
 /** Sizes: a number of bytes, or "10MiB", "512KB", "1GiB". */
@@ -40,7 +59,10 @@ export const byteSize = z.union([z.number().int().nonnegative(), z.string()]).tr
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(v.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(v)}: use bytes or e.g. "10MiB", "512KB"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid size ${JSON.stringify(v)}: use bytes or e.g. "10MiB", "512KB"`,
+    });
     return z.NEVER;
   }
   return Math.round(Number(m[1]) * unit);

@@ -13,7 +13,10 @@ export function countingProcessor(next: Consumer): Processor & { readonly accept
     start: () => lifecycle.start(() => {}),
     // Waits for batches being passed on, within the time the pipeline has left.
     shutdown: (options?: ShutdownOptions) =>
-      lifecycle.shutdown(async ({ deadline }) => void (await inFlight.drain(deadline.remainingMs())), options),
+      lifecycle.shutdown(
+        async ({ deadline }) => void (await inFlight.drain(deadline.remainingMs())),
+        options,
+      ),
     async consume(batch: Batch): Promise<Outcome> {
       const refused = lifecycle.refusal(); // retryable ERR_NOT_STARTED / ERR_SHUTDOWN
       if (refused) return refused;

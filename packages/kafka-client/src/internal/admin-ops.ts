@@ -11,7 +11,8 @@ export interface ResolvedTopicSpec {
   config: Record<string, string | number>;
 }
 
-type Described = { exists: false } | { exists: true; partitions: number; replicationFactor: number | undefined };
+type Described =
+  { exists: false } | { exists: true; partitions: number; replicationFactor: number | undefined };
 
 const UNKNOWN = new Set<number>([RD.ERR_UNKNOWN_TOPIC_OR_PART, RD.ERR__UNKNOWN_TOPIC]);
 
@@ -48,11 +49,13 @@ export async function ensureOne(
       notes: [],
     });
   }
-  if (created.code !== RD.ERR_TOPIC_ALREADY_EXISTS) return Err(adminError(t, 'cannot create the topic', created));
+  if (created.code !== RD.ERR_TOPIC_ALREADY_EXISTS)
+    return Err(adminError(t, 'cannot create the topic', created));
   // Created by someone else in between: check it like any existing topic.
   const again = await describe(admin, t, timeoutMs);
   if (again.isErr()) return again;
-  if (!again.value.exists) return Err(new TopicError(t, 'ERR_KAFKA_ADMIN', 'reported as existing, then as unknown'));
+  if (!again.value.exists)
+    return Err(new TopicError(t, 'ERR_KAFKA_ADMIN', 'reported as existing, then as unknown'));
   return compare(admin, spec, again.value, increasePartitions, timeoutMs);
 }
 
@@ -84,7 +87,9 @@ async function compare(
     notes.push(`partitions increased from ${actual.partitions} to ${spec.partitions}`);
     partitions = spec.partitions;
   } else if (spec.partitions !== undefined && actual.partitions > spec.partitions) {
-    notes.push(`has ${actual.partitions} partitions, ${spec.partitions} requested; partitions cannot be removed, left unchanged`);
+    notes.push(
+      `has ${actual.partitions} partitions, ${spec.partitions} requested; partitions cannot be removed, left unchanged`,
+    );
   }
   if (
     spec.replicationFactor !== undefined &&
@@ -96,16 +101,24 @@ async function compare(
     );
   }
   if (Object.keys(spec.config).length > 0) {
-    notes.push('topic config is applied at creation only; the existing topic\'s config was not checked or changed');
+    notes.push(
+      "topic config is applied at creation only; the existing topic's config was not checked or changed",
+    );
   }
   return Ok({ topic: t, status, partitions, replicationFactor: actual.replicationFactor, notes });
 }
 
-async function describe(admin: RdAdmin, topic: string, timeoutMs: number): Promise<Result<Described, TopicError>> {
+async function describe(
+  admin: RdAdmin,
+  topic: string,
+  timeoutMs: number,
+): Promise<Result<Described, TopicError>> {
   let result: { err: RdError | undefined; descriptions: TopicDescription[] };
   try {
     result = await new Promise((resolve) =>
-      admin.describeTopics([topic], timeoutMs, (err, descriptions) => resolve({ err: err ?? undefined, descriptions: descriptions ?? [] })),
+      admin.describeTopics([topic], timeoutMs, (err, descriptions) =>
+        resolve({ err: err ?? undefined, descriptions: descriptions ?? [] }),
+      ),
     );
   } catch (e) {
     return Err(adminError(topic, 'cannot describe the topic', e as RdError));
@@ -118,7 +131,11 @@ async function describe(admin: RdAdmin, topic: string, timeoutMs: number): Promi
     return Err(adminError(topic, 'cannot describe the topic', error));
   }
   if (!d) return Ok({ exists: false });
-  return Ok({ exists: true, partitions: d.partitions.length, replicationFactor: d.partitions[0]?.replicas.length });
+  return Ok({
+    exists: true,
+    partitions: d.partitions.length,
+    replicationFactor: d.partitions[0]?.replicas.length,
+  });
 }
 
 /** Runs a callback-style admin call; resolves with its error, if any (a throw counts as one). */
@@ -134,5 +151,7 @@ function call(run: (cb: (err: RdError | null | undefined) => void) => void): Pro
 
 function adminError(topic: string, what: string, err: RdError): TopicError {
   const code = typeof err?.code === 'number' ? codeName(err.code) : 'error';
-  return new TopicError(topic, 'ERR_KAFKA_ADMIN', `${what}: ${code}: ${err?.message ?? String(err)}`, { cause: err });
+  return new TopicError(topic, 'ERR_KAFKA_ADMIN', `${what}: ${code}: ${err?.message ?? String(err)}`, {
+    cause: err,
+  });
 }

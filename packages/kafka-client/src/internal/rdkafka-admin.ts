@@ -2,13 +2,25 @@ import type { LibrdkafkaConfig } from '../connection.js';
 import { loadKafka, type LibrdKafkaError, type NewTopic, type TopicDescription } from '../native.js';
 
 /** What a librdkafka callback carries as its error (null or undefined on success). */
-export type RdError = Pick<LibrdKafkaError, 'code' | 'message'> & { isFatal?: boolean; isRetriable?: boolean };
+export type RdError = Pick<LibrdKafkaError, 'code' | 'message'> & {
+  isFatal?: boolean;
+  isRetriable?: boolean;
+};
 
 /** The AdminClient operations `ensureTopics` needs; unit tests inject a fake. */
 export interface RdAdmin {
-  describeTopics(topics: string[], timeoutMs: number, cb: (err: RdError | null | undefined, result: TopicDescription[]) => void): void;
+  describeTopics(
+    topics: string[],
+    timeoutMs: number,
+    cb: (err: RdError | null | undefined, result: TopicDescription[]) => void,
+  ): void;
   createTopic(topic: NewTopic, timeoutMs: number, cb: (err: RdError | null | undefined) => void): void;
-  createPartitions(topic: string, total: number, timeoutMs: number, cb: (err: RdError | null | undefined) => void): void;
+  createPartitions(
+    topic: string,
+    total: number,
+    timeoutMs: number,
+    cb: (err: RdError | null | undefined) => void,
+  ): void;
   disconnect(): void;
 }
 

@@ -38,8 +38,17 @@ export interface ConsumerClient {
   resume(partitions: TopicPartition[]): unknown;
   offsetsStore(offsets: TopicPartitionOffset[]): unknown;
   commitCb(offsets: TopicPartitionOffset[], cb: (err: LibrdKafkaError | null) => void): unknown;
-  committed(partitions: TopicPartition[], timeoutMs: number, cb: (err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]) => void): unknown;
-  queryWatermarkOffsets(topic: string, partition: number, timeoutMs: number, cb: (err: LibrdKafkaError | null, offsets: WatermarkOffsets) => void): unknown;
+  committed(
+    partitions: TopicPartition[],
+    timeoutMs: number,
+    cb: (err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]) => void,
+  ): unknown;
+  queryWatermarkOffsets(
+    topic: string,
+    partition: number,
+    timeoutMs: number,
+    cb: (err: LibrdKafkaError | null, offsets: WatermarkOffsets) => void,
+  ): unknown;
   disconnect(cb: (err: unknown) => void): unknown;
   on(event: 'event.error', listener: (err: LibrdKafkaError) => void): unknown;
 }
@@ -51,7 +60,10 @@ export interface ConsumerHooks {
 }
 
 /** May be async: the native client is loaded on first use. Throws (or rejects) for configuration librdkafka refuses. */
-export type ConsumerFactory = (config: LibrdkafkaConfig, hooks: ConsumerHooks) => ConsumerClient | Promise<ConsumerClient>;
+export type ConsumerFactory = (
+  config: LibrdkafkaConfig,
+  hooks: ConsumerHooks,
+) => ConsumerClient | Promise<ConsumerClient>;
 
 /** The real consumer, loaded lazily: librdkafka with our rebalance callback (we assign and unassign ourselves). */
 export const createNativeConsumer: ConsumerFactory = async (config, hooks) => {
@@ -59,10 +71,13 @@ export const createNativeConsumer: ConsumerFactory = async (config, hooks) => {
   const consumer = new KafkaJs.KafkaConsumer({
     ...config,
     rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => hooks.rebalance(err, assignment),
-    offset_commit_cb: (err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]) => hooks.offsetCommit(err, offsets),
+    offset_commit_cb: (err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]) =>
+      hooks.offsetCommit(err, offsets),
   });
   // After the first message of a poll, take only what is already fetched instead of waiting again.
-  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage?(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+  (
+    consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage?(v: boolean): void }
+  ).setDefaultIsTimeoutOnlyForFirstMessage?.(true);
   // The typings lack the incremental (cooperative) rebalance methods and commitCb the binding has.
   return consumer as unknown as ConsumerClient;
 };
@@ -84,7 +99,11 @@ export function commitOffsets(client: ConsumerClient, offsets: TopicPartitionOff
   });
 }
 
-export function queryCommitted(client: ConsumerClient, partitions: TopicPartition[], timeoutMs: number): Promise<TopicPartitionOffset[]> {
+export function queryCommitted(
+  client: ConsumerClient,
+  partitions: TopicPartition[],
+  timeoutMs: number,
+): Promise<TopicPartitionOffset[]> {
   return new Promise((resolve, reject) => {
     try {
       client.committed(partitions, timeoutMs, (err, offsets) => (err ? reject(err) : resolve(offsets)));
@@ -94,10 +113,17 @@ export function queryCommitted(client: ConsumerClient, partitions: TopicPartitio
   });
 }
 
-export function queryWatermarks(client: ConsumerClient, topic: string, partition: number, timeoutMs: number): Promise<WatermarkOffsets> {
+export function queryWatermarks(
+  client: ConsumerClient,
+  topic: string,
+  partition: number,
+  timeoutMs: number,
+): Promise<WatermarkOffsets> {
   return new Promise((resolve, reject) => {
     try {
-      client.queryWatermarkOffsets(topic, partition, timeoutMs, (err, offsets) => (err ? reject(err) : resolve(offsets)));
+      client.queryWatermarkOffsets(topic, partition, timeoutMs, (err, offsets) =>
+        err ? reject(err) : resolve(offsets),
+      );
     } catch (e) {
       reject(e instanceof Error ? e : new Error(String(e)));
     }

@@ -55,7 +55,10 @@ export const configSchema = z
       .strictObject({
         // Retryable failures always back off and are redelivered; turning that off is not offered.
         enabled: z
-          .literal(true, { error: () => 'error_backoff cannot be disabled: retryable failures are always redelivered after a backoff' })
+          .literal(true, {
+            error: () =>
+              'error_backoff cannot be disabled: retryable failures are always redelivered after a backoff',
+          })
           .optional(),
         initial_interval: duration.optional(),
         max_interval: duration.optional(),
@@ -68,7 +71,9 @@ export const configSchema = z
     message_marking: z
       .strictObject({
         after: z
-          .literal(true, { error: () => 'otlp-kafka always marks messages after delivery; after: false would lose data' })
+          .literal(true, {
+            error: () => 'otlp-kafka always marks messages after delivery; after: false would lose data',
+          })
           .optional(),
         on_error: z.boolean().optional(),
       })
@@ -85,20 +90,35 @@ export const configSchema = z
     if (c.topic !== undefined && c.topics !== undefined)
       ctx.addIssue({ code: 'custom', path: ['topic'], message: 'give topic or topics, not both' });
     if ((c.topic ?? c.topics) !== undefined && sections.length > 0)
-      ctx.addIssue({ code: 'custom', path: ['topics'], message: `topic/topics and per-signal sections (${sections.join(', ')}) are exclusive` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['topics'],
+        message: `topic/topics and per-signal sections (${sections.join(', ')}) are exclusive`,
+      });
     for (const s of sections)
       if (c[s]!.topic !== undefined && c[s]!.topics !== undefined)
         ctx.addIssue({ code: 'custom', path: [s, 'topic'], message: 'give topic or topics, not both' });
     if (c.autocommit && c.auto_commit)
-      ctx.addIssue({ code: 'custom', path: ['auto_commit'], message: 'give autocommit (the Collector\'s name) or auto_commit, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auto_commit'],
+        message: "give autocommit (the Collector's name) or auto_commit, not both",
+      });
     if (c.default_fetch_size !== undefined && c.max_partition_fetch_size !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['default_fetch_size'], message: 'give default_fetch_size or max_partition_fetch_size, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_fetch_size'],
+        message: 'give default_fetch_size or max_partition_fetch_size, not both',
+      });
   });
 
 export type KafkaReceiverConfig = z.output<typeof configSchema>;
 
 /** The topics the config names for a signal, or undefined for the default topic. */
-export function topicsOf(c: KafkaReceiverConfig, signal: 'traces' | 'metrics' | 'logs'): string[] | undefined {
+export function topicsOf(
+  c: KafkaReceiverConfig,
+  signal: 'traces' | 'metrics' | 'logs',
+): string[] | undefined {
   const s = c[signal];
   if (s) return s.topics ?? (s.topic ? [s.topic] : undefined);
   return c.topics ?? (c.topic ? [c.topic] : undefined);

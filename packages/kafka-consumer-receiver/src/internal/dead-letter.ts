@@ -1,5 +1,11 @@
 import { PipelineError } from '@otlp-kafka/core';
-import { loadKafka, type DeliveryReport, type KafkaModule, type LibrdKafkaError, type MessageHeader } from '@otlp-kafka/kafka-client';
+import {
+  loadKafka,
+  type DeliveryReport,
+  type KafkaModule,
+  type LibrdKafkaError,
+  type MessageHeader,
+} from '@otlp-kafka/kafka-client';
 import type { LibrdkafkaConfig } from './librdkafka-config.js';
 
 /** What failed, where it came from. */
@@ -61,7 +67,9 @@ export const createNativeDeadLetterSink: DeadLetterSinkFactory = (config, topic)
       await sink.start();
     },
     send: (letter) =>
-      sink ? sink.send(letter) : Promise.reject(new PipelineError('ERR_NOT_STARTED', 'dead-letter producer is not started')),
+      sink
+        ? sink.send(letter)
+        : Promise.reject(new PipelineError('ERR_NOT_STARTED', 'dead-letter producer is not started')),
     shutdown: () => sink?.shutdown() ?? Promise.resolve(),
   };
 };
@@ -75,14 +83,22 @@ function nativeSink(KafkaJs: KafkaModule, config: LibrdkafkaConfig, topic: strin
     const waiter = pending.get(id);
     if (!waiter) return;
     pending.delete(id);
-    if (err) waiter.reject(new PipelineError('ERR_KAFKA_DEAD_LETTER', `dead-letter produce to ${topic} failed: ${err.message}`, { cause: err }));
+    if (err)
+      waiter.reject(
+        new PipelineError('ERR_KAFKA_DEAD_LETTER', `dead-letter produce to ${topic} failed: ${err.message}`, {
+          cause: err,
+        }),
+      );
     else waiter.resolve();
   });
   return {
     start: () =>
       new Promise<void>((resolve, reject) => {
         producer.connect({}, (err) => {
-          if (err) return reject(new PipelineError('ERR_UNAVAILABLE', `dead-letter producer: ${err.message}`, { cause: err }));
+          if (err)
+            return reject(
+              new PipelineError('ERR_UNAVAILABLE', `dead-letter producer: ${err.message}`, { cause: err }),
+            );
           producer.setPollInterval(POLL_INTERVAL_MS);
           resolve();
         });
@@ -92,10 +108,24 @@ function nativeSink(KafkaJs: KafkaModule, config: LibrdkafkaConfig, topic: strin
         const id = nextId++;
         pending.set(id, { resolve, reject });
         try {
-          producer.produce(topic, null, letter.value, letter.key ?? null, Date.now(), id, deadLetterHeaders(letter));
+          producer.produce(
+            topic,
+            null,
+            letter.value,
+            letter.key ?? null,
+            Date.now(),
+            id,
+            deadLetterHeaders(letter),
+          );
         } catch (e) {
           pending.delete(id);
-          reject(new PipelineError('ERR_KAFKA_DEAD_LETTER', `dead-letter produce to ${topic} failed: ${String(e)}`, { cause: e }));
+          reject(
+            new PipelineError(
+              'ERR_KAFKA_DEAD_LETTER',
+              `dead-letter produce to ${topic} failed: ${String(e)}`,
+              { cause: e },
+            ),
+          );
         }
       });
     },
@@ -103,7 +133,8 @@ function nativeSink(KafkaJs: KafkaModule, config: LibrdkafkaConfig, topic: strin
       new Promise<void>((resolve) => {
         const close = (): void => {
           producer.setPollInterval(0);
-          for (const [, w] of pending) w.reject(new PipelineError('ERR_SHUTDOWN', 'dead-letter producer closed'));
+          for (const [, w] of pending)
+            w.reject(new PipelineError('ERR_SHUTDOWN', 'dead-letter producer closed'));
           pending.clear();
           if (producer.isConnected()) producer.disconnect(() => resolve());
           else resolve();

@@ -40,22 +40,39 @@ export function decodeRecord(
   if (value === null || value === undefined) return Err(invalid(`${signal} record has no value`));
   let bytes = value;
   if (binding.encoding === 'otlp_json') {
-    const converted = jsonToProto(signal, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'));
-    if (converted.isErr()) return Err(invalid(`undecodable otlp_json ${signal} record: ${converted.error.message}`, converted.error));
+    const converted = jsonToProto(
+      signal,
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'),
+    );
+    if (converted.isErr())
+      return Err(
+        invalid(`undecodable otlp_json ${signal} record: ${converted.error.message}`, converted.error),
+      );
     bytes = converted.value;
   }
   const metadataHeaders = headersToMetadata(headers);
-  const batch = createBatch(signal, bytes, Object.keys(metadataHeaders).length ? { headers: metadataHeaders } : undefined);
-  if (batch.isErr()) return Err(invalid(`undecodable ${binding.encoding} ${signal} record: ${batch.error.message}`, batch.error));
+  const batch = createBatch(
+    signal,
+    bytes,
+    Object.keys(metadataHeaders).length ? { headers: metadataHeaders } : undefined,
+  );
+  if (batch.isErr())
+    return Err(
+      invalid(`undecodable ${binding.encoding} ${signal} record: ${batch.error.message}`, batch.error),
+    );
   if (!extraction.extractHeaders || extraction.headers.length === 0) return Ok(batch.value);
   const actions: ResourceAction[] = [];
   for (const name of extraction.headers) {
     const values = metadataHeaders[name.toLowerCase()];
-    if (values?.length) actions.push({ key: `${HEADER_ATTRIBUTE_PREFIX}${name}`, action: 'upsert', value: values[0]! });
+    if (values?.length)
+      actions.push({ key: `${HEADER_ATTRIBUTE_PREFIX}${name}`, action: 'upsert', value: values[0]! });
   }
   if (actions.length === 0) return Ok(batch.value);
   const edited = editResource(batch.value, actions);
-  if (edited.isErr()) return Err(invalid(`cannot add header attributes to ${signal} record: ${edited.error.message}`, edited.error));
+  if (edited.isErr())
+    return Err(
+      invalid(`cannot add header attributes to ${signal} record: ${edited.error.message}`, edited.error),
+    );
   return Ok(edited.value);
 }
 

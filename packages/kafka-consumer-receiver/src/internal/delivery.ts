@@ -66,7 +66,13 @@ export async function deliver(ctx: DeliveryContext, message: Message, state: Par
       if (outcome.isOk()) {
         const rejected = outcome.value.kind === 'partial' ? outcome.value.rejectedItems : 0;
         ctx.metrics.accept(batch.signal, batch.itemCount, rejected);
-        if (rejected > 0) logPartial(ctx.logger, message, rejected, outcome.value.kind === 'partial' ? outcome.value.message : '');
+        if (rejected > 0)
+          logPartial(
+            ctx.logger,
+            message,
+            rejected,
+            outcome.value.kind === 'partial' ? outcome.value.message : '',
+          );
         ctx.acknowledge(state, message.offset);
         return;
       }
@@ -93,7 +99,12 @@ async function reject(
   reason: SkipReason,
   batch?: Batch,
 ): Promise<void> {
-  const where = { topic: message.topic, partition: message.partition, offset: message.offset, code: error.code };
+  const where = {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    code: error.code,
+  };
   if (ctx.deadLetter) {
     const retry = new Redelivery(ctx, state);
     try {
@@ -121,11 +132,17 @@ async function reject(
     }
     if (!ctx.partitions.isCurrent(state)) return;
     ctx.metrics.deadLetter(message.topic, reason);
-    ctx.logger.warn({ ...where, err: error, items: batch?.itemCount }, `${reason} record sent to the dead-letter topic`);
+    ctx.logger.warn(
+      { ...where, err: error, items: batch?.itemCount },
+      `${reason} record sent to the dead-letter topic`,
+    );
   } else {
     if (!ctx.partitions.isCurrent(state)) return;
     ctx.metrics.skip(message.topic, reason);
-    ctx.logger.error({ ...where, err: error, items: batch?.itemCount }, `${reason} record skipped (no dead-letter topic configured)`);
+    ctx.logger.error(
+      { ...where, err: error, items: batch?.itemCount },
+      `${reason} record skipped (no dead-letter topic configured)`,
+    );
   }
   ctx.acknowledge(state, message.offset);
 }
@@ -153,7 +170,10 @@ class Redelivery {
     const delayMs = this.backoff.next(retryAfterMs);
     this.attempts++;
     const log = this.attempts === 1 || this.attempts % 10 === 0 ? 'warn' : 'debug';
-    this.ctx.logger[log]({ key: this.state.key, attempts: this.attempts, delayMs, err: cause }, 'record refused; redelivering after backoff');
+    this.ctx.logger[log](
+      { key: this.state.key, attempts: this.attempts, delayMs, err: cause },
+      'record refused; redelivering after backoff',
+    );
     const elapsed = await sleep(delayMs, this.state.abort.signal, this.ctx.stopSignal);
     return elapsed && this.ctx.partitions.isCurrent(this.state);
   }
@@ -167,5 +187,8 @@ class Redelivery {
 }
 
 function logPartial(logger: Logger, message: Message, rejected: number, reason: string): void {
-  logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, rejected, reason }, 'pipeline rejected part of a record');
+  logger.warn(
+    { topic: message.topic, partition: message.partition, offset: message.offset, rejected, reason },
+    'pipeline rejected part of a record',
+  );
 }

@@ -103,15 +103,29 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   ) {
     this.signals = offeredSignals(o);
     this.logger = getLogger(telemetry, COMPONENT);
-    this.lifecycle = createLifecycle(`${COMPONENT} (group ${o.groupId})`, { shutdownTimeoutMs: o.shutdownTimeoutMs });
-    this.flow = new FlowControl({ maxMessages: o.maxInFlightMessages, maxBytes: o.maxInFlightBytes, resumeRatio: 0.75 });
+    this.lifecycle = createLifecycle(`${COMPONENT} (group ${o.groupId})`, {
+      shutdownTimeoutMs: o.shutdownTimeoutMs,
+    });
+    this.flow = new FlowControl({
+      maxMessages: o.maxInFlightMessages,
+      maxBytes: o.maxInFlightBytes,
+      resumeRatio: 0.75,
+    });
     this.lagMonitor = new LagMonitor({
-      owned: () => this.partitions.all().filter((s) => s.phase === 'owned').map((s) => s.topicPartition),
-      watermarks: (topic, partition) => queryWatermarks(this.requireClient(), topic, partition, QUERY_TIMEOUT_MS),
+      owned: () =>
+        this.partitions
+          .all()
+          .filter((s) => s.phase === 'owned')
+          .map((s) => s.topicPartition),
+      watermarks: (topic, partition) =>
+        queryWatermarks(this.requireClient(), topic, partition, QUERY_TIMEOUT_MS),
       committed: (tps) => queryCommitted(this.requireClient(), tps, QUERY_TIMEOUT_MS),
     });
     this.metrics = new ReceiverMetrics(getMeter(telemetry, COMPONENT), o.groupId, {
-      lag: () => this.lagMonitor.snapshot().filter((l) => this.partitions.get(partitionKey(l.topic, l.partition))?.phase === 'owned'),
+      lag: () =>
+        this.lagMonitor
+          .snapshot()
+          .filter((l) => this.partitions.get(partitionKey(l.topic, l.partition))?.phase === 'owned'),
       inFlightMessages: () => this.flow.inFlightMessages,
       inFlightBytes: () => this.flow.inFlightBytes,
       pausedPartitions: () => this.partitions.all().filter((s) => s.paused).length,
@@ -123,7 +137,8 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     if (!this.signals.includes(signal)) {
       throw invalidOptions(COMPONENT, `this receiver produces ${this.signals.join(', ')}, not ${signal}`);
     }
-    if (this.lifecycle.state !== 'new') throw new PipelineError('ERR_INVALID_OPTIONS', `${COMPONENT}: connect() must come before start()`);
+    if (this.lifecycle.state !== 'new')
+      throw new PipelineError('ERR_INVALID_OPTIONS', `${COMPONENT}: connect() must come before start()`);
     this.consumers.set(signal, next);
   }
 
@@ -146,7 +161,11 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     const connected = [...this.consumers.keys()];
     const router = new TopicRouter(resolveBindings(this.o, connected));
     const unconnected = this.signals.filter((s) => !this.consumers.has(s) && this.o[s] !== undefined);
-    if (unconnected.length) this.logger.warn({ signals: unconnected }, 'signals configured but not connected to a pipeline; their topics are not read');
+    if (unconnected.length)
+      this.logger.warn(
+        { signals: unconnected },
+        'signals configured but not connected to a pipeline; their topics are not read',
+      );
 
     // Created (and librdkafka loaded, the first time) here: building a receiver needs no native client.
     const client = await this.deps.consumerFactory(consumerConfig(this.o), {
@@ -159,13 +178,20 @@ export class KafkaReceiverImpl implements KafkaReceiver {
       await connectClient(client, this.o.connectTimeoutMs);
       client.setDefaultConsumeTimeout(POLL_TIMEOUT_MS);
       if (this.o.deadLetterTopic !== undefined) {
-        this.deadLetter = this.deps.deadLetterFactory(deadLetterProducerConfig(this.o), this.o.deadLetterTopic);
+        this.deadLetter = this.deps.deadLetterFactory(
+          deadLetterProducerConfig(this.o),
+          this.o.deadLetterTopic,
+        );
         await this.deadLetter.start();
       }
     } catch (e) {
       await this.deadLetter?.shutdown().catch(() => undefined);
       if (client.isConnected()) await disconnectClient(client);
-      throw new PipelineError('ERR_UNAVAILABLE', `${COMPONENT}: cannot connect to ${this.o.brokers.join(',')}: ${describe(e)}`, { cause: e });
+      throw new PipelineError(
+        'ERR_UNAVAILABLE',
+        `${COMPONENT}: cannot connect to ${this.o.brokers.join(',')}: ${describe(e)}`,
+        { cause: e },
+      );
     }
     this.ctx = this.deliveryContext(router);
     this.rebalancer = new RebalanceHandler({
@@ -184,7 +210,10 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     this.loopDone = this.pollLoop(client);
     this.lagTimer = setInterval(() => this.refreshLag(), this.o.lagIntervalMs);
     this.lagTimer.unref();
-    this.logger.info({ topics: router.subscription, group: this.o.groupId, signals: connected }, 'kafka receiver started');
+    this.logger.info(
+      { topics: router.subscription, group: this.o.groupId, signals: connected },
+      'kafka receiver started',
+    );
   }
 
   private deliveryContext(router: TopicRouter): DeliveryContext {
@@ -211,7 +240,8 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   private async pollLoop(client: ConsumerClient): Promise<void> {
     while (this.running) {
       // Until a record's size is known, one record at a time: a first poll of large records must not overshoot.
-      const byBytes = this.averageRecordBytes > 0 ? Math.floor(this.flow.remainingBytes / this.averageRecordBytes) : 1;
+      const byBytes =
+        this.averageRecordBytes > 0 ? Math.floor(this.flow.remainingBytes / this.averageRecordBytes) : 1;
       const count = Math.max(1, Math.min(this.o.maxPollMessages, this.flow.remainingMessages, byBytes));
       let messages: Message[];
       try {
@@ -229,7 +259,10 @@ export class KafkaReceiverImpl implements KafkaReceiver {
           this.dispatch(m);
         } catch (e) {
           // Never reached in practice; the record stays uncommitted, so nothing is lost.
-          this.logger.error({ topic: m.topic, partition: m.partition, offset: m.offset, err: e }, 'dispatch failed');
+          this.logger.error(
+            { topic: m.topic, partition: m.partition, offset: m.offset, err: e },
+            'dispatch failed',
+          );
         }
       }
     }
@@ -240,11 +273,15 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     // Not ours (any more): the partition's next owner reads it from the committed offset.
     if (!state || state.phase !== 'owned') return;
     const bytes = m.size ?? m.value?.length ?? 0;
-    this.averageRecordBytes = this.averageRecordBytes === 0 ? bytes : this.averageRecordBytes * 0.9 + bytes * 0.1;
+    this.averageRecordBytes =
+      this.averageRecordBytes === 0 ? bytes : this.averageRecordBytes * 0.9 + bytes * 0.1;
     try {
       state.tracker.dispatched(m.offset, bytes);
     } catch (e) {
-      this.logger.warn({ key: state.key, offset: m.offset, err: e }, 'record fetched again out of order; ignored');
+      this.logger.warn(
+        { key: state.key, offset: m.offset, err: e },
+        'record fetched again out of order; ignored',
+      );
       return;
     }
     this.flow.acquire(bytes);
@@ -252,7 +289,12 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     const ctx = this.ctx!;
     void this.inFlight.track(
       deliver(ctx, m, state)
-        .catch((e: unknown) => this.logger.error({ key: state.key, offset: m.offset, err: e }, 'record delivery failed; it stays uncommitted'))
+        .catch((e: unknown) =>
+          this.logger.error(
+            { key: state.key, offset: m.offset, err: e },
+            'record delivery failed; it stays uncommitted',
+          ),
+        )
         .finally(() => {
           this.flow.release(bytes);
           this.syncPauses();
@@ -292,20 +334,35 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   /** Commits the contiguous watermark of each state that moved since its last commit. */
   private async commitStates(states: readonly PartitionState[], deadline?: Deadline): Promise<void> {
     const client = this.client;
-    const due = states.filter((s) => s.phase !== 'released' && s.tracker.committable !== undefined && s.tracker.committable !== s.committed);
+    const due = states.filter(
+      (s) =>
+        s.phase !== 'released' &&
+        s.tracker.committable !== undefined &&
+        s.tracker.committable !== s.committed,
+    );
     if (!client || due.length === 0) return;
-    const offsets = due.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.tracker.committable! }));
+    const offsets = due.map((s) => ({
+      topic: s.topic,
+      partition: s.partition,
+      offset: s.tracker.committable!,
+    }));
     try {
       await withTimeout(commitOffsets(client, offsets), within(COMMIT_TIMEOUT_MS, deadline), 'offset commit');
       due.forEach((s, i) => {
         if (s.committed === undefined || offsets[i]!.offset > s.committed) s.committed = offsets[i]!.offset;
       });
     } catch (e) {
-      this.logger.warn({ err: e, offsets }, 'offset commit failed; the offsets stay stored for the next commit');
+      this.logger.warn(
+        { err: e, offsets },
+        'offset commit failed; the offsets stay stored for the next commit',
+      );
     }
   }
 
-  private onOffsetCommit(err: LibrdKafkaError | null | undefined, offsets: TopicPartitionOffset[] | undefined): void {
+  private onOffsetCommit(
+    err: LibrdKafkaError | null | undefined,
+    offsets: TopicPartitionOffset[] | undefined,
+  ): void {
     for (const o of offsets ?? []) {
       if ((o as { error?: unknown }).error || o.offset < 0) continue;
       const state = this.partitions.get(partitionKey(o.topic, o.partition));
@@ -337,7 +394,10 @@ export class KafkaReceiverImpl implements KafkaReceiver {
       this.logger.warn({ err: e }, 'pause/resume failed');
     }
     if (pause.length || resume.length) {
-      this.logger.debug({ paused: pause.length, resumed: resume.length, inFlight: this.flow.inFlightMessages }, 'flow control');
+      this.logger.debug(
+        { paused: pause.length, resumed: resume.length, inFlight: this.flow.inFlightMessages },
+        'flow control',
+      );
     }
   }
 
@@ -358,7 +418,10 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     await this.loopDone;
     const drained = await this.inFlight.drain(deadline.remainingMs());
     if (!drained) {
-      this.logger.warn({ inFlight: this.inFlight.size }, 'shutdown timeout: undelivered records stay uncommitted and will be read again');
+      this.logger.warn(
+        { inFlight: this.inFlight.size },
+        'shutdown timeout: undelivered records stay uncommitted and will be read again',
+      );
       this.stop.abort();
     }
     const closing = deadlineIn(Math.max(deadline.remainingMs(), CLOSE_FLOOR_MS));
@@ -371,12 +434,14 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     } catch (e) {
       this.logger.debug({ err: e }, 'unsubscribe failed');
     }
-    await withTimeout(disconnectClient(client), within(DISCONNECT_TIMEOUT_MS, closing), 'disconnect').catch((e: unknown) =>
-      this.logger.warn({ err: e }, 'disconnect did not finish'),
+    await withTimeout(disconnectClient(client), within(DISCONNECT_TIMEOUT_MS, closing), 'disconnect').catch(
+      (e: unknown) => this.logger.warn({ err: e }, 'disconnect did not finish'),
     );
     for (const s of this.partitions.all()) this.partitions.remove(s);
     this.stop.abort();
-    await this.deadLetter?.shutdown().catch((e: unknown) => this.logger.warn({ err: e }, 'dead-letter producer shutdown failed'));
+    await this.deadLetter
+      ?.shutdown()
+      .catch((e: unknown) => this.logger.warn({ err: e }, 'dead-letter producer shutdown failed'));
     this.logger.info('kafka receiver shut down');
   }
 

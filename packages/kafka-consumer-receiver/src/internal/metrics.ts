@@ -31,11 +31,18 @@ export class ReceiverMetrics {
 
   constructor(meter: Meter, group: string, source: MetricsSource) {
     this.base = { group };
-    this.messages = meter.createCounter('otelcol_kafka_receiver_messages', { description: 'Kafka records fetched and dispatched.' });
+    this.messages = meter.createCounter('otelcol_kafka_receiver_messages', {
+      description: 'Kafka records fetched and dispatched.',
+    });
     const perSignal = (name: (noun: string) => string, description: string): Record<Signal, Counter> =>
-      Object.fromEntries(SIGNALS.map((s) => [s, meter.createCounter(name(ITEM_NOUN[s]), { description })])) as Record<Signal, Counter>;
+      Object.fromEntries(
+        SIGNALS.map((s) => [s, meter.createCounter(name(ITEM_NOUN[s]), { description })]),
+      ) as Record<Signal, Counter>;
     this.accepted = perSignal((n) => `otelcol_receiver_accepted_${n}`, 'Items acknowledged by the pipeline.');
-    this.refused = perSignal((n) => `otelcol_receiver_refused_${n}`, 'Items permanently refused by the pipeline (partial rejects included).');
+    this.refused = perSignal(
+      (n) => `otelcol_receiver_refused_${n}`,
+      'Items permanently refused by the pipeline (partial rejects included).',
+    );
     this.unmarshalFailed = perSignal(
       (n) => `otelcol_kafka_receiver_unmarshal_failed_${n}`,
       'Records that could not be decoded (counted per record, as the Collector does).',
@@ -52,8 +59,12 @@ export class ReceiverMetrics {
     this.committed = meter.createCounter('otelcol_kafka_receiver_offsets_committed', {
       description: 'Partition offsets committed to the group.',
     });
-    this.partitionStart = meter.createCounter('otelcol_kafka_receiver_partition_start', { description: 'Partitions assigned.' });
-    this.partitionClose = meter.createCounter('otelcol_kafka_receiver_partition_close', { description: 'Partitions revoked.' });
+    this.partitionStart = meter.createCounter('otelcol_kafka_receiver_partition_start', {
+      description: 'Partitions assigned.',
+    });
+    this.partitionClose = meter.createCounter('otelcol_kafka_receiver_partition_close', {
+      description: 'Partitions revoked.',
+    });
 
     const lag = meter.createObservableGauge('otelcol_kafka_receiver_offset_lag', {
       description: 'High watermark minus committed offset, per owned partition.',
@@ -65,12 +76,17 @@ export class ReceiverMetrics {
       description: 'Bytes of the records dispatched and not yet acknowledged.',
       unit: 'By',
     });
-    const paused = meter.createObservableGauge('otelcol_kafka_receiver_paused_partitions', { description: 'Partitions paused.' });
-    const assigned = meter.createObservableGauge('otelcol_kafka_receiver_assigned_partitions', { description: 'Partitions owned.' });
+    const paused = meter.createObservableGauge('otelcol_kafka_receiver_paused_partitions', {
+      description: 'Partitions paused.',
+    });
+    const assigned = meter.createObservableGauge('otelcol_kafka_receiver_assigned_partitions', {
+      description: 'Partitions owned.',
+    });
     meter.addBatchObservableCallback(
       (r) => {
         for (const l of source.lag()) {
-          if (l.lag !== undefined) r.observe(lag, l.lag, { ...this.base, topic: l.topic, partition: l.partition });
+          if (l.lag !== undefined)
+            r.observe(lag, l.lag, { ...this.base, topic: l.topic, partition: l.partition });
         }
         r.observe(inFlight, source.inFlightMessages(), this.base);
         r.observe(inFlightBytes, source.inFlightBytes(), this.base);
@@ -86,7 +102,8 @@ export class ReceiverMetrics {
   }
 
   accept(signal: Signal, items: number, rejected: number): void {
-    if (items - rejected > 0) this.accepted[signal].add(items - rejected, { ...this.base, transport: 'kafka' });
+    if (items - rejected > 0)
+      this.accepted[signal].add(items - rejected, { ...this.base, transport: 'kafka' });
     if (rejected > 0) this.refused[signal].add(rejected, { ...this.base, transport: 'kafka' });
   }
 

@@ -1,5 +1,12 @@
 import type { Logger } from '@otlp-kafka/core';
-import { ERR_ASSIGN_PARTITIONS, ERR_REVOKE_PARTITIONS, partitionKey, type ConsumerClient, type LibrdKafkaError, type TopicPartition } from './client.js';
+import {
+  ERR_ASSIGN_PARTITIONS,
+  ERR_REVOKE_PARTITIONS,
+  partitionKey,
+  type ConsumerClient,
+  type LibrdKafkaError,
+  type TopicPartition,
+} from './client.js';
 import type { FlowControl } from './flow-control.js';
 import type { LagMonitor } from './lag.js';
 import type { ReceiverMetrics } from './metrics.js';
@@ -53,7 +60,10 @@ export class RebalanceHandler {
     if (err?.code !== ERR_REVOKE_PARTITIONS) {
       // librdkafka asks to drop the whole assignment on a rebalance error.
       logger.error({ err }, 'rebalance error; releasing every partition');
-      return this.revoke(this.ctx.partitions.all().map((s) => s.topicPartition), false);
+      return this.revoke(
+        this.ctx.partitions.all().map((s) => s.topicPartition),
+        false,
+      );
     }
     return this.revoke(assignment, cooperative);
   }
@@ -73,7 +83,13 @@ export class RebalanceHandler {
       // Not assigned yet or never paused: nothing to resume.
     }
     if (assignment.length) {
-      logger.info({ partitions: assignment.map((tp) => partitionKey(tp.topic, tp.partition)), protocol: client.rebalanceProtocol() }, 'partitions assigned');
+      logger.info(
+        {
+          partitions: assignment.map((tp) => partitionKey(tp.topic, tp.partition)),
+          protocol: client.rebalanceProtocol(),
+        },
+        'partitions assigned',
+      );
     }
     this.ctx.syncPauses();
   }
@@ -90,13 +106,22 @@ export class RebalanceHandler {
       const waiting = states.filter((_, i) => !idle[i]);
       if (waiting.length) {
         logger.warn(
-          { partitions: waiting.map((s) => ({ key: s.key, inFlight: s.tracker.inFlight, committable: s.tracker.committable })) },
+          {
+            partitions: waiting.map((s) => ({
+              key: s.key,
+              inFlight: s.tracker.inFlight,
+              committable: s.tracker.committable,
+            })),
+          },
           'revoke timeout: in-flight records of these partitions stay uncommitted and will be read again by their next owner',
         );
       }
       await this.ctx.commit(states);
     } else if (lost) {
-      logger.warn({ partitions: states.map((s) => s.key) }, 'assignment lost; nothing can be committed for these partitions');
+      logger.warn(
+        { partitions: states.map((s) => s.key) },
+        'assignment lost; nothing can be committed for these partitions',
+      );
     }
     for (const s of states) {
       partitions.remove(s);

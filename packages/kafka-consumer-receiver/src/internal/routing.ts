@@ -22,10 +22,15 @@ export function offeredSignals(o: ParsedOptions): Signal[] {
  * signal reads its Collector default topic.
  */
 export function resolveBindings(o: ParsedOptions, connected: readonly Signal[]): TopicBinding[] {
-  if (connected.length === 0) throw new PipelineError('ERR_INVALID_OPTIONS', 'kafka receiver: no signal is connected to a pipeline');
+  if (connected.length === 0)
+    throw new PipelineError('ERR_INVALID_OPTIONS', 'kafka receiver: no signal is connected to a pipeline');
   const flat = o.topics ?? (o.topic !== undefined ? [o.topic] : undefined);
   if (SIGNALS.some((s) => o[s] !== undefined)) {
-    return connected.map((s) => ({ signal: s, topics: o[s]?.topics ?? [DEFAULT_SIGNAL_TOPICS[s]], encoding: o[s]?.encoding ?? o.encoding }));
+    return connected.map((s) => ({
+      signal: s,
+      topics: o[s]?.topics ?? [DEFAULT_SIGNAL_TOPICS[s]],
+      encoding: o[s]?.encoding ?? o.encoding,
+    }));
   }
   if (flat !== undefined && o.signal === undefined && connected.length > 1) {
     throw new PipelineError(
@@ -34,7 +39,11 @@ export function resolveBindings(o: ParsedOptions, connected: readonly Signal[]):
         'set `signal`, or use per-signal sections',
     );
   }
-  return connected.map((s) => ({ signal: s, topics: flat ?? [DEFAULT_SIGNAL_TOPICS[s]], encoding: o.encoding }));
+  return connected.map((s) => ({
+    signal: s,
+    topics: flat ?? [DEFAULT_SIGNAL_TOPICS[s]],
+    encoding: o.encoding,
+  }));
 }
 
 /** Maps a record's topic to its binding; `^`-prefixed topics are regular expressions. */

@@ -1,7 +1,13 @@
 // An in-memory stand-in for the librdkafka consumer surface the receiver uses
 // (ConsumerClient), and for the dead-letter producer. Timers are plain
 // setTimeout/setInterval so vitest's fake timers drive them.
-import type { LibrdKafkaError, Message, MessageHeader, TopicPartition, TopicPartitionOffset } from '@otlp-kafka/kafka-client';
+import type {
+  LibrdKafkaError,
+  Message,
+  MessageHeader,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '@otlp-kafka/kafka-client';
 import type { ConsumerClient, ConsumerFactory, ConsumerHooks } from '../../src/internal/client.js';
 import type { DeadLetter, DeadLetterSink, DeadLetterSinkFactory } from '../../src/internal/dead-letter.js';
 import type { LibrdkafkaConfig } from '../../src/internal/librdkafka-config.js';
@@ -14,7 +20,13 @@ export class FakeKafka {
   readonly committed = new Map<string, number>();
   readonly consumers: FakeConsumer[] = [];
 
-  produce(topic: string, partition: number, value: Buffer | null, headers?: MessageHeader[], gap = 0): number {
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    headers?: MessageHeader[],
+    gap = 0,
+  ): number {
     const log = this.logs.get(key(topic, partition)) ?? [];
     this.logs.set(key(topic, partition), log);
     const last = log[log.length - 1];
@@ -74,12 +86,18 @@ export class FakeConsumer implements ConsumerClient {
 
   /** The group assigns partitions (librdkafka calls the rebalance callback). */
   groupAssigns(topic: string, partitions: number[]): void {
-    this.hooks.rebalance(rebalanceError(-175), partitions.map((partition) => ({ topic, partition })));
+    this.hooks.rebalance(
+      rebalanceError(-175),
+      partitions.map((partition) => ({ topic, partition })),
+    );
   }
 
   groupRevokes(topic: string, partitions: number[], lost = false): void {
     this.lost = lost;
-    this.hooks.rebalance(rebalanceError(-174), partitions.map((partition) => ({ topic, partition })));
+    this.hooks.rebalance(
+      rebalanceError(-174),
+      partitions.map((partition) => ({ topic, partition })),
+    );
   }
 
   wake(): void {
@@ -101,7 +119,10 @@ export class FakeConsumer implements ConsumerClient {
     }
     this.connected = true;
     if (this.config['enable.auto.commit'] === true) {
-      this.autoCommitTimer = setInterval(() => this.autoCommit(), Number(this.config['auto.commit.interval.ms']));
+      this.autoCommitTimer = setInterval(
+        () => this.autoCommit(),
+        Number(this.config['auto.commit.interval.ms']),
+      );
       this.autoCommitTimer.unref();
     }
     queueMicrotask(() => cb(null));
@@ -159,7 +180,10 @@ export class FakeConsumer implements ConsumerClient {
     for (const tp of assignments) {
       const k = key(tp.topic, tp.partition);
       const committed = this.kafka.committed.get(k);
-      const initial = this.config['auto.offset.reset'] === 'earliest' ? 0 : this.kafka.highWatermark(tp.topic, tp.partition);
+      const initial =
+        this.config['auto.offset.reset'] === 'earliest'
+          ? 0
+          : this.kafka.highWatermark(tp.topic, tp.partition);
       this.positions.set(k, committed ?? initial);
     }
     this.events.push({ op: 'assign', partitions: assignments.map((tp) => key(tp.topic, tp.partition)) });
@@ -219,7 +243,10 @@ export class FakeConsumer implements ConsumerClient {
     _timeoutMs: number,
     cb: (err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]) => void,
   ): void {
-    const out = partitions.map((tp) => ({ ...tp, offset: this.kafka.committed.get(key(tp.topic, tp.partition)) ?? -1001 }));
+    const out = partitions.map((tp) => ({
+      ...tp,
+      offset: this.kafka.committed.get(key(tp.topic, tp.partition)) ?? -1001,
+    }));
     queueMicrotask(() => cb(null, out));
   }
 
@@ -271,7 +298,10 @@ export class FakeConsumer implements ConsumerClient {
 
   private commitNow(offsets: TopicPartitionOffset[]): void {
     for (const o of offsets) this.kafka.committed.set(key(o.topic, o.partition), o.offset);
-    this.events.push({ op: 'commit', offsets: offsets.map((o) => ({ partition: key(o.topic, o.partition), offset: o.offset })) });
+    this.events.push({
+      op: 'commit',
+      offsets: offsets.map((o) => ({ partition: key(o.topic, o.partition), offset: o.offset })),
+    });
     queueMicrotask(() => this.hooks.offsetCommit(null, offsets));
   }
 }

@@ -47,12 +47,21 @@ export async function setup(
   const logs: Harness['logs'] = [];
   const log = (level: string) => (obj: object | string, msg?: string) => logs.push({ level, obj, msg });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  const parsed = parseOptions('test', optionsSchema, { topic: TOPIC, signal: 'traces', initialOffset: 'earliest', ...options });
-  const receiver = new KafkaReceiverImpl(parsed, { meterProvider: meter.meterProvider, logger }, {
-    consumerFactory: kafka.factory({ protocol }),
-    deadLetterFactory: deadLetter.factory(),
-    random: () => 0.5,
+  const parsed = parseOptions('test', optionsSchema, {
+    topic: TOPIC,
+    signal: 'traces',
+    initialOffset: 'earliest',
+    ...options,
   });
+  const receiver = new KafkaReceiverImpl(
+    parsed,
+    { meterProvider: meter.meterProvider, logger },
+    {
+      consumerFactory: kafka.factory({ protocol }),
+      deadLetterFactory: deadLetter.factory(),
+      random: () => 0.5,
+    },
+  );
   const sink = new ControlledConsumer();
   receiver.connect('traces', sink);
   await receiver.start();

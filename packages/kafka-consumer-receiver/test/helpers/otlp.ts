@@ -2,11 +2,18 @@
 // @opentelemetry/otlp-transformer (independent of our codec); read back with pdata.
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { decodeRequest, type Batch } from '@otlp-kafka/pdata';
 
 /** One ExportTraceServiceRequest whose spans are named by `ids`. */
-export function traceRequest(ids: readonly string[], resource: Record<string, string> = { 'service.name': 'test' }): Buffer {
+export function traceRequest(
+  ids: readonly string[],
+  resource: Record<string, string> = { 'service.name': 'test' },
+): Buffer {
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans(ids, resource))!);
 }
 

@@ -23,14 +23,25 @@ describe('decodeRecord', () => {
 
   it('refuses a null value, garbage bytes and bad JSON as ERR_INVALID_DATA', () => {
     expect(decodeRecord(proto, null, undefined, noExtraction).unwrapErr().code).toBe('ERR_INVALID_DATA');
-    expect(decodeRecord(proto, Buffer.from([0x0a, 0xff, 0x01]), undefined, noExtraction).unwrapErr().message).toMatch(/undecodable otlp_proto traces/);
-    expect(decodeRecord(json, Buffer.from('{"resourceSpans": ['), undefined, noExtraction).unwrapErr().message).toMatch(/otlp_json/);
+    expect(
+      decodeRecord(proto, Buffer.from([0x0a, 0xff, 0x01]), undefined, noExtraction).unwrapErr().message,
+    ).toMatch(/undecodable otlp_proto traces/);
+    expect(
+      decodeRecord(json, Buffer.from('{"resourceSpans": ['), undefined, noExtraction).unwrapErr().message,
+    ).toMatch(/otlp_json/);
   });
 
   it('puts every header in the metadata and the configured ones in resource attributes', () => {
-    const headers: MessageHeader[] = [{ Tenant: Buffer.from('acme') }, { region: 'eu' }, { tenant: 'second' }];
+    const headers: MessageHeader[] = [
+      { Tenant: Buffer.from('acme') },
+      { region: 'eu' },
+      { tenant: 'second' },
+    ];
     expect(headersToMetadata(headers)).toEqual({ tenant: ['acme', 'second'], region: ['eu'] });
-    const batch = decodeRecord(proto, traceRequest(['a']), headers, { extractHeaders: true, headers: ['tenant', 'missing'] }).unwrap();
+    const batch = decodeRecord(proto, traceRequest(['a']), headers, {
+      extractHeaders: true,
+      headers: ['tenant', 'missing'],
+    }).unwrap();
     expect(batch.metadata.headers).toEqual({ tenant: ['acme', 'second'], region: ['eu'] });
     const attrs = resourceAttributes(batch);
     expect(attrs['kafka.header.tenant']).toBe('acme');
@@ -40,7 +51,10 @@ describe('decodeRecord', () => {
   });
 
   it('leaves the resource untouched when extraction is off', () => {
-    const batch = decodeRecord(proto, traceRequest(['a']), [{ tenant: 'acme' }], { extractHeaders: false, headers: ['tenant'] }).unwrap();
+    const batch = decodeRecord(proto, traceRequest(['a']), [{ tenant: 'acme' }], {
+      extractHeaders: false,
+      headers: ['tenant'],
+    }).unwrap();
     expect(resourceAttributes(batch)['kafka.header.tenant']).toBeUndefined();
   });
 });

@@ -24,14 +24,19 @@ function script(harness: Harness, outcomes: Outcome[]): number[] {
 
 describe('redelivery', () => {
   it('redelivers the same record after exponential backoff until it is accepted, pausing its partition meanwhile', async () => {
-    h = await setup({ autoCommit: { enable: false }, errorBackoff: { initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 3000, randomizationFactor: 0 } });
+    h = await setup({
+      autoCommit: { enable: false },
+      errorBackoff: { initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 3000, randomizationFactor: 0 },
+    });
     const times = script(h, [retryable('down'), retryable('down'), retryable('down'), retryable('down')]);
     h.produce(0, ['a', 'b']);
     await until(() => h!.sink.settled.length === 1, 30_000);
     const start = times[0]!;
     expect(times.map((t) => t - start)).toEqual([0, 1000, 3000, 6000, 9000]);
     expect(h.sink.settled.map((b) => spanNames(b))).toEqual([['a', 'b']]);
-    const ops = h.consumer.events.filter((e) => e.op === 'pause' || e.op === 'resume' || e.op === 'commit').map((e) => e.op);
+    const ops = h.consumer.events
+      .filter((e) => e.op === 'pause' || e.op === 'resume' || e.op === 'commit')
+      .map((e) => e.op);
     // assign's resume, then: paused while retrying; committed only after acceptance, then resumed.
     expect(ops).toEqual(['resume', 'pause', 'commit', 'resume']);
     expect(h.committed(0)).toBe(1);
@@ -79,7 +84,9 @@ describe('redelivery', () => {
     expect(h.consumer.paused.has(`${TOPIC}[1]`)).toBe(false);
     h.sink.auto = () => ok();
     await until(() => !h!.consumer.paused.has(`${TOPIC}[0]`) && h!.sink.settled.length === 3, 60_000);
-    expect(await h.meter.sum('otelcol_kafka_receiver_redeliveries', { outcome: 'backpressure' })).toBeGreaterThan(0);
+    expect(
+      await h.meter.sum('otelcol_kafka_receiver_redeliveries', { outcome: 'backpressure' }),
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -102,7 +109,9 @@ describe('permanent failures', () => {
     expect(letter.error.code).toBe('ERR_INVALID_DATA');
     expect(letter.headers).toEqual([{ tenant: 'acme' }]);
     expect(h.sink.settled.map((b) => spanNames(b))).toEqual([['good']]);
-    expect(await h.meter.sum('otelcol_kafka_receiver_dead_lettered_messages', { reason: 'permanent' })).toBe(1);
+    expect(await h.meter.sum('otelcol_kafka_receiver_dead_lettered_messages', { reason: 'permanent' })).toBe(
+      1,
+    );
     expect(await h.meter.sum('otelcol_receiver_refused_spans')).toBe(1);
   });
 
@@ -119,11 +128,17 @@ describe('permanent failures', () => {
     ]);
     expect(h.sink.settled).toHaveLength(1);
     expect(await h.meter.sum('otelcol_kafka_receiver_unmarshal_failed_spans')).toBe(2);
-    expect(await h.meter.sum('otelcol_kafka_receiver_dead_lettered_messages', { reason: 'undecodable' })).toBe(2);
+    expect(
+      await h.meter.sum('otelcol_kafka_receiver_dead_lettered_messages', { reason: 'undecodable' }),
+    ).toBe(2);
   });
 
   it('commits past a dead letter only once the dead-letter topic acknowledged it', async () => {
-    h = await setup({ deadLetterTopic: 'otlp-dlq', autoCommit: { enable: false }, errorBackoff: { initialIntervalMs: 1000, randomizationFactor: 0 } });
+    h = await setup({
+      deadLetterTopic: 'otlp-dlq',
+      autoCommit: { enable: false },
+      errorBackoff: { initialIntervalMs: 1000, randomizationFactor: 0 },
+    });
     h.deadLetter.failNext = 3;
     h.kafka.produce(TOPIC, 0, Buffer.from([0xff]));
     await vi.advanceTimersByTimeAsync(2000);

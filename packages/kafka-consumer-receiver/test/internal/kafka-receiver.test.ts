@@ -74,7 +74,9 @@ describe('delivery and commits', () => {
     await until(() => h!.committed(0) === 1);
     expect(await h.meter.sum('otelcol_receiver_accepted_spans')).toBe(1);
     expect(await h.meter.sum('otelcol_receiver_refused_spans')).toBe(2);
-    expect(h.logs.some((l) => l.level === 'warn' && l.msg === 'pipeline rejected part of a record')).toBe(true);
+    expect(h.logs.some((l) => l.level === 'warn' && l.msg === 'pipeline rejected part of a record')).toBe(
+      true,
+    );
   });
 
   it('delivers each partition in order with records of several partitions in flight together', async () => {
@@ -82,7 +84,8 @@ describe('delivery and commits', () => {
     for (let i = 0; i < 3; i++) for (const p of [0, 1, 2]) h.produce(p, [`p${p}-${i}`]);
     await until(() => h!.sink.calls.length === 9);
     const names = h.sink.calls.map((c) => spanNames(c.batch)[0]!);
-    for (const p of [0, 1, 2]) expect(names.filter((n) => n.startsWith(`p${p}-`))).toEqual([`p${p}-0`, `p${p}-1`, `p${p}-2`]);
+    for (const p of [0, 1, 2])
+      expect(names.filter((n) => n.startsWith(`p${p}-`))).toEqual([`p${p}-0`, `p${p}-1`, `p${p}-2`]);
     while (h.sink.calls.length) settleAt(h, h.sink.calls.length - 1);
     await until(() => [0, 1, 2].every((p) => h!.committed(p) === 3));
   });
@@ -139,7 +142,9 @@ describe('flow control', () => {
       while (h.sink.calls.length) settleAt(h, 0);
       await vi.advanceTimersByTimeAsync(200);
     }
-    expect(h.sink.settled.flatMap((b) => spanNames(b)).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`).sort());
+    expect(h.sink.settled.flatMap((b) => spanNames(b)).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `s${i}`).sort(),
+    );
     await until(() => h!.committed(0) === 10 && h!.committed(1) === 10);
   });
 
@@ -154,7 +159,9 @@ describe('flow control', () => {
     expect(h.sink.calls.length).toBe(2);
     settleAt(h, 0);
     settleAt(h, 0);
-    await until(() => h!.sink.calls.length === 2 && h!.consumer.ofType('resume').length === resumesBefore + 1);
+    await until(
+      () => h!.sink.calls.length === 2 && h!.consumer.ofType('resume').length === resumesBefore + 1,
+    );
   });
 });
 
@@ -188,6 +195,8 @@ describe('lag', () => {
     ]);
     await vi.advanceTimersByTimeAsync(1000);
     const points = (await h.meter.read()).get('otelcol_kafka_receiver_offset_lag');
-    expect(points).toEqual([{ attributes: { group: 'otel-collector', topic: TOPIC, partition: 0 }, value: 6 }]);
+    expect(points).toEqual([
+      { attributes: { group: 'otel-collector', topic: TOPIC, partition: 0 }, value: 6 },
+    ]);
   });
 });

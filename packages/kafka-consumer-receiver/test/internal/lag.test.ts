@@ -10,7 +10,8 @@ describe('LagMonitor', () => {
     const monitor = new LagMonitor({
       owned: () => owned,
       watermarks: (_t, p) => Promise.resolve({ lowOffset: 0, highOffset: p === 0 ? 100 : 50 }),
-      committed: (tps) => Promise.resolve(tps.map((tp) => ({ ...tp, offset: tp.partition === 0 ? 60 : -1001 }))),
+      committed: (tps) =>
+        Promise.resolve(tps.map((tp) => ({ ...tp, offset: tp.partition === 0 ? 60 : -1001 }))),
     });
     expect(await monitor.refresh()).toEqual([
       { topic: 't', partition: 0, highWatermark: 100, committedOffset: 60, lag: 40 },

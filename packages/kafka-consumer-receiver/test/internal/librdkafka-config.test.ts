@@ -45,13 +45,17 @@ describe('librdkafka configuration', () => {
   });
 
   it('passes librdkafka properties through, but never lets offsets be stored before delivery', () => {
-    const c = consumerConfig(parse({ librdkafka: { 'statistics.interval.ms': 1000, 'enable.auto.offset.store': false } }));
+    const c = consumerConfig(
+      parse({ librdkafka: { 'statistics.interval.ms': 1000, 'enable.auto.offset.store': false } }),
+    );
     expect(c['statistics.interval.ms']).toBe(1000);
     expect(c['enable.auto.offset.store']).toBe(false);
   });
 
   it('raises receive.message.max.bytes for a large fetch.max.bytes', () => {
-    expect(consumerConfig(parse({ maxFetchBytes: 200_000_000 }))['receive.message.max.bytes']).toBe(200_000_512);
+    expect(consumerConfig(parse({ maxFetchBytes: 200_000_000 }))['receive.message.max.bytes']).toBe(
+      200_000_512,
+    );
   });
 
   it('configures TLS and SASL for the consumer and the dead-letter producer alike', () => {
@@ -73,13 +77,21 @@ describe('librdkafka configuration', () => {
     }
     expect(consumerConfig(parse({ tls: {} }))['security.protocol']).toBe('ssl');
     expect(consumerConfig(parse({ tls: { insecure: true } }))['security.protocol']).toBeUndefined();
-    expect(consumerConfig(parse({ sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }))['security.protocol']).toBe('sasl_plaintext');
+    expect(
+      consumerConfig(parse({ sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }))[
+        'security.protocol'
+      ],
+    ).toBe('sasl_plaintext');
   });
 
   it('refuses pass-through of what the receiver owns, naming the option to use', () => {
-    expect(() => parse({ librdkafka: { 'enable.auto.commit': false } })).toThrow(/librdkafka\.enable\.auto\.commit: enable\.auto\.commit is set by autoCommit\.enable/);
+    expect(() => parse({ librdkafka: { 'enable.auto.commit': false } })).toThrow(
+      /librdkafka\.enable\.auto\.commit: enable\.auto\.commit is set by autoCommit\.enable/,
+    );
     expect(() => parse({ librdkafka: { 'group.id': 'other' } })).toThrow(/group\.id is set by groupId/);
-    expect(() => parse({ librdkafka: { 'enable.auto.offset.store': 'true' } })).toThrow(/enable\.auto\.offset\.store must stay false/);
+    expect(() => parse({ librdkafka: { 'enable.auto.offset.store': 'true' } })).toThrow(
+      /enable\.auto\.offset\.store must stay false/,
+    );
   });
 
   it('maps OAUTHBEARER, PEM and a brokers string through the shared layer, for the dead-letter producer too', () => {

@@ -18,16 +18,23 @@ afterEach(async () => {
 function bare(options: KafkaReceiverOptions, failConnect = false) {
   const kafka = new FakeKafka();
   const deadLetter = new FakeDeadLetter();
-  const receiver = new KafkaReceiverImpl(parseOptions('test', optionsSchema, options), {}, {
-    consumerFactory: kafka.factory({ failConnect }),
-    deadLetterFactory: deadLetter.factory(),
-  });
+  const receiver = new KafkaReceiverImpl(
+    parseOptions('test', optionsSchema, options),
+    {},
+    {
+      consumerFactory: kafka.factory({ failConnect }),
+      deadLetterFactory: deadLetter.factory(),
+    },
+  );
   return { kafka, deadLetter, receiver };
 }
 
 describe('start', () => {
   it('connects, subscribes to the configured topics and starts the dead-letter producer', async () => {
-    h = await setup({ topic: undefined, topics: ['a', '^b-.*'], deadLetterTopic: 'dlq', groupId: 'g1' }, { partitions: [] });
+    h = await setup(
+      { topic: undefined, topics: ['a', '^b-.*'], deadLetterTopic: 'dlq', groupId: 'g1' },
+      { partitions: [] },
+    );
     expect(h.consumer.subscription).toEqual(['a', '^b-.*']);
     expect(h.consumer.config['group.id']).toBe('g1');
     expect(h.consumer.config['enable.auto.offset.store']).toBe(false);
@@ -50,7 +57,11 @@ describe('start', () => {
 
   it('one receiver feeds several signals, routing each topic to its pipeline', async () => {
     vi.useFakeTimers({ now: 0 });
-    const { kafka, receiver } = bare({ traces: { topics: ['spans'] }, logs: { topics: ['^logs-.*'] }, initialOffset: 'earliest' });
+    const { kafka, receiver } = bare({
+      traces: { topics: ['spans'] },
+      logs: { topics: ['^logs-.*'] },
+      initialOffset: 'earliest',
+    });
     const traces = new ControlledConsumer();
     const logs = new ControlledConsumer();
     traces.auto = () => ok();
@@ -99,14 +110,19 @@ describe('shutdown', () => {
     await stopping;
     expect(h.sink.calls).toEqual([]);
     expect(h.committed(0)).toBe(2);
-    const ops = h.consumer.events.map((e) => e.op).filter((op) => ['commit', 'unsubscribe', 'disconnect'].includes(op));
+    const ops = h.consumer.events
+      .map((e) => e.op)
+      .filter((op) => ['commit', 'unsubscribe', 'disconnect'].includes(op));
     expect(ops).toEqual(['commit', 'unsubscribe', 'disconnect']);
     expect(h.deadLetter.closed).toBe(false);
     h = undefined;
   });
 
   it('keeps redelivering during the drain, so a backend that comes back in time loses nothing', async () => {
-    h = await setup({ autoCommit: { enable: false }, errorBackoff: { initialIntervalMs: 1000, randomizationFactor: 0, multiplier: 1 } });
+    h = await setup({
+      autoCommit: { enable: false },
+      errorBackoff: { initialIntervalMs: 1000, randomizationFactor: 0, multiplier: 1 },
+    });
     let up = false;
     h.sink.auto = () => (up ? ok() : retryable('down'));
     h.produce(0, ['a']);
@@ -185,10 +201,14 @@ describe('replay', () => {
 
     const sink = new ControlledConsumer();
     sink.auto = () => ok();
-    const next = new KafkaReceiverImpl(parseOptions('test', optionsSchema, { topic: TOPIC, signal: 'traces' }), {}, {
-      consumerFactory: kafka.factory(),
-      deadLetterFactory: new FakeDeadLetter().factory(),
-    });
+    const next = new KafkaReceiverImpl(
+      parseOptions('test', optionsSchema, { topic: TOPIC, signal: 'traces' }),
+      {},
+      {
+        consumerFactory: kafka.factory(),
+        deadLetterFactory: new FakeDeadLetter().factory(),
+      },
+    );
     next.connect('traces', sink);
     await next.start();
     kafka.consumers[1]!.groupAssigns(TOPIC, [0]);

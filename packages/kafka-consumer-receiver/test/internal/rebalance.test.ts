@@ -70,7 +70,10 @@ describe('rebalance', () => {
   });
 
   it('stops redelivering records of a revoked partition', async () => {
-    h = await setup({ revokeTimeoutMs: 3000, errorBackoff: { initialIntervalMs: 500, randomizationFactor: 0, multiplier: 1 } });
+    h = await setup({
+      revokeTimeoutMs: 3000,
+      errorBackoff: { initialIntervalMs: 500, randomizationFactor: 0, multiplier: 1 },
+    });
     let calls = 0;
     h.sink.auto = () => {
       calls++;
@@ -136,16 +139,26 @@ describe('rebalance', () => {
 
   it('drops the lag series of a revoked partition', async () => {
     // Delta readers report only what the callback observed in each collection.
-    h = await setup({ lagIntervalMs: 1000, autoCommit: { enable: false } }, { partitions: [0, 1], temporality: 'delta' });
+    h = await setup(
+      { lagIntervalMs: 1000, autoCommit: { enable: false } },
+      { partitions: [0, 1], temporality: 'delta' },
+    );
     h.sink.auto = () => ok();
     h.produce(0, ['a']);
     h.produce(1, ['b']);
     await until(() => h!.committed(0) === 1 && h!.committed(1) === 1);
     await vi.advanceTimersByTimeAsync(1000);
-    expect((await h.meter.read()).get('otelcol_kafka_receiver_offset_lag')?.map((x) => x.attributes.partition).sort()).toEqual([0, 1]);
+    expect(
+      (await h.meter.read())
+        .get('otelcol_kafka_receiver_offset_lag')
+        ?.map((x) => x.attributes.partition)
+        .sort(),
+    ).toEqual([0, 1]);
     h.consumer.groupRevokes(TOPIC, [1]);
     await until(() => h!.consumer.ofType('unassign').length === 1);
-    expect((await h.meter.read()).get('otelcol_kafka_receiver_offset_lag')?.map((x) => x.attributes.partition)).toEqual([0]);
+    expect(
+      (await h.meter.read()).get('otelcol_kafka_receiver_offset_lag')?.map((x) => x.attributes.partition),
+    ).toEqual([0]);
     expect((await h.receiver.lag()).map((l) => l.partition)).toEqual([0]);
   });
 });

@@ -24,19 +24,26 @@ describe('topic bindings', () => {
   it('topics with a signal bind to that signal only', () => {
     const o = parse({ topic: 'otlp-logs', signal: 'logs' });
     expect(offeredSignals(o)).toEqual(['logs']);
-    expect(resolveBindings(o, ['logs'])).toEqual([{ signal: 'logs', topics: ['otlp-logs'], encoding: 'otlp_proto' }]);
+    expect(resolveBindings(o, ['logs'])).toEqual([
+      { signal: 'logs', topics: ['otlp-logs'], encoding: 'otlp_proto' },
+    ]);
   });
 
   it('topics without a signal belong to the one connected signal, and are refused for several', () => {
     const o = parse({ topics: ['otlp-traces'] });
     expect(offeredSignals(o)).toEqual(['traces', 'metrics', 'logs']);
-    expect(resolveBindings(o, ['metrics'])).toEqual([{ signal: 'metrics', topics: ['otlp-traces'], encoding: 'otlp_proto' }]);
+    expect(resolveBindings(o, ['metrics'])).toEqual([
+      { signal: 'metrics', topics: ['otlp-traces'], encoding: 'otlp_proto' },
+    ]);
     expect(() => resolveBindings(o, ['traces', 'logs'])).toThrow(/several are connected/);
   });
 
   it('no topics at all: each connected signal reads its default topic', () => {
     const o = parse({});
-    expect(resolveBindings(o, ['traces', 'logs']).map((b) => b.topics)).toEqual([['otlp_spans'], ['otlp_logs']]);
+    expect(resolveBindings(o, ['traces', 'logs']).map((b) => b.topics)).toEqual([
+      ['otlp_spans'],
+      ['otlp_logs'],
+    ]);
     expect(() => resolveBindings(o, [])).toThrow(/no signal is connected/);
   });
 });

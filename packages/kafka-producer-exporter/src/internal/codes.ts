@@ -46,8 +46,14 @@ export const HINTS: ReadonlyMap<number, string> = new Map([
     "the broker refused the record as too large: producer.maxMessageBytes must not exceed the topic's max.message.bytes (broker default 1048588)",
   ],
   [RD.ERR_TOPIC_AUTHORIZATION_FAILED, 'the client may not write this topic (Kafka ACLs)'],
-  [RD.ERR__UNKNOWN_TOPIC, 'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)'],
-  [RD.ERR_UNKNOWN_TOPIC_OR_PART, 'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)'],
+  [
+    RD.ERR__UNKNOWN_TOPIC,
+    'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)',
+  ],
+  [
+    RD.ERR_UNKNOWN_TOPIC_OR_PART,
+    'the topic does not exist and the broker does not create topics automatically: create it (ensureTopics)',
+  ],
 ]);
 
 export type DeliveryFailureKind = 'retryable' | 'backpressure' | 'permanent';

@@ -16,7 +16,10 @@ import type { KafkaExporterOptions } from '../options.js';
 // Collector v0.165 per-signal `traces: {topic, encoding}` are both accepted. Strict:
 // an unknown option is an error.
 
-const signalTopic = z.strictObject({ topic: z.string().min(1).optional(), encoding: kafkaEncodingConfig.optional() });
+const signalTopic = z.strictObject({
+  topic: z.string().min(1).optional(),
+  encoding: kafkaEncodingConfig.optional(),
+});
 
 export const configSchema = z
   .strictObject({
@@ -56,7 +59,11 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     const sections = (['traces', 'metrics', 'logs'] as const).filter((s) => c[s]?.topic !== undefined);
     if (c.topic !== undefined && sections.length > 0)
-      ctx.addIssue({ code: 'custom', path: ['topic'], message: `topic and per-signal topics (${sections.join(', ')}) are exclusive` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['topic'],
+        message: `topic and per-signal topics (${sections.join(', ')}) are exclusive`,
+      });
   });
 
 export type KafkaExporterConfig = z.output<typeof configSchema>;
@@ -74,9 +81,13 @@ export function toOptions(c: KafkaExporterConfig, signals: readonly Signal[]): K
       return t ? [[s, t]] : [];
     }),
   );
-  const encodings = [...new Set(signals.map((s) => c[s]?.encoding ?? c.encoding).filter((e) => e !== undefined))];
+  const encodings = [
+    ...new Set(signals.map((s) => c[s]?.encoding ?? c.encoding).filter((e) => e !== undefined)),
+  ];
   if (encodings.length > 1)
-    throw new Error(`the ${signals.join(', ')} pipelines ask for encodings ${encodings.join(' and ')}: define one kafka/<name> exporter per encoding`);
+    throw new Error(
+      `the ${signals.join(', ')} pipelines ask for encodings ${encodings.join(' and ')}: define one kafka/<name> exporter per encoding`,
+    );
   const tls = kafkaTlsOf(c.tls, c.auth);
   return defined({
     brokers: c.brokers,

@@ -1,4 +1,12 @@
-import { PipelineError, createBackoff, sleep, toPipelineError, type Backoff, type BackoffPolicy, type Logger } from '@otlp-kafka/core';
+import {
+  PipelineError,
+  createBackoff,
+  sleep,
+  toPipelineError,
+  type Backoff,
+  type BackoffPolicy,
+  type Logger,
+} from '@otlp-kafka/core';
 import { codeName } from './codes.js';
 import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from './rdkafka.js';
 
@@ -16,7 +24,12 @@ export interface ConnectionOptions {
  * 1 s doubling to 30 s, each wait jittered by ±50%: agents that lost Kafka
  * together (a broker restart) do not all come back in the same instant.
  */
-export const CONNECT_BACKOFF: BackoffPolicy = { initialIntervalMs: 1000, maxIntervalMs: 30_000, multiplier: 2, randomizationFactor: 0.5 };
+export const CONNECT_BACKOFF: BackoffPolicy = {
+  initialIntervalMs: 1000,
+  maxIntervalMs: 30_000,
+  multiplier: 2,
+  randomizationFactor: 0.5,
+};
 
 /**
  * Owns the librdkafka producer. librdkafka's connect() fails when no broker
@@ -65,9 +78,13 @@ export class ProducerConnection {
       // so building a pipeline never needs librdkafka.
       p = await this.create();
     } catch (e) {
-      this.configError = new PipelineError('ERR_INVALID_OPTIONS', `kafka-producer-exporter: invalid librdkafka configuration: ${toPipelineError(e).message}`, {
-        cause: e,
-      });
+      this.configError = new PipelineError(
+        'ERR_INVALID_OPTIONS',
+        `kafka-producer-exporter: invalid librdkafka configuration: ${toPipelineError(e).message}`,
+        {
+          cause: e,
+        },
+      );
       this.lastError = this.configError;
       return false;
     }
@@ -131,11 +148,16 @@ export class ProducerConnection {
   }
 
   private onError(p: RdProducer, err: RdError): void {
-    this.o.logger.warn({ code: codeName(err.code), message: err.message, fatal: err.isFatal === true }, 'kafka producer error');
+    this.o.logger.warn(
+      { code: codeName(err.code), message: err.message, fatal: err.isFatal === true },
+      'kafka producer error',
+    );
     if (err.isFatal !== true || p !== this.producer || this.closed) return;
     // librdkafka fails the queued messages of a fatal producer; their reports settle the batches.
     this.producer = undefined;
-    this.lastError = new PipelineError('ERR_KAFKA_FATAL', `kafka producer failed fatally: ${err.message}`, { cause: err });
+    this.lastError = new PipelineError('ERR_KAFKA_FATAL', `kafka producer failed fatally: ${err.message}`, {
+      cause: err,
+    });
     this.retire(p, this.o.connectTimeoutMs);
     this.scheduleRetry();
   }

@@ -55,12 +55,20 @@ export function fitToLimit(batch: Batch, limit: number, encode: Encoder): Result
 }
 
 /** One item per batch; those larger than the limit are rejected, the rest re-packed. */
-function isolate(batch: Batch, limit: number, reject: (items: number, reason: string) => void): Result<Batch[], PdataError> {
+function isolate(
+  batch: Batch,
+  limit: number,
+  reject: (items: number, reason: string) => void,
+): Result<Batch[], PdataError> {
   const singles = splitBatch(batch, { maxItems: 1 });
   if (singles.isErr()) return Err(singles.error);
   const kept: Batch[] = [];
   for (const s of singles.value) {
-    if (s.bytes.length > limit) reject(s.itemCount, `a ${ITEM[s.signal]} of ${s.bytes.length} bytes exceeds the message limit of ${limit} bytes`);
+    if (s.bytes.length > limit)
+      reject(
+        s.itemCount,
+        `a ${ITEM[s.signal]} of ${s.bytes.length} bytes exceeds the message limit of ${limit} bytes`,
+      );
     else kept.push(s);
   }
   if (kept.length === 0) return Ok([]);
@@ -90,7 +98,10 @@ function encodeFitting(
     return Ok(undefined);
   }
   if (part.itemCount === 1) {
-    reject(1, `a ${ITEM[part.signal]} of ${value.value.length} bytes (encoded) exceeds the message limit of ${limit} bytes`);
+    reject(
+      1,
+      `a ${ITEM[part.signal]} of ${value.value.length} bytes (encoded) exceeds the message limit of ${limit} bytes`,
+    );
     return Ok(undefined);
   }
   const pieces = Math.max(2, Math.ceil((value.value.length / limit) * 1.1));

@@ -70,7 +70,10 @@ export class KafkaExporterImpl implements KafkaExporter {
     this.now = internals.now ?? (() => performance.now());
     this.sweepIntervalMs = internals.sweepIntervalMs ?? 1000;
     this.tracker = new DeliveryTracker(this.now);
-    this.lifecycle = createLifecycle(`kafka exporter ${o.name}`, { shutdownTimeoutMs: o.shutdownTimeoutMs, now: this.now });
+    this.lifecycle = createLifecycle(`kafka exporter ${o.name}`, {
+      shutdownTimeoutMs: o.shutdownTimeoutMs,
+      now: this.now,
+    });
     this.budget = new QueueBudget(o.producer.queueMaxMessages, o.producer.queueMaxKbytes * 1024);
     this.plan = {
       encoding: o.encoding,
@@ -99,10 +102,15 @@ export class KafkaExporterImpl implements KafkaExporter {
 
   start(): Promise<void> {
     return this.lifecycle.start(async () => {
-      const maxAgeMs = this.options.producer.messageTimeoutMs + this.options.producer.lingerMs + REPORT_GRACE_MS;
+      const maxAgeMs =
+        this.options.producer.messageTimeoutMs + this.options.producer.lingerMs + REPORT_GRACE_MS;
       this.sweeper = setInterval(() => {
         const swept = this.tracker.sweep(maxAgeMs);
-        if (swept > 0) this.logger.error({ swept, maxAgeMs }, 'kafka delivery reports overdue; messages refused as retryable');
+        if (swept > 0)
+          this.logger.error(
+            { swept, maxAgeMs },
+            'kafka delivery reports overdue; messages refused as retryable',
+          );
       }, this.sweepIntervalMs);
       this.sweeper.unref();
       // Kafka down at start is not fatal: consume() refuses as retryable until a reconnect succeeds.
@@ -130,9 +138,15 @@ export class KafkaExporterImpl implements KafkaExporter {
     return this.lifecycle.shutdown(async ({ deadline, started }) => {
       if (started) {
         const budgetMs = Math.round(deadline.remainingMs());
-        const [, drained] = await Promise.all([this.connection.flush(budgetMs), this.inFlight.drain(budgetMs)]);
+        const [, drained] = await Promise.all([
+          this.connection.flush(budgetMs),
+          this.inFlight.drain(budgetMs),
+        ]);
         if (!drained) {
-          this.logger.warn({ pending: this.tracker.size }, 'kafka exporter shutdown timed out waiting for delivery reports');
+          this.logger.warn(
+            { pending: this.tracker.size },
+            'kafka exporter shutdown timed out waiting for delivery reports',
+          );
           this.tracker.failAll(`shutdown after ${budgetMs} ms before the delivery report`);
           await this.inFlight.drain(REFUSAL_GRACE_MS);
         }
@@ -161,31 +175,50 @@ export class KafkaExporterImpl implements KafkaExporter {
     }
     const { messages, rejectedItems, rejectedReason } = planned.value;
     const tooLarge =
-      rejectedItems > 0 ? partial(rejectedItems, `${rejectedItems} ${batch.signal} items too large for Kafka: ${rejectedReason}`) : ok();
+      rejectedItems > 0
+        ? partial(
+            rejectedItems,
+            `${rejectedItems} ${batch.signal} items too large for Kafka: ${rejectedReason}`,
+          )
+        : ok();
     if (messages.length === 0) {
       this.metrics.items(batch.signal, 0, rejectedItems);
-      return rejectedItems > 0 ? permanent(new PipelineError('ERR_KAFKA_TOO_LARGE', `${rejectedReason}`)) : ok();
+      return rejectedItems > 0
+        ? permanent(new PipelineError('ERR_KAFKA_TOO_LARGE', `${rejectedReason}`))
+        : ok();
     }
-    const admitted = this.admit(messages.length, messages.reduce((n, m) => n + m.size, 0));
+    const admitted = this.admit(
+      messages.length,
+      messages.reduce((n, m) => n + m.size, 0),
+    );
     if ('outcome' in admitted) {
       this.metrics.items(batch.signal, 0, batch.itemCount);
       return admitted.outcome;
     }
     const { producer, reservation } = admitted;
-    const deliveries = await produceAll(producer, this.tracker, messages, reservation, (d) => this.metrics.delivery(d));
+    const deliveries = await produceAll(producer, this.tracker, messages, reservation, (d) =>
+      this.metrics.delivery(d),
+    );
     const outcome = worst([deliveryOutcome(deliveries, messages.length), tooLarge]);
     if (outcome.isOk()) this.metrics.items(batch.signal, batch.itemCount - rejectedItems, rejectedItems);
     else this.metrics.items(batch.signal, 0, batch.itemCount);
     return outcome;
   }
 
-  private admit(count: number, bytes: number): { outcome: Outcome } | { producer: RdProducer; reservation: Reservation } {
+  private admit(
+    count: number,
+    bytes: number,
+  ): { outcome: Outcome } | { producer: RdProducer; reservation: Reservation } {
     const producer = this.connection.current();
     if (!producer) {
       const cause = this.connection.lastError;
       return {
         outcome: retryable(
-          new PipelineError('ERR_KAFKA_NOT_CONNECTED', cause ? cause.message : 'kafka producer is not connected yet', { cause }),
+          new PipelineError(
+            'ERR_KAFKA_NOT_CONNECTED',
+            cause ? cause.message : 'kafka producer is not connected yet',
+            { cause },
+          ),
         ),
       };
     }

@@ -19,7 +19,8 @@ export class ExporterMetrics {
     const meter = getMeter(options, 'kafka-producer-exporter');
     this.exporter = { exporter: name };
     this.records = meter.createCounter('otelcol_kafka_exporter_records', {
-      description: 'Kafka records produced, by topic and outcome (success: acknowledged with the configured acks)',
+      description:
+        'Kafka records produced, by topic and outcome (success: acknowledged with the configured acks)',
       unit: '{record}',
     });
     this.bytes = meter.createCounter('otelcol_kafka_exporter_bytes', {
@@ -31,9 +32,18 @@ export class ExporterMetrics {
       unit: 'ms',
     });
     const counters = (verb: string, what: string): Record<Signal, Counter> => ({
-      traces: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.traces}`, { description: `Spans ${what}`, unit: '{span}' }),
-      metrics: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.metrics}`, { description: `Metric points ${what}`, unit: '{datapoint}' }),
-      logs: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.logs}`, { description: `Log records ${what}`, unit: '{record}' }),
+      traces: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.traces}`, {
+        description: `Spans ${what}`,
+        unit: '{span}',
+      }),
+      metrics: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.metrics}`, {
+        description: `Metric points ${what}`,
+        unit: '{datapoint}',
+      }),
+      logs: meter.createCounter(`otelcol_exporter_${verb}_${ITEM_NOUN.logs}`, {
+        description: `Log records ${what}`,
+        unit: '{record}',
+      }),
     });
     this.sent = counters('sent', 'acknowledged by Kafka');
     this.failed = counters('send_failed', 'refused or not acknowledged by Kafka');

@@ -83,7 +83,13 @@ export function planMessages(batch: Batch, cfg: PlanConfig): Result<Plan, Pipeli
   return Ok({ messages, rejectedItems, rejectedReason });
 }
 
-function toMessage(topic: string, key: Buffer | null, headers: MessageHeader[] | undefined, headerBytes: number, piece: Piece): OutMessage {
+function toMessage(
+  topic: string,
+  key: Buffer | null,
+  headers: MessageHeader[] | undefined,
+  headerBytes: number,
+  piece: Piece,
+): OutMessage {
   return {
     topic,
     key,
@@ -106,7 +112,11 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function topicGroups(batch: Batch, attribute: string | undefined, fallback: string): Result<Map<string, Batch>, PdataError> {
+function topicGroups(
+  batch: Batch,
+  attribute: string | undefined,
+  fallback: string,
+): Result<Map<string, Batch>, PdataError> {
   if (attribute === undefined) return Ok(new Map([[fallback, batch]]));
   const groups = groupByResourceAttribute(batch, attribute);
   if (groups.isErr()) return Err(groups.error);
@@ -149,7 +159,8 @@ export function headersWireSize(headers: MessageHeader[] | undefined): number {
   if (!headers) return 0;
   let n = 5; // header count
   for (const h of headers) {
-    for (const [k, v] of Object.entries(h)) n += 10 + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+    for (const [k, v] of Object.entries(h))
+      n += 10 + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   }
   return n;
 }

@@ -1,10 +1,19 @@
-import { loadKafka, type DeliveryReport, type LibrdKafkaError, type LibrdkafkaConfig, type MessageHeader } from '@otlp-kafka/kafka-client';
+import {
+  loadKafka,
+  type DeliveryReport,
+  type LibrdKafkaError,
+  type LibrdkafkaConfig,
+  type MessageHeader,
+} from '@otlp-kafka/kafka-client';
 
 /** librdkafka configuration as passed to the native client. */
 export type RdConfig = LibrdkafkaConfig;
 
 /** What the delivery-report event carries (error is null or undefined on success). */
-export type RdError = Pick<LibrdKafkaError, 'code' | 'message'> & { isFatal?: boolean; isRetriable?: boolean };
+export type RdError = Pick<LibrdKafkaError, 'code' | 'message'> & {
+  isFatal?: boolean;
+  isRetriable?: boolean;
+};
 export type RdDeliveryReport = Pick<DeliveryReport, 'topic' | 'partition' | 'offset' | 'opaque'>;
 
 /**
@@ -16,7 +25,13 @@ export interface RdProducer {
   onDeliveryReport(listener: (err: RdError | null | undefined, report: RdDeliveryReport) => void): void;
   onError(listener: (err: RdError) => void): void;
   /** Enqueues one message; throws an RdError (e.g. queue full, message too large). */
-  produce(topic: string, value: Buffer, key: Buffer | null, opaque: unknown, headers: MessageHeader[] | undefined): void;
+  produce(
+    topic: string,
+    value: Buffer,
+    key: Buffer | null,
+    opaque: unknown,
+    headers: MessageHeader[] | undefined,
+  ): void;
   /** Delivery reports are dispatched by a librdkafka background thread, not a JS timer. */
   pollInBackground(): void;
   flush(timeoutMs: number, cb: (err: RdError | null | undefined) => void): void;

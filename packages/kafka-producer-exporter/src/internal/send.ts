@@ -56,7 +56,12 @@ export function deliveryOutcome(deliveries: readonly Delivery[], total: number):
   if (failures.length === 0 && deliveries.length === total) return ok();
   if (failures.length === 0) {
     // Cannot happen (sending only stops after a failure), but never report unsent data as ok.
-    return retryable(new PipelineError('ERR_KAFKA_DELIVERY', `${total - deliveries.length} of ${total} messages were not sent`));
+    return retryable(
+      new PipelineError(
+        'ERR_KAFKA_DELIVERY',
+        `${total - deliveries.length} of ${total} messages were not sent`,
+      ),
+    );
   }
   const outcomes = failures.map((d) => failureOutcome(d, failures.length, total));
   return worst(outcomes);
@@ -68,11 +73,17 @@ function failureOutcome(d: Delivery, failed: number, total: number): Outcome {
   const summary =
     `${failed} of ${total} messages not delivered to Kafka; topic ${d.message.topic}: ${codeName(err.code)}: ${err.message}` +
     (hint ? ` (${hint})` : '');
-  if (err.code === LOCAL.SHUTDOWN) return retryable(new PipelineError('ERR_SHUTDOWN', summary, { cause: err }));
-  if (err.code === LOCAL.NO_REPORT) return retryable(new PipelineError('ERR_TIMEOUT', summary, { cause: err }));
+  if (err.code === LOCAL.SHUTDOWN)
+    return retryable(new PipelineError('ERR_SHUTDOWN', summary, { cause: err }));
+  if (err.code === LOCAL.NO_REPORT)
+    return retryable(new PipelineError('ERR_TIMEOUT', summary, { cause: err }));
   switch (classify(err.code)) {
     case 'backpressure':
-      return backpressure(new PipelineError('ERR_BACKPRESSURE', `librdkafka producer queue is full: ${summary}`, { cause: err }));
+      return backpressure(
+        new PipelineError('ERR_BACKPRESSURE', `librdkafka producer queue is full: ${summary}`, {
+          cause: err,
+        }),
+      );
     case 'permanent':
       return permanent(new PipelineError('ERR_KAFKA_DELIVERY', summary, { cause: err }));
     case 'retryable':

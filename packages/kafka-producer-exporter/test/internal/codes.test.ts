@@ -15,9 +15,22 @@ describe('librdkafka codes', () => {
 
   it('classify: queue full is backpressure, unfixable errors permanent, the rest retryable', () => {
     expect(classify(RD.ERR__QUEUE_FULL)).toBe('backpressure');
-    for (const c of [RD.ERR_MSG_SIZE_TOO_LARGE, RD.ERR_TOPIC_AUTHORIZATION_FAILED, RD.ERR_RECORD_LIST_TOO_LARGE, RD.ERR_INVALID_RECORD])
+    for (const c of [
+      RD.ERR_MSG_SIZE_TOO_LARGE,
+      RD.ERR_TOPIC_AUTHORIZATION_FAILED,
+      RD.ERR_RECORD_LIST_TOO_LARGE,
+      RD.ERR_INVALID_RECORD,
+    ])
       expect(classify(c)).toBe('permanent');
-    for (const c of [RD.ERR__MSG_TIMED_OUT, RD.ERR__UNKNOWN_TOPIC, RD.ERR_UNKNOWN_TOPIC_OR_PART, RD.ERR__FATAL, RD.ERR__PURGE_QUEUE, 7, -195])
+    for (const c of [
+      RD.ERR__MSG_TIMED_OUT,
+      RD.ERR__UNKNOWN_TOPIC,
+      RD.ERR_UNKNOWN_TOPIC_OR_PART,
+      RD.ERR__FATAL,
+      RD.ERR__PURGE_QUEUE,
+      7,
+      -195,
+    ])
       expect(classify(c)).toBe('retryable');
   });
 

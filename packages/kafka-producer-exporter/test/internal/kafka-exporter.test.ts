@@ -2,21 +2,36 @@ import { outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import { trustedBatch } from '@otlp-kafka/pdata';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RD } from '../../src/internal/codes.js';
-import { KafkaExporterImpl, REPORT_GRACE_MS, type ExporterInternals } from '../../src/internal/kafka-exporter.js';
+import {
+  KafkaExporterImpl,
+  REPORT_GRACE_MS,
+  type ExporterInternals,
+} from '../../src/internal/kafka-exporter.js';
 import type { KafkaExporterOptions } from '../../src/options.js';
 import { span, spansIn, tracesBatch } from '../support/data.js';
 import { fakeProducers, rdError, type FakeProducer } from '../support/fake-producer.js';
 
 const exporters: KafkaExporterImpl[] = [];
 
-function make(options: KafkaExporterOptions = {}, internals: ExporterInternals = {}, setup?: (p: FakeProducer) => void) {
+function make(
+  options: KafkaExporterOptions = {},
+  internals: ExporterInternals = {},
+  setup?: (p: FakeProducer) => void,
+) {
   const fakes = fakeProducers(setup);
-  const exporter = new KafkaExporterImpl({ shutdownTimeoutMs: 1000, ...options }, { producerFactory: fakes.factory, now: () => Date.now(), ...internals });
+  const exporter = new KafkaExporterImpl(
+    { shutdownTimeoutMs: 1000, ...options },
+    { producerFactory: fakes.factory, now: () => Date.now(), ...internals },
+  );
   exporters.push(exporter);
   return { exporter, fakes, producer: () => fakes.instances.at(-1)! };
 }
 
-async function started(options: KafkaExporterOptions = {}, internals: ExporterInternals = {}, setup?: (p: FakeProducer) => void) {
+async function started(
+  options: KafkaExporterOptions = {},
+  internals: ExporterInternals = {},
+  setup?: (p: FakeProducer) => void,
+) {
   const m = make(options, internals, setup);
   await m.exporter.start();
   return m;
@@ -27,7 +42,10 @@ async function peek(p: Promise<Outcome>): Promise<Outcome | 'pending'> {
   return Promise.race([p, new Promise<'pending'>((r) => setTimeout(() => r('pending'), 5))]);
 }
 
-const batchOf = (n: number, pad = 0) => tracesBatch([{ attrs: { 'service.name': 's' }, items: Array.from({ length: n }, (_, i) => span(i, i, pad)) }]);
+const batchOf = (n: number, pad = 0) =>
+  tracesBatch([
+    { attrs: { 'service.name': 's' }, items: Array.from({ length: n }, (_, i) => span(i, i, pad)) },
+  ]);
 
 afterEach(async () => {
   vi.useRealTimers();
@@ -74,7 +92,9 @@ describe('kafka exporter: acknowledgement', () => {
     producer().reportAll(rdError(RD.ERR_MSG_SIZE_TOO_LARGE, 'Broker: Message size too large'));
     const tooLarge = await b;
     expect(outcomeKind(tooLarge)).toBe('permanent');
-    expect(refusalOf(tooLarge)?.message).toMatch(/ERR_MSG_SIZE_TOO_LARGE: Broker: Message size too large \(.*max\.message\.bytes/);
+    expect(refusalOf(tooLarge)?.message).toMatch(
+      /ERR_MSG_SIZE_TOO_LARGE: Broker: Message size too large \(.*max\.message\.bytes/,
+    );
   });
 
   it('treats an unknown topic as retryable (it may be created)', async () => {
@@ -85,13 +105,17 @@ describe('kafka exporter: acknowledgement', () => {
   });
 
   it('reports ok for the deliverable items and partial for items too large for any message', async () => {
-    const { exporter, producer } = await started({ producer: { maxMessageBytes: 2000, queueMaxKbytes: 1024 } });
+    const { exporter, producer } = await started({
+      producer: { maxMessageBytes: 2000, queueMaxKbytes: 1024 },
+    });
     const batch = tracesBatch([{ attrs: {}, items: [span(1, 1), span(1, 2, 4000), span(1, 3)] }]);
     const done = exporter.consume(batch);
     producer().reportAll();
     const outcome = await done;
     expect(outcome.isOk() && outcome.value).toMatchObject({ kind: 'partial', rejectedItems: 1 });
-    expect(outcome.isOk() && outcome.value.kind === 'partial' && outcome.value.message).toMatch(/a span of 4\d{3} bytes exceeds/);
+    expect(outcome.isOk() && outcome.value.kind === 'partial' && outcome.value.message).toMatch(
+      /a span of 4\d{3} bytes exceeds/,
+    );
   });
 
   it('is permanent when no item fits, without producing', async () => {
@@ -105,7 +129,10 @@ describe('kafka exporter: acknowledgement', () => {
   it('refuses unreadable bytes as permanent invalid data', async () => {
     const { exporter } = await started({ partitionTracesById: true });
     const outcome = await exporter.consume(trustedBatch('traces', Uint8Array.from([0x0a, 0x7f, 1]), 1));
-    expect(outcome.isErr() && outcome.error).toMatchObject({ kind: 'permanent', error: { code: 'ERR_INVALID_DATA' } });
+    expect(outcome.isErr() && outcome.error).toMatchObject({
+      kind: 'permanent',
+      error: { code: 'ERR_INVALID_DATA' },
+    });
   });
 
   it('settles an empty batch ok without producing', async () => {
@@ -180,22 +207,32 @@ describe('kafka exporter: lifecycle', () => {
   it('refuses before start and after shutdown', async () => {
     const { exporter } = make();
     const before = await exporter.consume(batchOf(1));
-    expect(before.isErr() && before.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_NOT_STARTED' } });
+    expect(before.isErr() && before.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_NOT_STARTED' },
+    });
     await exporter.start();
     await exporter.shutdown();
     const after = await exporter.consume(batchOf(1));
-    expect(after.isErr() && after.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_SHUTDOWN' } });
+    expect(after.isErr() && after.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_SHUTDOWN' },
+    });
   });
 
   it('names the exporter when refusing, and start twice connects once', async () => {
     const { exporter, producer } = make({ name: 'kafka/agent' });
-    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toMatch(/^kafka exporter kafka\/agent: not started/);
+    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toMatch(
+      /^kafka exporter kafka\/agent: not started/,
+    );
     const first = exporter.start();
     expect(exporter.start()).toBe(first);
     await first;
     expect(producer().connectCalls).toBe(1);
     const stopping = exporter.shutdown();
-    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toBe('kafka exporter kafka/agent: shutting down');
+    expect(refusalOf(await exporter.consume(batchOf(1)))?.message).toBe(
+      'kafka exporter kafka/agent: shutting down',
+    );
     await stopping;
   });
 
@@ -243,12 +280,21 @@ describe('kafka exporter: lifecycle', () => {
   it('starts with Kafka unreachable, refuses as retryable, and reconnects with backoff', async () => {
     vi.useFakeTimers();
     let fail = true;
-    const { exporter, fakes } = await started({}, { backoff: { initialIntervalMs: 1000, maxIntervalMs: 8000, multiplier: 2, randomizationFactor: 0 } }, (p) => {
-      p.connectError = fail ? rdError(-195 /* ERR__TRANSPORT */, 'Local: Broker transport failure') : undefined;
-    });
+    const { exporter, fakes } = await started(
+      {},
+      { backoff: { initialIntervalMs: 1000, maxIntervalMs: 8000, multiplier: 2, randomizationFactor: 0 } },
+      (p) => {
+        p.connectError = fail
+          ? rdError(-195 /* ERR__TRANSPORT */, 'Local: Broker transport failure')
+          : undefined;
+      },
+    );
     expect(exporter.connected).toBe(false);
     const refused = await exporter.consume(batchOf(1));
-    expect(refused.isErr() && refused.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_KAFKA_NOT_CONNECTED' } });
+    expect(refused.isErr() && refused.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_KAFKA_NOT_CONNECTED' },
+    });
     expect(refusalOf(refused)?.message).toMatch(/cannot connect to Kafka \(localhost:9092\)/);
     await vi.advanceTimersByTimeAsync(1000);
     expect(fakes.instances).toHaveLength(2);
@@ -265,13 +311,19 @@ describe('kafka exporter: lifecycle', () => {
 
   it('gives up on a message whose report never comes, as retryable, never ok', async () => {
     vi.useFakeTimers();
-    const { exporter } = await started({ producer: { messageTimeoutMs: 5000, lingerMs: 5 } }, { sweepIntervalMs: 500 });
+    const { exporter } = await started(
+      { producer: { messageTimeoutMs: 5000, lingerMs: 5 } },
+      { sweepIntervalMs: 500 },
+    );
     const done = exporter.consume(batchOf(1));
     await vi.advanceTimersByTimeAsync(5000 + 5 + REPORT_GRACE_MS - 600);
     expect(await peekFake(done)).toBe('pending');
     await vi.advanceTimersByTimeAsync(1200);
     const outcome = await done;
-    expect(outcome.isErr() && outcome.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_TIMEOUT' } });
+    expect(outcome.isErr() && outcome.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_TIMEOUT' },
+    });
   });
 
   it('shutdown stops intake, waits for outstanding reports, then disconnects', async () => {
@@ -295,7 +347,10 @@ describe('kafka exporter: lifecycle', () => {
     const done = exporter.consume(batchOf(2));
     await exporter.shutdown();
     const outcome = await done;
-    expect(outcome.isErr() && outcome.error).toMatchObject({ kind: 'retryable', error: { code: 'ERR_SHUTDOWN' } });
+    expect(outcome.isErr() && outcome.error).toMatchObject({
+      kind: 'retryable',
+      error: { code: 'ERR_SHUTDOWN' },
+    });
     expect(producer().disconnectCalls).toHaveLength(1);
     // A report arriving after that changes nothing.
     producer().reportAll();
@@ -317,14 +372,20 @@ describe('kafka exporter: lifecycle', () => {
     };
     const exporter = new KafkaExporterImpl({ shutdownTimeoutMs: 1000 }, { producerFactory: refusing });
     exporters.push(exporter);
-    await expect(exporter.start()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', message: expect.stringMatching(/invalid librdkafka configuration: No such/) });
+    await expect(exporter.start()).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTIONS',
+      message: expect.stringMatching(/invalid librdkafka configuration: No such/),
+    });
     expect(calls).toBe(1);
     expect(outcomeKind(await exporter.consume(batchOf(1)))).toBe('retryable');
   });
 
   it('replaces a producer that failed fatally', async () => {
     vi.useFakeTimers();
-    const { exporter, fakes } = await started({}, { backoff: { initialIntervalMs: 100, maxIntervalMs: 100, multiplier: 2, randomizationFactor: 0 } });
+    const { exporter, fakes } = await started(
+      {},
+      { backoff: { initialIntervalMs: 100, maxIntervalMs: 100, multiplier: 2, randomizationFactor: 0 } },
+    );
     const first = fakes.instances[0]!;
     const done = exporter.consume(batchOf(1));
     first.emitError({ code: RD.ERR__FATAL, message: 'Fatal: out of order sequence', isFatal: true });

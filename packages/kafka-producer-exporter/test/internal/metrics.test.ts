@@ -1,4 +1,9 @@
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { outcomeKind } from '@otlp-kafka/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RD } from '../../src/internal/codes.js';
@@ -16,7 +21,11 @@ async function collect(reader: PeriodicExportingMetricReader, exporter: InMemory
   const points = new Map<string, { attributes: Record<string, unknown>; value: unknown }[]>();
   for (const rm of exporter.getMetrics())
     for (const sm of rm.scopeMetrics)
-      for (const m of sm.metrics) points.set(m.descriptor.name, m.dataPoints.map((p) => ({ attributes: p.attributes, value: p.value })));
+      for (const m of sm.metrics)
+        points.set(
+          m.descriptor.name,
+          m.dataPoints.map((p) => ({ attributes: p.attributes, value: p.value })),
+        );
   return points;
 }
 
@@ -26,7 +35,10 @@ describe('exporter metrics', () => {
     const reader = new PeriodicExportingMetricReader({ exporter: memory, exportIntervalMillis: 3_600_000 });
     provider = new MeterProvider({ readers: [reader] });
     const fakes = fakeProducers();
-    const exporter = new KafkaExporterImpl({ meterProvider: provider, name: 'kafka/agent' }, { producerFactory: fakes.factory });
+    const exporter = new KafkaExporterImpl(
+      { meterProvider: provider, name: 'kafka/agent' },
+      { producerFactory: fakes.factory },
+    );
     await exporter.start();
     const p = fakes.instances[0]!;
 
@@ -44,10 +56,19 @@ describe('exporter metrics', () => {
     expect(m.get('otelcol_exporter_sent_spans')).toEqual([{ attributes: exp, value: 3 }]);
     expect(m.get('otelcol_exporter_send_failed_spans')).toEqual([{ attributes: exp, value: 2 }]);
     const records = m.get('otelcol_kafka_exporter_records')!;
-    expect(records).toContainEqual({ attributes: { ...exp, topic: 'otlp_spans', outcome: 'success' }, value: 1 });
-    expect(records).toContainEqual({ attributes: { ...exp, topic: 'otlp_spans', outcome: 'failure' }, value: 1 });
+    expect(records).toContainEqual({
+      attributes: { ...exp, topic: 'otlp_spans', outcome: 'success' },
+      value: 1,
+    });
+    expect(records).toContainEqual({
+      attributes: { ...exp, topic: 'otlp_spans', outcome: 'failure' },
+      value: 1,
+    });
     const bytes = m.get('otelcol_kafka_exporter_bytes')!;
-    expect(bytes).toContainEqual({ attributes: { ...exp, topic: 'otlp_spans', outcome: 'success' }, value: good.bytes.length });
+    expect(bytes).toContainEqual({
+      attributes: { ...exp, topic: 'otlp_spans', outcome: 'success' },
+      value: good.bytes.length,
+    });
     const latency = m.get('otelcol_kafka_exporter_write_latency')!;
     expect(latency.map((l) => (l.value as { count: number }).count)).toEqual([1, 1]);
   });

@@ -1,7 +1,18 @@
 import { requestFromJson, trustedBatch, type Signal } from '@otlp-kafka/pdata';
 import { describe, expect, it } from 'vitest';
 import { planMessages, RECORD_OVERHEAD_BYTES, type PlanConfig } from '../../src/internal/plan.js';
-import { gauge, hex, logIdsIn, logRecord, logsBatch, metricsBatch, span, spansIn, traceId, tracesBatch } from '../support/data.js';
+import {
+  gauge,
+  hex,
+  logIdsIn,
+  logRecord,
+  logsBatch,
+  metricsBatch,
+  span,
+  spansIn,
+  traceId,
+  tracesBatch,
+} from '../support/data.js';
 
 const TOPICS: Record<Signal, string> = { traces: 't-spans', metrics: 't-metrics', logs: 't-logs' };
 
@@ -34,8 +45,12 @@ describe('planMessages', () => {
   });
 
   it('uses the topic per signal, and the batch metadata topic over it', () => {
-    expect(planMessages(logsBatch([{ attrs: {}, items: [logRecord(1)] }]), cfg()).unwrap().messages[0]!.topic).toBe('t-logs');
-    expect(planMessages(metricsBatch([{ attrs: {}, items: [gauge('g', 2)] }]), cfg()).unwrap().messages[0]!.topic).toBe('t-metrics');
+    expect(
+      planMessages(logsBatch([{ attrs: {}, items: [logRecord(1)] }]), cfg()).unwrap().messages[0]!.topic,
+    ).toBe('t-logs');
+    expect(
+      planMessages(metricsBatch([{ attrs: {}, items: [gauge('g', 2)] }]), cfg()).unwrap().messages[0]!.topic,
+    ).toBe('t-metrics');
     const withMeta = tracesBatch([{ attrs: {}, items: [span(1, 1)] }], { topic: 'from-meta' });
     expect(planMessages(withMeta, cfg()).unwrap().messages[0]!.topic).toBe('from-meta');
   });
@@ -51,7 +66,14 @@ describe('planMessages', () => {
       { topic: 'from-meta' },
     );
     const plan = planMessages(batch, cfg({ topicFromAttribute: 'kafka.topic' })).unwrap();
-    const byTopic = new Map(plan.messages.map((m) => [m.topic, spansIn(m.value).map((s) => s.service).sort()]));
+    const byTopic = new Map(
+      plan.messages.map((m) => [
+        m.topic,
+        spansIn(m.value)
+          .map((s) => s.service)
+          .sort(),
+      ]),
+    );
     expect(byTopic).toEqual(
       new Map([
         ['topic-a', ['a', 'a']],
@@ -74,12 +96,18 @@ describe('planMessages', () => {
       expect(m.key?.toString()).toBe(spans[0]!.trace);
     }
     const trace2 = plan.messages.find((m) => m.key?.toString() === hex(traceId(2)))!;
-    expect(spansIn(trace2.value).map((s) => s.service).sort()).toEqual(['a', 'b']);
+    expect(
+      spansIn(trace2.value)
+        .map((s) => s.service)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(plan.messages.reduce((n, m) => n + m.items, 0)).toBe(5);
   });
 
   it('keys log messages by trace id, leaving records without one unkeyed', () => {
-    const batch = logsBatch([{ attrs: {}, items: [logRecord(1, 7), logRecord(2), logRecord(3, 7), logRecord(4, 8)] }]);
+    const batch = logsBatch([
+      { attrs: {}, items: [logRecord(1, 7), logRecord(2), logRecord(3, 7), logRecord(4, 8)] },
+    ]);
     const plan = planMessages(batch, cfg({ partitionBy: () => 'traceId' })).unwrap();
     const byKey = new Map(plan.messages.map((m) => [m.key?.toString() ?? null, logIdsIn(m.value).sort()]));
     expect(byKey).toEqual(
@@ -110,8 +138,15 @@ describe('planMessages', () => {
     const batch = tracesBatch([{ attrs: {}, items: [span(1, 1)] }], {
       headers: { 'x-tenant': ['t1', 't2'], 'x-other': ['no'] },
     });
-    const plan = planMessages(batch, cfg({ staticHeaders: { source: 'agent' }, headersFromMetadata: ['x-tenant', 'x-missing'] })).unwrap();
-    expect(plan.messages[0]!.headers).toEqual([{ source: 'agent' }, { 'x-tenant': 't1' }, { 'x-tenant': 't2' }]);
+    const plan = planMessages(
+      batch,
+      cfg({ staticHeaders: { source: 'agent' }, headersFromMetadata: ['x-tenant', 'x-missing'] }),
+    ).unwrap();
+    expect(plan.messages[0]!.headers).toEqual([
+      { source: 'agent' },
+      { 'x-tenant': 't1' },
+      { 'x-tenant': 't2' },
+    ]);
   });
 
   it('splits a batch larger than maxMessageBytes into messages that fit, losing nothing', () => {
@@ -125,14 +160,21 @@ describe('planMessages', () => {
     expect(plan.messages.length).toBeGreaterThanOrEqual(Math.ceil(batch.bytes.length / 2000));
     for (const m of plan.messages) expect(m.size).toBeLessThanOrEqual(2000);
     const got = plan.messages.flatMap((m) => spansIn(m.value));
-    expect(got.map((s) => s.id).sort()).toEqual(spansIn(batch.bytes).map((s) => s.id).sort());
+    expect(got.map((s) => s.id).sort()).toEqual(
+      spansIn(batch.bytes)
+        .map((s) => s.id)
+        .sort(),
+    );
     expect(got.filter((s) => s.service === 'b')).toHaveLength(30);
     expect(plan.messages.reduce((n, m) => n + m.items, 0)).toBe(60);
   });
 
   it('counts the key and headers against the limit', () => {
     const batch = tracesBatch([{ attrs: {}, items: Array.from({ length: 20 }, (_, i) => span(1, i, 100)) }]);
-    const plan = planMessages(batch, cfg({ maxMessageBytes: 1500, partitionBy: () => 'traceId', staticHeaders: { big: 'y'.repeat(300) } })).unwrap();
+    const plan = planMessages(
+      batch,
+      cfg({ maxMessageBytes: 1500, partitionBy: () => 'traceId', staticHeaders: { big: 'y'.repeat(300) } }),
+    ).unwrap();
     for (const m of plan.messages) {
       expect(m.size).toBeLessThanOrEqual(1500);
       expect(m.value.length + m.key!.length + 300).toBeLessThan(1500);
@@ -141,22 +183,31 @@ describe('planMessages', () => {
   });
 
   it('rejects only the items that cannot fit alone, naming their size and the limit', () => {
-    const batch = tracesBatch([{ attrs: {}, items: [span(1, 1), span(1, 2, 5000), span(1, 3), span(1, 4, 6000)] }]);
+    const batch = tracesBatch([
+      { attrs: {}, items: [span(1, 1), span(1, 2, 5000), span(1, 3), span(1, 4, 6000)] },
+    ]);
     const plan = planMessages(batch, cfg({ maxMessageBytes: 2000 })).unwrap();
     expect(plan.rejectedItems).toBe(2);
     expect(plan.rejectedReason).toMatch(/a span of 5\d{3} bytes exceeds the message limit of 19\d\d bytes/);
     expect(plan.rejectedReason).toContain('maxMessageBytes 2000');
-    expect(plan.messages.flatMap((m) => spansIn(m.value).map((s) => s.id)).sort()).toEqual([spanIdHex(1), spanIdHex(3)].sort());
+    expect(plan.messages.flatMap((m) => spansIn(m.value).map((s) => s.id)).sort()).toEqual(
+      [spanIdHex(1), spanIdHex(3)].sort(),
+    );
   });
 
   it('rejects a batch whose only item is too large, with no message', () => {
-    const plan = planMessages(tracesBatch([{ attrs: {}, items: [span(1, 1, 3000)] }]), cfg({ maxMessageBytes: 1000 })).unwrap();
+    const plan = planMessages(
+      tracesBatch([{ attrs: {}, items: [span(1, 1, 3000)] }]),
+      cfg({ maxMessageBytes: 1000 }),
+    ).unwrap();
     expect(plan.messages).toHaveLength(0);
     expect(plan.rejectedItems).toBe(1);
   });
 
   it('encodes otlp_json, split so that each JSON message fits', () => {
-    const batch = tracesBatch([{ attrs: { 'service.name': 'j' }, items: Array.from({ length: 40 }, (_, i) => span(i, i, 50)) }]);
+    const batch = tracesBatch([
+      { attrs: { 'service.name': 'j' }, items: Array.from({ length: 40 }, (_, i) => span(i, i, 50)) },
+    ]);
     // The protobuf fits in one message; its JSON (hex ids, names, quoting) does not.
     const limit = batch.bytes.length + 500;
     const plan = planMessages(batch, cfg({ encoding: 'otlp_json', maxMessageBytes: limit })).unwrap();
@@ -165,9 +216,14 @@ describe('planMessages', () => {
     for (const m of plan.messages) {
       expect(m.size).toBeLessThanOrEqual(limit);
       const req = requestFromJson('traces', m.value.toString('utf8')).unwrap();
-      for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) ids.push(hex(s.spanId));
+      for (const rs of req.resourceSpans)
+        for (const ss of rs.scopeSpans) for (const s of ss.spans) ids.push(hex(s.spanId));
     }
-    expect(ids.sort()).toEqual(spansIn(batch.bytes).map((s) => s.id).sort());
+    expect(ids.sort()).toEqual(
+      spansIn(batch.bytes)
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 
   it('refuses bytes that are not an OTLP request as invalid data', () => {

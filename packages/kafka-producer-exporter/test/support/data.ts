@@ -60,7 +60,11 @@ export interface ResourceSpec<T> {
 }
 
 function resource(attrs: Record<string, string>) {
-  return { attributes: Object.entries(attrs).map(([k, v]) => kv(k, v)), droppedAttributesCount: 0, entityRefs: [] };
+  return {
+    attributes: Object.entries(attrs).map(([k, v]) => kv(k, v)),
+    droppedAttributesCount: 0,
+    entityRefs: [],
+  };
 }
 
 const scope = { name: 'test', version: '1', attributes: [], droppedAttributesCount: 0 };
@@ -138,13 +142,17 @@ export function spansIn(bytes: Uint8Array): { id: string; trace: string; service
   const req = decodeRequest('traces', bytes).unwrap();
   return req.resourceSpans.flatMap((rs) => {
     const service = rs.resource?.attributes.find((a) => a.key === 'service.name')?.value?.stringValue;
-    return rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ id: hex(s.spanId), trace: hex(s.traceId), service })));
+    return rs.scopeSpans.flatMap((ss) =>
+      ss.spans.map((s) => ({ id: hex(s.spanId), trace: hex(s.traceId), service })),
+    );
   });
 }
 
 export function logIdsIn(bytes: Uint8Array): string[] {
   const req = decodeRequest('logs', bytes).unwrap();
   return req.resourceLogs.flatMap((rl) =>
-    rl.scopeLogs.flatMap((sl) => sl.logRecords.map((l) => String(l.attributes.find((a) => a.key === 'test.id')?.value?.stringValue))),
+    rl.scopeLogs.flatMap((sl) =>
+      sl.logRecords.map((l) => String(l.attributes.find((a) => a.key === 'test.id')?.value?.stringValue)),
+    ),
   );
 }

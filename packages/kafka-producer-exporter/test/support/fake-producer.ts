@@ -1,5 +1,11 @@
 import type { MessageHeader } from '@otlp-kafka/kafka-client';
-import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from '../../src/internal/rdkafka.js';
+import type {
+  RdConfig,
+  RdDeliveryReport,
+  RdError,
+  RdProducer,
+  RdProducerFactory,
+} from '../../src/internal/rdkafka.js';
 
 export interface Produced {
   topic: string;
@@ -25,7 +31,8 @@ export class FakeProducer implements RdProducer {
   /** When set, connect's callback is held until `finishConnect()`. */
   holdConnect = false;
   /** When set, produce() throws this error for the messages it matches. */
-  produceError: ((p: Omit<Produced, 'reported' | 'opaque'>, index: number) => RdError | undefined) | undefined;
+  produceError:
+    ((p: Omit<Produced, 'reported' | 'opaque'>, index: number) => RdError | undefined) | undefined;
   /** auto: every message is reported delivered on the next microtask. */
   auto = false;
   private reportListener: ((err: RdError | null | undefined, report: RdDeliveryReport) => void) | undefined;
@@ -55,11 +62,24 @@ export class FakeProducer implements RdProducer {
     this.errorListener = listener;
   }
 
-  produce(topic: string, value: Buffer, key: Buffer | null, opaque: unknown, headers: MessageHeader[] | undefined): void {
+  produce(
+    topic: string,
+    value: Buffer,
+    key: Buffer | null,
+    opaque: unknown,
+    headers: MessageHeader[] | undefined,
+  ): void {
     const err = this.produceError?.({ topic, value, key, headers }, this.produced.length);
     if (err) throw Object.assign(new Error(err.message), err);
     // librdkafka copies the payload: so does the fake, so a later change to the source cannot leak in.
-    const p: Produced = { topic, value: Buffer.from(value), key: key && Buffer.from(key), headers, opaque, reported: false };
+    const p: Produced = {
+      topic,
+      value: Buffer.from(value),
+      key: key && Buffer.from(key),
+      headers,
+      opaque,
+      reported: false,
+    };
     this.produced.push(p);
     if (this.auto) queueMicrotask(() => this.report(p));
   }
@@ -86,7 +106,12 @@ export class FakeProducer implements RdProducer {
   report(p: Produced, err?: RdError): void {
     if (p.reported) throw new Error('reported twice');
     p.reported = true;
-    this.reportListener?.(err ?? null, { topic: p.topic, partition: 0, offset: this.produced.indexOf(p), opaque: p.opaque });
+    this.reportListener?.(err ?? null, {
+      topic: p.topic,
+      partition: 0,
+      offset: this.produced.indexOf(p),
+      opaque: p.opaque,
+    });
   }
 
   /** Reports every message not yet reported. */
@@ -99,7 +124,10 @@ export class FakeProducer implements RdProducer {
   }
 }
 
-export function fakeProducers(setup?: (p: FakeProducer) => void): { factory: RdProducerFactory; instances: FakeProducer[] } {
+export function fakeProducers(setup?: (p: FakeProducer) => void): {
+  factory: RdProducerFactory;
+  instances: FakeProducer[];
+} {
   const instances: FakeProducer[] = [];
   return {
     instances,

@@ -83,6 +83,8 @@ export function toOptions(c: OtlpGrpcConfig | OtlpHttpConfig, protocol: OtlpProt
           randomizationFactor: r.randomization_factor,
         })
       : undefined,
-    sendingQueue: q ? defined({ enabled: q.enabled, numConsumers: q.num_consumers, queueSize: q.queue_size }) : undefined,
+    sendingQueue: q
+      ? defined({ enabled: q.enabled, numConsumers: q.num_consumers, queueSize: q.queue_size })
+      : undefined,
   });
 }

@@ -65,7 +65,9 @@ export class OtlpExporterImpl implements OtlpExporter {
     // Every attempt in flight listens on these; more than 10 at once is normal, not a leak.
     setMaxListeners(0, this.stopping.signal, this.abort.signal);
     this.name = options.name;
-    this.lifecycle = createLifecycle(`otlp exporter ${options.name}`, { shutdownTimeoutMs: options.shutdownTimeoutMs });
+    this.lifecycle = createLifecycle(`otlp exporter ${options.name}`, {
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+    });
     this.logger = getLogger(telemetry, 'otlp-exporter');
     const meter = getMeter(telemetry, 'otlp-exporter');
     this.metrics = new ExporterMetrics(meter, options.name);
@@ -154,9 +156,16 @@ export class OtlpExporterImpl implements OtlpExporter {
       this.options.retryOnFailure,
       { stopping: this.stopping.signal, abort: this.abort.signal },
       (r, attempt, delayMs) => {
-        const fields = { signal: batch.signal, items: batch.itemCount, attempt, delayMs, err: r.error.message };
+        const fields = {
+          signal: batch.signal,
+          items: batch.itemCount,
+          attempt,
+          delayMs,
+          err: r.error.message,
+        };
         // No answer in time: the backend may still have accepted it, so the retry can deliver it twice (at-least-once).
-        if (r.error.code === 'ERR_TIMEOUT') this.logger.warn(fields, 'export attempt timed out, will retry; the backend may have accepted it');
+        if (r.error.code === 'ERR_TIMEOUT')
+          this.logger.warn(fields, 'export attempt timed out, will retry; the backend may have accepted it');
         else this.logger.debug(fields, 'export failed, will retry');
       },
     );

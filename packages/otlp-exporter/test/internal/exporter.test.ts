@@ -197,9 +197,7 @@ describe('OtlpExporterImpl', () => {
     const outcome = await exporter.consume(batchOf('metrics', 4));
     expect(outcome.isErr() && outcome.error.kind).toBe('permanent');
     expect(transport.calls).toHaveLength(1);
-    expect(await metrics.sum('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(
-      4,
-    );
+    expect(await metrics.sum('otelcol_exporter_send_failed_metric_points', { outcome: 'permanent' })).toBe(4);
   });
 
   it('returns permanent when the batch cannot be prepared (encoding)', async () => {
@@ -310,7 +308,9 @@ describe('OtlpExporterImpl', () => {
     await first;
     expect(built).toBe(1);
     await exporter.shutdown();
-    expect(refusalOf(await exporter.consume(batchOf('traces', 1)))?.message).toBe('otlp exporter otlp/backend: shut down');
+    expect(refusalOf(await exporter.consume(batchOf('traces', 1)))?.message).toBe(
+      'otlp exporter otlp/backend: shut down',
+    );
   });
 
   it('aborts at the time the caller has left when shorter than shutdownTimeoutMs', async () => {
@@ -330,7 +330,11 @@ describe('OtlpExporterImpl', () => {
   it('a shutdown during start waits for it, then closes what it opened', async () => {
     let open!: (t: FakeTransport) => void;
     const transport = new FakeTransport();
-    const exporter = new OtlpExporterImpl(resolveOptions({}), {}, () => new Promise<FakeTransport>((r) => (open = r)));
+    const exporter = new OtlpExporterImpl(
+      resolveOptions({}),
+      {},
+      () => new Promise<FakeTransport>((r) => (open = r)),
+    );
     const started = exporter.start();
     const stopped = exporter.shutdown();
     expect(refusalOf(await exporter.consume(batchOf('traces', 1)))?.code).toBe('ERR_SHUTDOWN');
@@ -338,7 +342,9 @@ describe('OtlpExporterImpl', () => {
     await started;
     await stopped;
     expect(transport.closed).toBe(true);
-    await expect(new OtlpExporterImpl(resolveOptions({}), {}).shutdown().then(() => 'done')).resolves.toBe('done');
+    await expect(new OtlpExporterImpl(resolveOptions({}), {}).shutdown().then(() => 'done')).resolves.toBe(
+      'done',
+    );
   });
 
   it('shutdown is idempotent and works without start', async () => {

@@ -50,7 +50,9 @@ export const configSchema = z.strictObject({
 export type OtlpReceiverConfig = z.output<typeof configSchema>;
 
 const tlsOf = (t: z.output<typeof tlsServerConfig> | undefined): TlsOptions | undefined =>
-  t ? defined({ certFile: t.cert_file, keyFile: t.key_file, clientCaFile: t.client_ca_file ?? t.ca_file }) : undefined;
+  t
+    ? defined({ certFile: t.cert_file, keyFile: t.key_file, clientCaFile: t.client_ca_file ?? t.ca_file })
+    : undefined;
 
 /** Config -> options. A protocol left out of `protocols:` is off, as in the Collector. */
 export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
@@ -84,7 +86,11 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
           includeMetadata: h.include_metadata,
           tls: tlsOf(h.tls),
           cors: h.cors
-            ? defined({ allowedOrigins: h.cors.allowed_origins, allowedHeaders: h.cors.allowed_headers, maxAgeSec: h.cors.max_age })
+            ? defined({
+                allowedOrigins: h.cors.allowed_origins,
+                allowedHeaders: h.cors.allowed_headers,
+                maxAgeSec: h.cors.max_age,
+              })
             : undefined,
           tracesUrlPath: h.traces_url_path,
           metricsUrlPath: h.metrics_url_path,

@@ -27,10 +27,7 @@ export class OtlpReceiverImpl implements OtlpReceiver {
   private readonly http: HttpTransport | undefined;
   private readonly lifecycle: Lifecycle;
 
-  constructor(
-    o: ParsedOptions,
-    telemetry: OtlpReceiverOptions,
-  ) {
+  constructor(o: ParsedOptions, telemetry: OtlpReceiverOptions) {
     this.logger = getLogger(telemetry, 'otlp-receiver');
     this.lifecycle = createLifecycle(`otlp-receiver ${o.name}`, { shutdownTimeoutMs: o.shutdownTimeoutMs });
     this.ingest = new Ingest(new ReceiverMetrics(getMeter(telemetry, 'otlp-receiver'), o.name), this.logger);
@@ -51,7 +48,8 @@ export class OtlpReceiverImpl implements OtlpReceiver {
   }
 
   connect(signal: Signal, next: Consumer): void {
-    if (this.lifecycle.state !== 'new') throw invalidOptions('otlp-receiver', `connect(${signal}) after start`);
+    if (this.lifecycle.state !== 'new')
+      throw invalidOptions('otlp-receiver', `connect(${signal}) after start`);
     if (this.ingest.isConnected(signal))
       throw invalidOptions('otlp-receiver', `${signal} is already connected`);
     this.ingest.connect(signal, next);

@@ -1,11 +1,5 @@
 import type { WireReader } from '../internal/wire-reader.js';
-import type {
-  AnyValue,
-  EntityRef,
-  InstrumentationScope,
-  KeyValue,
-  Resource,
-} from '../model.js';
+import type { AnyValue, EntityRef, InstrumentationScope, KeyValue, Resource } from '../model.js';
 import {
   MAX_DEPTH,
   enter,
@@ -38,8 +32,17 @@ const SCOPE = messageInfo('InstrumentationScope', {
   3: 'attributes',
   4: 'dropped_attributes_count',
 });
-const RESOURCE = messageInfo('Resource', { 1: 'attributes', 2: 'dropped_attributes_count', 3: 'entity_refs' });
-const ENTITY_REF = messageInfo('EntityRef', { 1: 'schema_url', 2: 'type', 3: 'id_keys', 4: 'description_keys' });
+const RESOURCE = messageInfo('Resource', {
+  1: 'attributes',
+  2: 'dropped_attributes_count',
+  3: 'entity_refs',
+});
+const ENTITY_REF = messageInfo('EntityRef', {
+  1: 'schema_url',
+  2: 'type',
+  3: 'id_keys',
+  4: 'description_keys',
+});
 
 const K_NONE = 0;
 const K_STRING = 1;

@@ -27,7 +27,11 @@ import {
 import { type MessageInfo, enter, messageInfo, otherField, readBool, readInt32, readString } from './read.js';
 
 const REQUEST = messageInfo('ExportMetricsServiceRequest', { 1: 'resource_metrics' });
-const RESOURCE_METRICS = messageInfo('ResourceMetrics', { 1: 'resource', 2: 'scope_metrics', 3: 'schema_url' });
+const RESOURCE_METRICS = messageInfo('ResourceMetrics', {
+  1: 'resource',
+  2: 'scope_metrics',
+  3: 'schema_url',
+});
 const SCOPE_METRICS = messageInfo('ScopeMetrics', { 1: 'scope', 2: 'metrics', 3: 'schema_url' });
 const METRIC = messageInfo('Metric', {
   1: 'name',

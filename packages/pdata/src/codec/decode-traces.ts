@@ -35,7 +35,12 @@ const SPAN = messageInfo('Span', {
   15: 'status',
   16: 'flags',
 });
-const EVENT = messageInfo('Span.Event', { 1: 'time_unix_nano', 2: 'name', 3: 'attributes', 4: 'dropped_attributes_count' });
+const EVENT = messageInfo('Span.Event', {
+  1: 'time_unix_nano',
+  2: 'name',
+  3: 'attributes',
+  4: 'dropped_attributes_count',
+});
 const LINK = messageInfo('Span.Link', {
   1: 'trace_id',
   2: 'span_id',

@@ -125,7 +125,12 @@ export function putPackedUint64(w: WireWriter, field: number, vs: readonly bigin
 }
 
 function tooDeep(): never {
-  throw new PdataError('ERR_PDATA_INVALID', `AnyValue nested deeper than ${MAX_DEPTH} levels`, -1, 'AnyValue');
+  throw new PdataError(
+    'ERR_PDATA_INVALID',
+    `AnyValue nested deeper than ${MAX_DEPTH} levels`,
+    -1,
+    'AnyValue',
+  );
 }
 
 /** An AnyValue message body (the first defined oneof member). */

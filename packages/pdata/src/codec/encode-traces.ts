@@ -1,5 +1,12 @@
 import type { WireWriter } from '../internal/wire-writer.js';
-import type { ExportTraceServiceRequest, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink } from '../model.js';
+import type {
+  ExportTraceServiceRequest,
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  SpanEvent,
+  SpanLink,
+} from '../model.js';
 import {
   putAttributes,
   putBytes,

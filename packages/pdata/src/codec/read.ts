@@ -170,7 +170,8 @@ export function readRepeatedFixed64(r: WireReader, tag: number, out: bigint[]): 
     return;
   }
   const end = r.lengthEnd();
-  if ((end - r.pos) % 8 !== 0) r.fail('ERR_PDATA_LENGTH', `packed fixed64 length ${end - r.pos} is not a multiple of 8`);
+  if ((end - r.pos) % 8 !== 0)
+    r.fail('ERR_PDATA_LENGTH', `packed fixed64 length ${end - r.pos} is not a multiple of 8`);
   const dv = dataView(r.buf);
   for (let p = r.pos; p < end; p += 8) out.push(dv.getBigUint64(p, true));
   r.pos = end;
@@ -183,7 +184,8 @@ export function readRepeatedDouble(r: WireReader, tag: number, out: number[]): v
     return;
   }
   const end = r.lengthEnd();
-  if ((end - r.pos) % 8 !== 0) r.fail('ERR_PDATA_LENGTH', `packed double length ${end - r.pos} is not a multiple of 8`);
+  if ((end - r.pos) % 8 !== 0)
+    r.fail('ERR_PDATA_LENGTH', `packed double length ${end - r.pos} is not a multiple of 8`);
   const dv = dataView(r.buf);
   for (let p = r.pos; p < end; p += 8) out.push(dv.getFloat64(p, true));
   r.pos = end;

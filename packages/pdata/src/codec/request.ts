@@ -55,7 +55,10 @@ export function toInt64(v: number | bigint | undefined): bigint {
  * Unknown fields are skipped; malformed input is an Err naming the byte
  * offset and the message.field being read. Never throws.
  */
-export function decodeRequest<S extends Signal>(signal: S, bytes: Uint8Array): Result<RequestOf<S>, PdataError> {
+export function decodeRequest<S extends Signal>(
+  signal: S,
+  bytes: Uint8Array,
+): Result<RequestOf<S>, PdataError> {
   try {
     return Ok(decodeRequestOrThrow(signal, bytes));
   } catch (e) {

@@ -5,11 +5,22 @@ import { WireWriter } from '../internal/wire-writer.js';
 import type { ExportResponse } from '../model.js';
 import type { Signal } from '../signal.js';
 import { putInt64, putString } from './encode-common.js';
-import { enter, messageInfo, otherField, readInt64, readString, releaseViews, type MessageInfo } from './read.js';
+import {
+  enter,
+  messageInfo,
+  otherField,
+  readInt64,
+  readString,
+  releaseViews,
+  type MessageInfo,
+} from './read.js';
 import { asPdataError, toInt64 } from './request.js';
 
 /** Per signal: the response message names and the name of its rejected-count field. */
-export const RESPONSE_NAMES: Record<Signal, { response: string; partial: string; rejected: string; rejectedJson: string }> = {
+export const RESPONSE_NAMES: Record<
+  Signal,
+  { response: string; partial: string; rejected: string; rejectedJson: string }
+> = {
   traces: {
     response: 'ExportTraceServiceResponse',
     partial: 'ExportTracePartialSuccess',

@@ -89,7 +89,10 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * undefined for array / kvlist / bytes / unset. `src` is the buffer `value`
  * is a view of, so errors name offsets in the input.
  */
-export function readScalar(src: Uint8Array, value: Uint8Array): string | boolean | bigint | number | undefined {
+export function readScalar(
+  src: Uint8Array,
+  value: Uint8Array,
+): string | boolean | bigint | number | undefined {
   const base = value.buffer === src.buffer ? value.byteOffset - src.byteOffset : 0;
   const r = new WireReader(src, base, base + value.length);
   if (value.buffer !== src.buffer) return readScalarAt(new WireReader(value));
@@ -156,7 +159,9 @@ export function encodeAnyValue(v: AttributeValue): Uint8Array {
 
 /** A KeyValue payload from key bytes and an AnyValue payload. */
 export function encodeKeyValue(key: Uint8Array, value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(2 + varintSize(key.length) + key.length + varintSize(value.length) + value.length);
+  const out = new Uint8Array(
+    2 + varintSize(key.length) + key.length + varintSize(value.length) + value.length,
+  );
   out[0] = (1 << 3) | WIRE_LEN;
   let pos = putVarint(out, 1, key.length);
   out.set(key, pos);

@@ -71,7 +71,14 @@ const span = message('Span', {
   16: FIXED32,
 });
 
-const exemplar = message('Exemplar', { 7: () => keyValue, 2: FIXED64, 3: FIXED64, 6: FIXED64, 4: BYTES, 5: BYTES });
+const exemplar = message('Exemplar', {
+  7: () => keyValue,
+  2: FIXED64,
+  3: FIXED64,
+  6: FIXED64,
+  4: BYTES,
+  5: BYTES,
+});
 const numberPoint = message('NumberDataPoint', {
   7: () => keyValue,
   2: FIXED64,

@@ -33,7 +33,14 @@ class TraceIndex {
   private readonly src: Uint8Array;
   private readonly shape: Shape;
   private readonly traceField: number;
-  private readonly names: { rl: string; sl: string; rec: string; slPath: string; recPath: string; idPath: string };
+  private readonly names: {
+    rl: string;
+    sl: string;
+    rec: string;
+    slPath: string;
+    recPath: string;
+    idPath: string;
+  };
   private readonly root: Framing;
   private readonly rlFraming: Framing[] = [];
   private readonly slFraming: Framing[] = [];

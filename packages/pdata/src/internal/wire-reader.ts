@@ -40,7 +40,8 @@ export class WireReader {
     const t = this.varint32();
     const wt = t & 7;
     if (t >>> 3 === 0) this.fail('ERR_PDATA_INVALID', 'field number 0', start);
-    if (wt === 3 || wt === 4 || wt > 5) this.fail('ERR_PDATA_WIRE_TYPE', `unsupported wire type ${wt}`, start);
+    if (wt === 3 || wt === 4 || wt > 5)
+      this.fail('ERR_PDATA_WIRE_TYPE', `unsupported wire type ${wt}`, start);
     return t;
   }
 

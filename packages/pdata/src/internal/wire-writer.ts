@@ -123,7 +123,7 @@ export class WireWriter {
     const max = s.length * 3;
     this.ensure(max + 5);
     const lenPos = this.pos;
-    const prefix = varintSize(max) ;
+    const prefix = varintSize(max);
     const { written } = textEncoder.encodeInto(s, this.buf.subarray(lenPos + prefix));
     const actual = varintSize(written);
     if (actual !== prefix) this.buf.copyWithin(lenPos + actual, lenPos + prefix, lenPos + prefix + written);

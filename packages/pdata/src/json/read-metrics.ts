@@ -82,7 +82,10 @@ function readMetric(p: JsonPath, v: unknown): Metric {
       case 'exponentialHistogram': {
         if (x === null) break;
         const d = readData(p, x, readExpDataPoint);
-        m.exponentialHistogram = { dataPoints: d.dataPoints, aggregationTemporality: d.aggregationTemporality };
+        m.exponentialHistogram = {
+          dataPoints: d.dataPoints,
+          aggregationTemporality: d.aggregationTemporality,
+        };
         break;
       }
       case 'summary':
@@ -123,7 +126,13 @@ function readData<D>(
 
 function readNumberDataPoint(p: JsonPath, v: unknown): NumberDataPoint {
   const o = asObject(p, v);
-  const dp: NumberDataPoint = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, exemplars: [], flags: 0 };
+  const dp: NumberDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    exemplars: [],
+    flags: 0,
+  };
   readPointCommon(p, o, dp, (ck, x) => {
     if (ck === 'exemplars') dp.exemplars = repeated(p, x, readExemplar);
     else if (ck === 'asDouble' || ck === 'asInt') readNumberValue(p, ck, x, dp);
@@ -132,7 +141,12 @@ function readNumberDataPoint(p: JsonPath, v: unknown): NumberDataPoint {
 }
 
 /** asDouble / asInt oneof of NumberDataPoint and Exemplar. */
-function readNumberValue(p: JsonPath, ck: string, x: unknown, t: { asDouble?: number; asInt?: bigint }): void {
+function readNumberValue(
+  p: JsonPath,
+  ck: string,
+  x: unknown,
+  t: { asDouble?: number; asInt?: bigint },
+): void {
   if (x === null) return;
   if (t.asDouble !== undefined || t.asInt !== undefined) p.fail('both asDouble and asInt are set');
   if (ck === 'asDouble') t.asDouble = double(p, x);

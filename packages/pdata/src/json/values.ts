@@ -172,7 +172,8 @@ export function hexId(p: JsonPath, v: unknown): Uint8Array {
   for (let i = 0; i < out.length; i++) {
     const hi = hexDigit(v.charCodeAt(2 * i));
     const lo = hexDigit(v.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) p.fail(`invalid hex id ${JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v)}`);
+    if (hi < 0 || lo < 0)
+      p.fail(`invalid hex id ${JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v)}`);
     out[i] = (hi << 4) | lo;
   }
   return out;

@@ -107,7 +107,12 @@ export function toBase64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
 
-function list<T>(o: Obj, k: string, items: readonly T[] | undefined, write: (out: string, item: T) => string): void {
+function list<T>(
+  o: Obj,
+  k: string,
+  items: readonly T[] | undefined,
+  write: (out: string, item: T) => string,
+): void {
   if (items === undefined || items.length === 0) return;
   o.key(k);
   let out = o.out + '[';
@@ -120,7 +125,12 @@ function list<T>(o: Obj, k: string, items: readonly T[] | undefined, write: (out
 
 function anyValue(out: string, v: AnyValue, depth: number): string {
   if (depth > MAX_DEPTH)
-    throw new PdataError('ERR_PDATA_INVALID', `AnyValue nested deeper than ${MAX_DEPTH} levels`, -1, 'AnyValue');
+    throw new PdataError(
+      'ERR_PDATA_INVALID',
+      `AnyValue nested deeper than ${MAX_DEPTH} levels`,
+      -1,
+      'AnyValue',
+    );
   if (v.stringValue !== undefined) return `${out}{"stringValue":${JSON.stringify(v.stringValue)}}`;
   if (v.boolValue !== undefined) return `${out}{"boolValue":${v.boolValue ? 'true' : 'false'}}`;
   if (v.intValue !== undefined) return `${out}{"intValue":"${v.intValue}"}`;

@@ -4,7 +4,14 @@ import { PdataError } from '../errors.js';
 import { guard } from '../internal/guard.js';
 import { F_RESOURCE } from '../internal/layout.js';
 import { Path, PieceBuilder } from '../internal/piece-builder.js';
-import { bytesEqual, hashAttributes, readResource, readScalar, utf8, type ResourceParts } from '../internal/resource-attrs.js';
+import {
+  bytesEqual,
+  hashAttributes,
+  readResource,
+  readScalar,
+  utf8,
+  type ResourceParts,
+} from '../internal/resource-attrs.js';
 import { countLevel, scanFraming, shapeOf, type Framing, type Shape } from '../internal/shape.js';
 import { groupRecordsByTraceId } from '../internal/trace-groups.js';
 import { WIRE_LEN, WireReader } from '../internal/wire-reader.js';
@@ -43,7 +50,10 @@ export function groupByResource(batch: Batch): Result<Map<string, Batch>, PdataE
  * a string as it is, a bool / int / double in its decimal form; undefined when
  * the attribute is absent or an array / kvlist / bytes value.
  */
-export function groupByResourceAttribute(batch: Batch, key: string): Result<Map<string | undefined, Batch>, PdataError> {
+export function groupByResourceAttribute(
+  batch: Batch,
+  key: string,
+): Result<Map<string | undefined, Batch>, PdataError> {
   const keyBytes = utf8(key);
   return guard(() =>
     groupResources<string | undefined>(batch, (parts, src) => {

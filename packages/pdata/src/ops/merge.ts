@@ -11,7 +11,8 @@ export function mergeBatches(batches: readonly Batch[], metadata?: BatchMetadata
   const first = batches[0];
   if (!first) return Err(new PdataError('ERR_PDATA_INVALID', 'mergeBatches needs at least one batch'));
   const meta = metadata ?? first.metadata;
-  if (batches.length === 1) return Ok(metadata ? trustedBatch(first.signal, first.bytes, first.itemCount, meta) : first);
+  if (batches.length === 1)
+    return Ok(metadata ? trustedBatch(first.signal, first.bytes, first.itemCount, meta) : first);
   let size = 0;
   let items = 0;
   for (const b of batches) {
@@ -24,7 +25,11 @@ export function mergeBatches(batches: readonly Batch[], metadata?: BatchMetadata
   try {
     out = new Uint8Array(size);
   } catch (e) {
-    return Err(new PdataError('ERR_PDATA_TOO_LARGE', `merged request of ${size} bytes cannot be allocated`, -1, '', { cause: e }));
+    return Err(
+      new PdataError('ERR_PDATA_TOO_LARGE', `merged request of ${size} bytes cannot be allocated`, -1, '', {
+        cause: e,
+      }),
+    );
   }
   let pos = 0;
   for (const b of batches) {

@@ -74,7 +74,8 @@ function compile(a: ResourceAction, i: number): Result<Compiled, PdataError> {
   const needsValue = a.action === 'insert' || a.action === 'update' || a.action === 'upsert';
   const hasValue = a.value !== undefined;
   const hasFrom = a.fromAttribute !== undefined;
-  if (needsValue && hasValue === hasFrom) return bad(`${a.action} needs exactly one of value and fromAttribute`);
+  if (needsValue && hasValue === hasFrom)
+    return bad(`${a.action} needs exactly one of value and fromAttribute`);
   if (!needsValue && (hasValue || hasFrom)) return bad(`${a.action} takes no value or fromAttribute`);
   if (hasFrom && (typeof a.fromAttribute !== 'string' || a.fromAttribute === ''))
     return bad('fromAttribute must be a non-empty string');
@@ -82,7 +83,8 @@ function compile(a: ResourceAction, i: number): Result<Compiled, PdataError> {
     const t = typeof a.value;
     if (t !== 'string' && t !== 'number' && t !== 'boolean' && t !== 'bigint')
       return bad('value must be a string, number, boolean or bigint');
-    if (t === 'bigint' && BigInt.asIntN(64, a.value as bigint) !== a.value) return bad('bigint value is outside int64');
+    if (t === 'bigint' && BigInt.asIntN(64, a.value as bigint) !== a.value)
+      return bad('bigint value is outside int64');
   }
   return guard(() => ({
     kind: a.action,

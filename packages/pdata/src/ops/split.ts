@@ -26,7 +26,12 @@ export function splitBatch(batch: Batch, limits: SplitLimits): Result<Batch[], P
   const maxItems = limits.maxItems ?? Infinity;
   const maxBytes = limits.maxBytes ?? Infinity;
   if (!validLimit(maxItems) || !validLimit(maxBytes))
-    return Err(new PdataError('ERR_PDATA_INVALID', `split limits must be positive integers, got ${JSON.stringify(limits)}`));
+    return Err(
+      new PdataError(
+        'ERR_PDATA_INVALID',
+        `split limits must be positive integers, got ${JSON.stringify(limits)}`,
+      ),
+    );
   if (batch.bytes.length <= maxBytes && batch.itemCount <= maxItems) return Ok([batch]);
   return guard(() => new Splitter(batch, maxItems, maxBytes).run());
 }

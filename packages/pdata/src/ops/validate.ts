@@ -1,7 +1,15 @@
 import type { Result } from 'ts-results-es';
 import type { PdataError } from '../errors.js';
 import { guard } from '../internal/guard.js';
-import { BYTES, FIXED64, PACKED_FIXED64, PACKED_VARINT, REQUEST, VARINT, type Message } from '../internal/schema.js';
+import {
+  BYTES,
+  FIXED64,
+  PACKED_FIXED64,
+  PACKED_VARINT,
+  REQUEST,
+  VARINT,
+  type Message,
+} from '../internal/schema.js';
 import { WIRE_LEN, WireReader } from '../internal/wire-reader.js';
 import type { Signal } from '../signal.js';
 
@@ -57,7 +65,8 @@ function walk(r: WireReader, m: Message, end: number, depth: number): void {
     }
     if (kind === PACKED_FIXED64 && wt === WIRE_LEN) {
       const e = r.lengthEnd();
-      if ((e - r.pos) % 8 !== 0) r.fail('ERR_PDATA_INVALID', `packed fixed64 field ${m.name}.${fn} of ${e - r.pos} bytes`, at);
+      if ((e - r.pos) % 8 !== 0)
+        r.fail('ERR_PDATA_INVALID', `packed fixed64 field ${m.name}.${fn} of ${e - r.pos} bytes`, at);
       r.pos = e;
     } else if (kind === PACKED_VARINT && wt === WIRE_LEN) {
       const e = r.lengthEnd();

@@ -71,28 +71,40 @@ describe('decoding hostile input', () => {
       fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('bump' as const), at: fc.nat(), by: fc.integer({ min: 1, max: 200 }) }),
-      fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), junk: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+      fc.record({
+        kind: fc.constant('splice' as const),
+        at: fc.nat(),
+        junk: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+      }),
     );
     const signalAndRequest = fc.oneof(
       ...SIGNALS.map((s) =>
-        (requests[s] as fc.Arbitrary<RequestOf<Signal>>).map((req) => ({ signal: s, bytes: encodeRequest(s, req) })),
+        (requests[s] as fc.Arbitrary<RequestOf<Signal>>).map((req) => ({
+          signal: s,
+          bytes: encodeRequest(s, req),
+        })),
       ),
     );
     fc.assert(
-      fc.property(signalAndRequest, fc.array(mutation, { minLength: 1, maxLength: 4 }), ({ signal, bytes }, muts) => {
-        let b = Uint8Array.from(bytes);
-        for (const m of muts) {
-          if (b.length === 0) break;
-          const at = m.at % b.length;
-          if (m.kind === 'flip') b[at]! ^= 1 << m.bit;
-          else if (m.kind === 'truncate') b = b.slice(0, at);
-          else if (m.kind === 'bump') b[at] = (b[at]! + m.by) & 0xff;
-          else b = Uint8Array.from([...b.subarray(0, at), ...m.junk, ...b.subarray(at)]);
-        }
-        const r = decodeRequest(signal, b);
-        if (r.isOk()) expect(decodeRequest(signal, encodeRequest(signal, r.value)).unwrap()).toEqual(r.value);
-        else expect(r.error).toBeInstanceOf(PdataError);
-      }),
+      fc.property(
+        signalAndRequest,
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        ({ signal, bytes }, muts) => {
+          let b = Uint8Array.from(bytes);
+          for (const m of muts) {
+            if (b.length === 0) break;
+            const at = m.at % b.length;
+            if (m.kind === 'flip') b[at]! ^= 1 << m.bit;
+            else if (m.kind === 'truncate') b = b.slice(0, at);
+            else if (m.kind === 'bump') b[at] = (b[at]! + m.by) & 0xff;
+            else b = Uint8Array.from([...b.subarray(0, at), ...m.junk, ...b.subarray(at)]);
+          }
+          const r = decodeRequest(signal, b);
+          if (r.isOk())
+            expect(decodeRequest(signal, encodeRequest(signal, r.value)).unwrap()).toEqual(r.value);
+          else expect(r.error).toBeInstanceOf(PdataError);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -159,7 +171,9 @@ describe('decoding hostile input', () => {
     let deep: AnyValue = { stringValue: 'leaf' };
     for (let i = 0; i < 70; i++) deep = { arrayValue: { values: [deep] } };
     const req: RequestOf<'logs'> = {
-      resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: deep } as never], schemaUrl: '' }], schemaUrl: '' }],
+      resourceLogs: [
+        { scopeLogs: [{ logRecords: [{ body: deep } as never], schemaUrl: '' }], schemaUrl: '' },
+      ],
     };
     expect(() => encodeRequest('logs', req)).toThrow(PdataError);
   });
@@ -192,7 +206,16 @@ describe('decoding valid variations', () => {
       return [...b];
     };
     const packedDp = [...len(6, [...fixed(1n), ...fixed(2n)]), ...len(7, [...dbl(0.5), ...dbl(-1)])];
-    const unpackedDp = [...tag(6, 1), ...fixed(1n), ...tag(7, 1), ...dbl(0.5), ...tag(6, 1), ...fixed(2n), ...tag(7, 1), ...dbl(-1)];
+    const unpackedDp = [
+      ...tag(6, 1),
+      ...fixed(1n),
+      ...tag(7, 1),
+      ...dbl(0.5),
+      ...tag(6, 1),
+      ...fixed(2n),
+      ...tag(7, 1),
+      ...dbl(-1),
+    ];
     const hist = (dp: number[]) => Uint8Array.from(len(1, len(2, len(2, len(9, len(1, dp))))));
     const a = decodeRequest('metrics', hist(packedDp)).unwrap();
     const b = decodeRequest('metrics', hist(unpackedDp)).unwrap();
@@ -202,18 +225,29 @@ describe('decoding valid variations', () => {
     expect(dp.explicitBounds).toEqual([0.5, -1]);
     expect(encodeRequest('metrics', b)).toEqual(hist(packedDp));
 
-    const expBuckets = (counts: number[]) => Uint8Array.from(len(1, len(2, len(2, len(10, len(1, len(8, counts)))))));
-    const packed = decodeRequest('metrics', expBuckets([...tag(1, 0), ...varint(5), ...len(2, [...varint(3), ...varint(300)])]));
-    const unpacked = decodeRequest('metrics', expBuckets([...tag(1, 0), ...varint(5), ...tag(2, 0), ...varint(3), ...tag(2, 0), ...varint(300)]));
+    const expBuckets = (counts: number[]) =>
+      Uint8Array.from(len(1, len(2, len(2, len(10, len(1, len(8, counts)))))));
+    const packed = decodeRequest(
+      'metrics',
+      expBuckets([...tag(1, 0), ...varint(5), ...len(2, [...varint(3), ...varint(300)])]),
+    );
+    const unpacked = decodeRequest(
+      'metrics',
+      expBuckets([...tag(1, 0), ...varint(5), ...tag(2, 0), ...varint(3), ...tag(2, 0), ...varint(300)]),
+    );
     expect(unpacked.unwrap()).toEqual(packed.unwrap());
-    const buckets = packed.unwrap().resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.exponentialHistogram!.dataPoints[0]!.positive;
+    const buckets =
+      packed.unwrap().resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.exponentialHistogram!.dataPoints[0]!
+        .positive;
     expect(buckets).toEqual({ offset: -3, bucketCounts: [3n, 300n] }); // sint32 zigzag 5 -> -3
   });
 
   it('a oneof takes the member that comes last on the wire', () => {
     const keyValue = [...str(1, 'k'), ...len(2, [...str(1, 'text'), ...tag(3, 0), ...varint(-5)])];
     const req = decodeRequest('traces', traceWithSpan(len(9, keyValue)));
-    expect(req.unwrap().resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes[0]!.value).toEqual({ intValue: -5n });
+    expect(req.unwrap().resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes[0]!.value).toEqual({
+      intValue: -5n,
+    });
   });
 
   it('keeps a leading byte order mark and decodes multi-byte UTF-8', () => {
@@ -231,11 +265,11 @@ describe('decoding valid variations', () => {
   });
 
   it('decodes negative enums and int64 values', () => {
-    const span = decodeRequest('traces', traceWithSpan([...tag(6, 0), ...varint(-1)])).unwrap().resourceSpans[0]!
-      .scopeSpans[0]!.spans[0]!;
+    const span = decodeRequest('traces', traceWithSpan([...tag(6, 0), ...varint(-1)])).unwrap()
+      .resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     expect(span.kind).toBe(-1);
-    expect(encodeRequest('traces', decodeRequest('traces', traceWithSpan([...tag(6, 0), ...varint(-1)])).unwrap())).toEqual(
-      traceWithSpan([...tag(6, 0), ...varint(-1)]),
-    );
+    expect(
+      encodeRequest('traces', decodeRequest('traces', traceWithSpan([...tag(6, 0), ...varint(-1)])).unwrap()),
+    ).toEqual(traceWithSpan([...tag(6, 0), ...varint(-1)]));
   });
 });

@@ -78,7 +78,9 @@ describe.each(['traces', 'metrics', 'logs'] as const)('oracle: %s', (signal) => 
   it('encodes the decoded request to the transformer bytes (canonical form)', () => {
     const decoded = decodeRequest(signal, get().proto).unwrap();
     const ours = encodeRequest(signal, decoded);
-    expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(stripDefaults(signal, get().proto)).toString('hex'));
+    expect(Buffer.from(ours).toString('hex')).toBe(
+      Buffer.from(stripDefaults(signal, get().proto)).toString('hex'),
+    );
     // Our own output is canonical: decoding and re-encoding it is the identity.
     expect(encodeRequest(signal, decodeRequest(signal, ours).unwrap())).toEqual(ours);
   });
@@ -88,7 +90,8 @@ describe.each(['traces', 'metrics', 'logs'] as const)('oracle: %s', (signal) => 
     expect(fromJson.isOk()).toBe(true);
     // The transformer's JSON writes `"body":{}` for a log record without a body
     // where its protobuf leaves the field out; everything else is the same.
-    const expected = signal === 'logs' ? withEmptyBodies(get().expected as RequestOf<'logs'>) : get().expected;
+    const expected =
+      signal === 'logs' ? withEmptyBodies(get().expected as RequestOf<'logs'>) : get().expected;
     expect(fromJson.unwrap()).toEqual(expected);
     const proto = jsonToProto(signal, get().json).unwrap();
     expect(proto).toEqual(encodeRequest(signal, expected));
@@ -118,7 +121,9 @@ function withEmptyBodies(req: RequestOf<'logs'>): RequestOf<'logs'> {
 describe('oracle: OTLP/JSON details', () => {
   it('writes ids as hex and 64-bit integers as strings', () => {
     const json = JSON.parse(protoToJson('traces', cases.traces!.proto).unwrap()) as {
-      resourceSpans: { scopeSpans: { spans: { traceId: string; spanId: string; startTimeUnixNano: unknown }[] }[] }[];
+      resourceSpans: {
+        scopeSpans: { spans: { traceId: string; spanId: string; startTimeUnixNano: unknown }[] }[];
+      }[];
     };
     const span = json.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);

@@ -28,7 +28,10 @@ describe.each(['traces', 'metrics', 'logs'] as const)('export response: %s', (si
     expect(encodeExportResponse(signal, {})).toEqual(new Uint8Array(0));
     expect(encodeExportResponse(signal, { rejectedItems: 0, errorMessage: '' })).toEqual(new Uint8Array(0));
     expect(exportResponseToJson(signal)).toBe('{}');
-    expect(decodeExportResponse(signal, new Uint8Array(0)).unwrap()).toEqual({ rejectedItems: 0, errorMessage: '' });
+    expect(decodeExportResponse(signal, new Uint8Array(0)).unwrap()).toEqual({
+      rejectedItems: 0,
+      errorMessage: '',
+    });
     expect(exportResponseFromJson(signal, '').unwrap()).toEqual({ rejectedItems: 0, errorMessage: '' });
   });
 
@@ -56,9 +59,14 @@ describe.each(['traces', 'metrics', 'logs'] as const)('export response: %s', (si
   });
 
   it('truncates fractional counts and treats non-finite ones as zero instead of throwing', () => {
-    expect(decodeExportResponse(signal, encodeExportResponse(signal, { rejectedItems: 2.7 })).unwrap().rejectedItems).toBe(2);
+    expect(
+      decodeExportResponse(signal, encodeExportResponse(signal, { rejectedItems: 2.7 })).unwrap()
+        .rejectedItems,
+    ).toBe(2);
     expect(encodeExportResponse(signal, { rejectedItems: NaN })).toEqual(new Uint8Array(0));
-    expect(exportResponseToJson(signal, { rejectedItems: Infinity, errorMessage: 'm' })).toBe('{"partialSuccess":{"errorMessage":"m"}}');
+    expect(exportResponseToJson(signal, { rejectedItems: Infinity, errorMessage: 'm' })).toBe(
+      '{"partialSuccess":{"errorMessage":"m"}}',
+    );
   });
 
   it('reads snake_case and numeric JSON, and reports bad responses as errors', () => {

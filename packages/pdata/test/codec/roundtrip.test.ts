@@ -6,9 +6,11 @@ import { requests } from '../fixtures/arbitraries.js';
 function items(signal: Signal, req: RequestOf<Signal>): number {
   let n = 0;
   if (signal === 'traces')
-    for (const rs of (req as RequestOf<'traces'>).resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+    for (const rs of (req as RequestOf<'traces'>).resourceSpans)
+      for (const ss of rs.scopeSpans) n += ss.spans.length;
   if (signal === 'logs')
-    for (const rl of (req as RequestOf<'logs'>).resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+    for (const rl of (req as RequestOf<'logs'>).resourceLogs)
+      for (const sl of rl.scopeLogs) n += sl.logRecords.length;
   if (signal === 'metrics')
     for (const rm of (req as RequestOf<'metrics'>).resourceMetrics)
       for (const sm of rm.scopeMetrics)

@@ -7,7 +7,16 @@ import { anyValue, writeAny } from '../ops/support/gen.js';
 
 describe('WireWriter fast paths', () => {
   it('writes strings of every length and alphabet as tag, minimal length, UTF-8', () => {
-    const cases = ['', 'a', 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(20_000), 'é', `${'a'.repeat(126)}é`, '🚀'];
+    const cases = [
+      '',
+      'a',
+      'x'.repeat(127),
+      'x'.repeat(128),
+      'x'.repeat(20_000),
+      'é',
+      `${'a'.repeat(126)}é`,
+      '🚀',
+    ];
     for (const s of cases) {
       const w = new WireWriter(4); // tiny initial buffer: every path must grow it
       w.stringField(3, s);
@@ -25,19 +34,24 @@ describe('WireWriter fast paths', () => {
 
   it('writes doubles and fixed64 values little-endian, across buffer growth', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double(), fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n })), { maxLength: 40 }), (vals) => {
-        const w = new WireWriter(1);
-        for (const [d, b] of vals) {
-          w.double(d);
-          w.fixed64(b);
-        }
-        const r = new WireReader(w.finish());
-        for (const [d, b] of vals) {
-          expect(r.double()).toBe(d);
-          expect(r.fixed64()).toBe(BigInt.asUintN(64, b));
-        }
-        expect(r.done()).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.double(), fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n })), {
+          maxLength: 40,
+        }),
+        (vals) => {
+          const w = new WireWriter(1);
+          for (const [d, b] of vals) {
+            w.double(d);
+            w.fixed64(b);
+          }
+          const r = new WireReader(w.finish());
+          for (const [d, b] of vals) {
+            expect(r.double()).toBe(d);
+            expect(r.fixed64()).toBe(BigInt.asUintN(64, b));
+          }
+          expect(r.done()).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -83,17 +97,21 @@ describe('WireWriter fast paths', () => {
         }
     expect(wrong).toEqual([]);
     fc.assert(
-      fc.property(fc.array(anyValue, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 64 }), (values, size) => {
-        const all = (w: WireWriter): Uint8Array => {
-          for (const v of values) {
-            w.begin();
-            writeAny(w, v);
-            w.end(5);
-          }
-          return w.finish();
-        };
-        expect(Buffer.from(all(new WireWriter(size)))).toEqual(Buffer.from(all(new WireWriter(1 << 16))));
-      }),
+      fc.property(
+        fc.array(anyValue, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        (values, size) => {
+          const all = (w: WireWriter): Uint8Array => {
+            for (const v of values) {
+              w.begin();
+              writeAny(w, v);
+              w.end(5);
+            }
+            return w.finish();
+          };
+          expect(Buffer.from(all(new WireWriter(size)))).toEqual(Buffer.from(all(new WireWriter(1 << 16))));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -32,7 +32,11 @@ function span(overrides: Partial<Span>): Span {
 }
 
 function traces(...spans: Span[]): ExportTraceServiceRequest {
-  return { resourceSpans: [{ resource: undefined, scopeSpans: [{ scope: undefined, spans, schemaUrl: '' }], schemaUrl: '' }] };
+  return {
+    resourceSpans: [
+      { resource: undefined, scopeSpans: [{ scope: undefined, spans, schemaUrl: '' }], schemaUrl: '' },
+    ],
+  };
 }
 
 function firstSpan(json: string): Span {
@@ -137,7 +141,12 @@ describe('OTLP/JSON writing', () => {
     expect(json).toContain('"min":"NaN","max":"-Infinity"');
     const back = requestFromJson('metrics', json).unwrap();
     expect(back).toEqual(req);
-    expect(Object.is(back.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.histogram!.dataPoints[0]!.explicitBounds[0], -0)).toBe(true);
+    expect(
+      Object.is(
+        back.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.histogram!.dataPoints[0]!.explicitBounds[0],
+        -0,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -157,7 +166,10 @@ describe('OTLP/JSON reading', () => {
     expect(s.startTimeUnixNano).toBe(1_700_000_000n);
     expect(s.endTimeUnixNano).toBe(18446744073709551615n);
     expect(s.status).toEqual({ code: 2, message: 'boom' });
-    expect(s.attributes.map((a) => a.value)).toEqual([{ intValue: -9223372036854775808n }, { intValue: 42n }]);
+    expect(s.attributes.map((a) => a.value)).toEqual([
+      { intValue: -9223372036854775808n },
+      { intValue: 42n },
+    ]);
   });
 
   it('accepts enum names of logs and metrics, URL-safe and unpadded base64, and numeric strings for doubles', () => {
@@ -180,7 +192,9 @@ describe('OTLP/JSON reading', () => {
   });
 
   it('treats null as the default and ignores unknown keys', () => {
-    const s = firstSpan(wrap('{"name":null,"attributes":null,"status":null,"unknownField":{"x":[1,2]},"kind":null}'));
+    const s = firstSpan(
+      wrap('{"name":null,"attributes":null,"status":null,"unknownField":{"x":[1,2]},"kind":null}'),
+    );
     expect(s).toEqual(span({}));
   });
 
@@ -189,8 +203,12 @@ describe('OTLP/JSON reading', () => {
       'resourceSpans[0].scopeSpans[0].spans[1].traceId',
     );
     expect(jsonError('traces', wrap('{"traceId":"abc"}')).message).toContain('odd length');
-    expect(jsonError('traces', wrap('{"kind":"SPAN_KIND_NOPE"}')).field).toBe('resourceSpans[0].scopeSpans[0].spans[0].kind');
-    expect(jsonError('traces', wrap('{"startTimeUnixNano":"-1"}')).message).toContain('out of the uint64 range');
+    expect(jsonError('traces', wrap('{"kind":"SPAN_KIND_NOPE"}')).field).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].kind',
+    );
+    expect(jsonError('traces', wrap('{"startTimeUnixNano":"-1"}')).message).toContain(
+      'out of the uint64 range',
+    );
     expect(jsonError('traces', wrap('{"droppedAttributesCount":1.5}')).message).toContain('uint32');
     expect(jsonError('traces', wrap('{"attributes":[{"key":"k","value":{"bytesValue":"@@"}}]}')).field).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.bytesValue',
@@ -199,13 +217,12 @@ describe('OTLP/JSON reading', () => {
     expect(jsonError('traces', '[1]').field).toBe('$');
     expect(jsonError('traces', '{"resourceSpans":[').field).toBe('$');
     expect(
-      jsonError('traces', wrap('{"attributes":[{"key":"k","value":{"stringValue":"a","intValue":1}}]}')).message,
+      jsonError('traces', wrap('{"attributes":[{"key":"k","value":{"stringValue":"a","intValue":1}}]}'))
+        .message,
     ).toContain('both');
     expect(
-      jsonError(
-        'metrics',
-        '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{},"sum":{}}]}]}]}',
-      ).field,
+      jsonError('metrics', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{},"sum":{}}]}]}]}')
+        .field,
     ).toBe('resourceMetrics[0].scopeMetrics[0].metrics[0].sum');
   });
 

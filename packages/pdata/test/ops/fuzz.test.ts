@@ -48,12 +48,18 @@ function checkResult<T>(r: Result<T, PdataError>): void {
 }
 
 function everyOp(batch: Batch): void {
-  for (const limits of [{ maxItems: 1 }, { maxBytes: 64 }, { maxItems: 3, maxBytes: 200 }]) checkResult(splitBatch(batch, limits));
+  for (const limits of [{ maxItems: 1 }, { maxBytes: 64 }, { maxItems: 3, maxBytes: 200 }])
+    checkResult(splitBatch(batch, limits));
   checkResult(mergeBatches([batch, batch]));
   checkResult(groupByTraceId(batch));
   checkResult(groupByResource(batch));
   checkResult(groupByResourceAttribute(batch, 'service.name'));
-  checkResult(editResource(batch, [{ key: 'service.name', action: 'upsert', value: 'x' }, { key: 'a', action: 'hash' }]));
+  checkResult(
+    editResource(batch, [
+      { key: 'service.name', action: 'upsert', value: 'x' },
+      { key: 'a', action: 'hash' },
+    ]),
+  );
 }
 
 describe('hostile bytes', () => {

@@ -120,23 +120,38 @@ function scalarText(valueHex: string): string | undefined {
 
 describe('groupByResourceAttribute', () => {
   it('groups by the attribute value as text, undefined when absent or not a scalar', () => {
-    const attr = fc.constantFrom<Any>({ s: 'a' }, { s: 'b' }, { i: 7n }, { i: -1n }, { b: false }, { d: 1.5 }, { arr: [] });
+    const attr = fc.constantFrom<Any>(
+      { s: 'a' },
+      { s: 'b' },
+      { i: 7n },
+      { i: -1n },
+      { b: false },
+      { d: 1.5 },
+      { arr: [] },
+    );
     fc.assert(
-      fc.property(request('traces', 5, 3), fc.array(fc.option(attr), { minLength: 5, maxLength: 5 }), (req, values) => {
-        const resourcesWithTopic = req.resources.map((rl, i) => {
-          const v = values[i];
-          const rest = (rl.resource?.attrs ?? []).filter(([k]) => k !== 'topic');
-          return { ...rl, resource: { attrs: v ? [...rest, ['topic', v] as KV] : rest, dropped: 0 } };
-        });
-        const batch = createBatch('traces', writeRequest({ ...req, resources: resourcesWithTopic })).unwrap();
-        const groups = groupByResourceAttribute(batch, 'topic').unwrap();
-        checkGroups('traces', batch, groups);
-        for (const [k, g] of groups)
-          for (const r of resources(g.bytes)) {
-            const found = r.attrs.find(([name]) => name === 'topic');
-            expect(found ? scalarText(found[1]) : undefined).toBe(k);
-          }
-      }),
+      fc.property(
+        request('traces', 5, 3),
+        fc.array(fc.option(attr), { minLength: 5, maxLength: 5 }),
+        (req, values) => {
+          const resourcesWithTopic = req.resources.map((rl, i) => {
+            const v = values[i];
+            const rest = (rl.resource?.attrs ?? []).filter(([k]) => k !== 'topic');
+            return { ...rl, resource: { attrs: v ? [...rest, ['topic', v] as KV] : rest, dropped: 0 } };
+          });
+          const batch = createBatch(
+            'traces',
+            writeRequest({ ...req, resources: resourcesWithTopic }),
+          ).unwrap();
+          const groups = groupByResourceAttribute(batch, 'topic').unwrap();
+          checkGroups('traces', batch, groups);
+          for (const [k, g] of groups)
+            for (const r of resources(g.bytes)) {
+              const found = r.attrs.find(([name]) => name === 'topic');
+              expect(found ? scalarText(found[1]) : undefined).toBe(k);
+            }
+        },
+      ),
       { numRuns: 60 },
     );
   });

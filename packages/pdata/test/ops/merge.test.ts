@@ -36,7 +36,10 @@ describe('mergeBatches', () => {
 
   it('refuses an empty list and mixed signals', () => {
     expect(mergeBatches([]).isErr()).toBe(true);
-    const r = mergeBatches([trustedBatch('logs', new Uint8Array(0), 0), trustedBatch('traces', new Uint8Array(0), 0)]);
+    const r = mergeBatches([
+      trustedBatch('logs', new Uint8Array(0), 0),
+      trustedBatch('traces', new Uint8Array(0), 0),
+    ]);
     expect(r.isErr() && r.error.code).toBe('ERR_PDATA_INVALID');
   });
 });

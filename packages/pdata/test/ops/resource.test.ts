@@ -92,7 +92,13 @@ describe('editResource', () => {
         ...req,
         resources: req.resources.map((rl, i) =>
           rl.resource && i % 2 === 0
-            ? { ...rl, resource: { ...rl.resource, attrs: [...rl.resource.attrs, ['svc', { s: `s${i}` }], ['a', { i: BigInt(i) }]] as KV[] } }
+            ? {
+                ...rl,
+                resource: {
+                  ...rl.resource,
+                  attrs: [...rl.resource.attrs, ['svc', { s: `s${i}` }], ['a', { i: BigInt(i) }]] as KV[],
+                },
+              }
             : rl,
         ),
       }));
@@ -141,7 +147,10 @@ describe('editResource', () => {
   });
 
   it('encodes numbers: integral as int, else double; bigint as int', () => {
-    const batch = createBatch('traces', writeRequest({ signal: 'traces', resources: [{ resource: undefined, scopes: [], schemaUrl: '' }] })).unwrap();
+    const batch = createBatch(
+      'traces',
+      writeRequest({ signal: 'traces', resources: [{ resource: undefined, scopes: [], schemaUrl: '' }] }),
+    ).unwrap();
     const out = editResource(batch, [
       { key: 'i', action: 'insert', value: -3 },
       { key: 'd', action: 'insert', value: 0.5 },

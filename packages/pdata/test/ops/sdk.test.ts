@@ -25,7 +25,12 @@ describe('wire operations on OTel SDK data (serialized by @opentelemetry/otlp-tr
       const batch = createBatch(signal, bytes).unwrap();
       expect(batch.itemCount).toBe(expected);
       const flat = flatten(signal, bytes);
-      for (const limits of [{ maxItems: 1 }, { maxItems: 3 }, { maxBytes: 900 }, { maxItems: 7, maxBytes: 1200 }]) {
+      for (const limits of [
+        { maxItems: 1 },
+        { maxItems: 3 },
+        { maxBytes: 900 },
+        { maxItems: 7, maxBytes: 1200 },
+      ]) {
         const pieces = splitBatch(batch, limits).unwrap();
         expect(pieces.length).toBeGreaterThan(1);
         for (const p of pieces) {
@@ -74,6 +79,8 @@ describe('wire operations on OTel SDK data (serialized by @opentelemetry/otlp-tr
       expect(keys).toContain('deployment.environment');
       expect(keys).not.toContain('host.name');
     }
-    expect(flatten('traces', edited.bytes).map((e) => e.item)).toEqual(flatten('traces', batch.bytes).map((e) => e.item));
+    expect(flatten('traces', edited.bytes).map((e) => e.item)).toEqual(
+      flatten('traces', batch.bytes).map((e) => e.item),
+    );
   });
 });

@@ -76,7 +76,10 @@ describe('validateRequest', () => {
 
   it('agrees with the codec on hostile bytes: what decodes is valid, and nothing throws', () => {
     const mutated = fc
-      .tuple(anyRequest, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }))
+      .tuple(
+        anyRequest,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+      )
       .map(([req, flips]) => {
         const b = writeRequest(req);
         for (const [at, v] of flips) if (b.length) b[at % b.length] = v;

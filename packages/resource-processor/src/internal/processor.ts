@@ -46,9 +46,13 @@ export class ResourceProcessor implements Processor {
       this.config.logger.debug({ err: edited.error }, 'resource edit failed');
       return Promise.resolve(
         permanent(
-          new PipelineError('ERR_INVALID_DATA', `${name}: cannot edit resource attributes: ${edited.error.message}`, {
-            cause: edited.error,
-          }),
+          new PipelineError(
+            'ERR_INVALID_DATA',
+            `${name}: cannot edit resource attributes: ${edited.error.message}`,
+            {
+              cause: edited.error,
+            },
+          ),
         ),
       );
     }

@@ -18,7 +18,13 @@ export type Answer =
   /** Backend "down": the connection is cut without an answer. */
   | { readonly kind: 'drop' };
 
-export const GRPC = { OK: 0, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+export const GRPC = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  RESOURCE_EXHAUSTED: 8,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
 
 interface Scripted {
   mode: BackendMode;
@@ -35,7 +41,13 @@ export class BackendCore {
   requests = 0;
   /** Items accepted in requests the client marked as retries, and how often. */
   readonly resent = new Map<string, number>();
-  private script: Scripted = { mode: 'ok', requestsLeft: Infinity, until: Infinity, retryAfterSeconds: undefined, rejectedItems: 1 };
+  private script: Scripted = {
+    mode: 'ok',
+    requestsLeft: Infinity,
+    until: Infinity,
+    retryAfterSeconds: undefined,
+    rejectedItems: 1,
+  };
 
   constructor(
     readonly sink: CountingSinkImpl,
@@ -66,7 +78,12 @@ export class BackendCore {
    * Like a real backend, it accepts what arrived even if the client stopped
    * waiting during the latency.
    */
-  async handle(signal: Signal, bytes: Uint8Array, transport: 'http' | 'grpc', retry = false): Promise<Answer> {
+  async handle(
+    signal: Signal,
+    bytes: Uint8Array,
+    transport: 'http' | 'grpc',
+    retry = false,
+  ): Promise<Answer> {
     this.requests++;
     const script = this.take();
     if (this.latencyMs > 0) await workDelay(this.latencyMs);
@@ -99,13 +116,23 @@ export class BackendCore {
           retryAfterSeconds: retryAfterSeconds ?? this.defaultRetryAfterSeconds,
         };
       case 'reject':
-        return { kind: 'error', http: 400, grpc: GRPC.INVALID_ARGUMENT, message: 'test backend rejects the data' };
+        return {
+          kind: 'error',
+          http: 400,
+          grpc: GRPC.INVALID_ARGUMENT,
+          message: 'test backend rejects the data',
+        };
       default:
         break;
     }
     const batch = createBatch(signal, bytes);
     if (batch.isErr()) return invalid(batch.error.message);
-    if (s.mode === 'partial') this.sink.failNext({ kind: 'partial', rejectedItems: s.rejectedItems, message: 'test backend partial success' });
+    if (s.mode === 'partial')
+      this.sink.failNext({
+        kind: 'partial',
+        rejectedItems: s.rejectedItems,
+        message: 'test backend partial success',
+      });
     const outcome = await this.sink.consume(batch.value);
     if (outcome.isOk())
       return outcome.value.kind === 'partial'
@@ -121,7 +148,8 @@ export class BackendCore {
     const ids = batch.isOk() ? itemIds(batch.value) : undefined;
     if (!ids?.isOk()) return;
     // As the counting sink: a partial answer rejects the request's last items.
-    for (const id of ids.value.slice(0, ids.value.length - rejectedItems)) if (id !== '') this.resent.set(id, (this.resent.get(id) ?? 0) + 1);
+    for (const id of ids.value.slice(0, ids.value.length - rejectedItems))
+      if (id !== '') this.resent.set(id, (this.resent.get(id) ?? 0) + 1);
   }
 
   /** The script for the request arriving now; counts it against a bounded mode. */

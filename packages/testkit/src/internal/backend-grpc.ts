@@ -50,7 +50,9 @@ export class BackendGrpc {
       });
     }
     const bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
     this.server = server;
     return bound;
@@ -63,12 +65,25 @@ export class BackendGrpc {
     return Promise.resolve();
   }
 
-  private async export(signal: Signal, request: Buffer, retry: boolean, callback: grpc.sendUnaryData<Buffer>): Promise<void> {
+  private async export(
+    signal: Signal,
+    request: Buffer,
+    retry: boolean,
+    callback: grpc.sendUnaryData<Buffer>,
+  ): Promise<void> {
     try {
       const answer = await this.core.handle(signal, request, 'grpc', retry);
       if (answer.kind === 'drop') return callback({ code: GRPC.UNAVAILABLE, details: 'test backend down' });
       if (answer.kind === 'ok')
-        return callback(null, Buffer.from(encodeExportResponse(signal, { rejectedItems: answer.rejectedItems, errorMessage: answer.message })));
+        return callback(
+          null,
+          Buffer.from(
+            encodeExportResponse(signal, {
+              rejectedItems: answer.rejectedItems,
+              errorMessage: answer.message,
+            }),
+          ),
+        );
       const trailer = new grpc.Metadata();
       const status =
         answer.retryAfterSeconds === undefined

@@ -16,7 +16,11 @@ const BODY_ERRORS: Record<number, string> = {
   415: 'unsupported content encoding',
 };
 
-const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+const PATHS: Record<string, Signal> = {
+  '/v1/traces': 'traces',
+  '/v1/metrics': 'metrics',
+  '/v1/logs': 'logs',
+};
 
 /** The OTLP/HTTP side of the test backend: POST /v1/{traces,metrics,logs}, protobuf or JSON, gzip or deflate. */
 export class BackendHttp {
@@ -65,13 +69,20 @@ export class BackendHttp {
       if (req.method !== 'POST') return plain(res, 405, 'method not allowed', { allow: 'POST' });
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const json = type === 'application/json';
-      if (!json && type !== 'application/x-protobuf') return plain(res, 415, `unsupported content type ${type}`);
+      if (!json && type !== 'application/x-protobuf')
+        return plain(res, 415, `unsupported content type ${type}`);
       const body = await readBody(req, this.maxBodyBytes);
       if (typeof body === 'number') return plain(res, body, BODY_ERRORS[body] ?? 'bad request body');
       let bytes: Uint8Array = body;
       if (json) {
         const converted = jsonToProto(signal, body.toString('utf8'));
-        if (converted.isErr()) return answerHttp(res, signal, json, { kind: 'error', http: 400, grpc: 3, message: converted.error.message });
+        if (converted.isErr())
+          return answerHttp(res, signal, json, {
+            kind: 'error',
+            http: 400,
+            grpc: 3,
+            message: converted.error.message,
+          });
         bytes = converted.value;
       }
       answerHttp(res, signal, json, await this.core.handle(signal, bytes, 'http'));
@@ -89,7 +100,9 @@ function answerHttp(res: ServerResponse, signal: Signal, json: boolean, answer: 
   const type = json ? 'application/json' : 'application/x-protobuf';
   if (answer.kind === 'ok') {
     const response = { rejectedItems: answer.rejectedItems, errorMessage: answer.message };
-    const body = json ? Buffer.from(exportResponseToJson(signal, response)) : Buffer.from(encodeExportResponse(signal, response));
+    const body = json
+      ? Buffer.from(exportResponseToJson(signal, response))
+      : Buffer.from(encodeExportResponse(signal, response));
     res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
     return;
   }
@@ -102,7 +115,12 @@ function answerHttp(res: ServerResponse, signal: Signal, json: boolean, answer: 
   res.writeHead(answer.http, headers).end(body);
 }
 
-function plain(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function plain(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(message);
 }
 

@@ -80,7 +80,9 @@ export class TraceBuilder {
     return {
       resourceSpans: shares(ctx.items, ctx.resources.length).map((n, i) => ({
         resource: resourceOf(ctx.resources[i]!, ctx.idPrefix),
-        scopeSpans: [{ scope: SCOPE, spans: Array.from({ length: n }, () => this.span(ctx, out)), schemaUrl: '' }],
+        scopeSpans: [
+          { scope: SCOPE, spans: Array.from({ length: n }, () => this.span(ctx, out)), schemaUrl: '' },
+        ],
         schemaUrl: '',
       })),
     };
@@ -133,19 +135,32 @@ export class MetricsBuilder {
 
   private metrics(ctx: BuildContext, points: number, out: string[]): Metric[] {
     const metrics: Metric[] = [];
-    for (let left = points; left > 0; ) {
+    for (let left = points; left > 0;) {
       const n = Math.min(left, ctx.dataPointsPerMetric);
       left -= n;
       const kind = this.metricSeq++ % 3;
       const base = { description: '', unit: '1', metadata: [] };
       if (kind === 0) {
-        metrics.push({ ...base, name: 'test.gauge', gauge: { dataPoints: this.numbers(ctx, n, out, false) } });
+        metrics.push({
+          ...base,
+          name: 'test.gauge',
+          gauge: { dataPoints: this.numbers(ctx, n, out, false) },
+        });
       } else if (kind === 1) {
         const dataPoints = this.numbers(ctx, n, out, true);
-        metrics.push({ ...base, name: 'test.sum', sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true } });
+        metrics.push({
+          ...base,
+          name: 'test.sum',
+          sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true },
+        });
       } else {
         const dataPoints = Array.from({ length: n }, () => this.histogramPoint(ctx, out));
-        metrics.push({ ...base, name: 'test.histogram', unit: 'ms', histogram: { dataPoints, aggregationTemporality: 1 } });
+        metrics.push({
+          ...base,
+          name: 'test.histogram',
+          unit: 'ms',
+          histogram: { dataPoints, aggregationTemporality: 1 },
+        });
       }
     }
     return metrics;
@@ -201,7 +216,9 @@ export class LogsBuilder {
     return {
       resourceLogs: shares(ctx.items, ctx.resources.length).map((n, i) => ({
         resource: resourceOf(ctx.resources[i]!, ctx.idPrefix),
-        scopeLogs: [{ scope: SCOPE, logRecords: Array.from({ length: n }, () => this.record(ctx, out)), schemaUrl: '' }],
+        scopeLogs: [
+          { scope: SCOPE, logRecords: Array.from({ length: n }, () => this.record(ctx, out)), schemaUrl: '' },
+        ],
         schemaUrl: '',
       })),
     };

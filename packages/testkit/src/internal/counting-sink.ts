@@ -17,7 +17,9 @@ export class CountingSinkImpl extends ScriptedSink implements CountingSink {
   protected accept(batch: Batch, rejectedItems: number): Outcome | undefined {
     const ids = itemIds(batch);
     if (ids.isErr())
-      return permanent(new PipelineError('ERR_INVALID_DATA', `${this.name}: ${ids.error.message}`, { cause: ids.error }));
+      return permanent(
+        new PipelineError('ERR_INVALID_DATA', `${this.name}: ${ids.error.message}`, { cause: ids.error }),
+      );
     // A partial outcome rejects the batch's last items.
     const kept = ids.value.slice(0, ids.value.length - rejectedItems);
     for (const id of kept) {
@@ -64,7 +66,11 @@ export class CountingSinkImpl extends ScriptedSink implements CountingSink {
       lostIds,
       duplicatedIds,
       unexpectedIds,
-      exact: lostIds.length === 0 && duplicatedIds.length === 0 && unexpectedIds.length === 0 && this.unidentified === 0,
+      exact:
+        lostIds.length === 0 &&
+        duplicatedIds.length === 0 &&
+        unexpectedIds.length === 0 &&
+        this.unidentified === 0,
     };
   }
 
@@ -91,5 +97,7 @@ export class CountingSinkImpl extends ScriptedSink implements CountingSink {
 }
 
 function idsOf(expected: ExpectedIds): Iterable<string> {
-  return 'ids' in expected && typeof expected.ids === 'function' ? expected.ids() : (expected as Iterable<string>);
+  return 'ids' in expected && typeof expected.ids === 'function'
+    ? expected.ids()
+    : (expected as Iterable<string>);
 }

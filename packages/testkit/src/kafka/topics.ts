@@ -87,8 +87,16 @@ export async function freshTopic(prefix = 'test', options: FreshTopicOptions = {
  * others. An admin client bootstrapped with a single address asks that broker:
  * each address of the list must show the topic with a leader per partition.
  */
-async function waitForTopicOnEveryBroker(topic: string, partitions: number, brokers: string, deadline: number): Promise<void> {
-  for (const address of brokers.split(',').map((b) => b.trim()).filter(Boolean)) {
+async function waitForTopicOnEveryBroker(
+  topic: string,
+  partitions: number,
+  brokers: string,
+  deadline: number,
+): Promise<void> {
+  for (const address of brokers
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean)) {
     await withAdmin(address, async (admin) => {
       for (;;) {
         try {
@@ -109,7 +117,10 @@ async function waitForTopicOnEveryBroker(topic: string, partitions: number, brok
  * Runs an admin call that names a topic, retrying "unknown topic or partition"
  * for a bounded time: the broker asked may not have the topic's metadata yet.
  */
-export async function retryUnknownTopic<T>(call: () => Promise<T>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+export async function retryUnknownTopic<T>(
+  call: () => Promise<T>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -17,7 +17,9 @@ if (!config || !process.send) {
 }
 
 const send = (m: ChildMessage): Promise<void> =>
-  new Promise((resolve) => (process.connected ? process.send!(m, undefined, {}, () => resolve()) : resolve()));
+  new Promise((resolve) =>
+    process.connected ? process.send!(m, undefined, {}, () => resolve()) : resolve(),
+  );
 // The test is gone: so is this application.
 process.on('disconnect', () => process.exit(1));
 
@@ -28,7 +30,12 @@ let dropRuns = 0;
 const diagMessages: string[] = [];
 const keep = (level: string, message: string, args: unknown[]) => {
   if (diagMessages.length < 20)
-    diagMessages.push(`${level}: ${message} ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`.slice(0, 300));
+    diagMessages.push(
+      `${level}: ${message} ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`.slice(
+        0,
+        300,
+      ),
+    );
 };
 const logger: DiagLogger = {
   error: (message, ...args) => keep('error', message, args),
@@ -53,7 +60,10 @@ let seq = 0;
 let created = 0;
 const inFlight = new Set<number>();
 /** Reports what the processor exports, unchanged: the SDK sees the real exporter's answers. */
-function recording<T>(inner: { export(items: T[], done: (r: ExportResult) => void): void }, idOf: (item: T) => string) {
+function recording<T>(
+  inner: { export(items: T[], done: (r: ExportResult) => void): void },
+  idOf: (item: T) => string,
+) {
   return (items: T[], done: (r: ExportResult) => void): void => {
     const n = ++seq;
     void send({ type: 'exporting', seq: n, ids: items.map(idOf), created });
@@ -62,7 +72,13 @@ function recording<T>(inner: { export(items: T[], done: (r: ExportResult) => voi
     inner.export(items, (result) => {
       inFlight.delete(n);
       const error = result.error ? String(result.error.message ?? result.error) : undefined;
-      void send({ type: 'exported', seq: n, ok: result.code === ExportResultCode.SUCCESS, ms: performance.now() - t0, ...(error ? { error } : {}) });
+      void send({
+        type: 'exported',
+        seq: n,
+        ok: result.code === ExportResultCode.SUCCESS,
+        ms: performance.now() - t0,
+        ...(error ? { error } : {}),
+      });
       done(result);
     });
   };
@@ -167,7 +183,16 @@ async function run(c: ChildConfig, sdk: Sdk): Promise<void> {
   await sdk.shutdown().catch((e: unknown) => keep('shutdown', String(e), []));
   await send({
     type: 'done',
-    summary: { created, createMs, shutdownMs: performance.now() - t0 - createMs, maxLoopLagMs, starvedMs, diagDropped, dropRuns, diagMessages },
+    summary: {
+      created,
+      createMs,
+      shutdownMs: performance.now() - t0 - createMs,
+      maxLoopLagMs,
+      starvedMs,
+      diagDropped,
+      dropRuns,
+      diagMessages,
+    },
   });
 }
 

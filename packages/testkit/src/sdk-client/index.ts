@@ -4,7 +4,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { ChildConfig, ChildMessage, ChildSummary, ParentMessage, SdkProtocol, SdkSignal } from './protocol.js';
+import type {
+  ChildConfig,
+  ChildMessage,
+  ChildSummary,
+  ParentMessage,
+  SdkProtocol,
+  SdkSignal,
+} from './protocol.js';
 
 export type { SdkProtocol, SdkSignal } from './protocol.js';
 
@@ -188,15 +195,22 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
       resolve(code ?? sig ?? 'unknown');
     }),
   );
-  const died = (how: string) => new Error(`${name} (pid ${child.pid}) ${how}${childError ? `: ${childError}` : ''}\n${stderr.slice(-4000)}`);
-  const readyOrExit = Promise.race([ready, exited.then((c) => Promise.reject(died(`exited (${c}) before it was ready`)))]);
+  const died = (how: string) =>
+    new Error(
+      `${name} (pid ${child.pid}) ${how}${childError ? `: ${childError}` : ''}\n${stderr.slice(-4000)}`,
+    );
+  const readyOrExit = Promise.race([
+    ready,
+    exited.then((c) => Promise.reject(died(`exited (${c}) before it was ready`))),
+  ]);
   readyOrExit.catch(() => {});
 
   const done = exited.then((code): SdkClientReport => {
     if (!summary || code !== 0) throw died(`exited (${code}) without a report`);
     const unanswered = [...pending.values()].reduce((s, ids) => s + ids.length, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
-    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
+    const q = (p: number) =>
+      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0;
     return {
       name,
       signal,
@@ -238,7 +252,8 @@ export function startSdkClient(options: SdkClientOptions): SdkClient {
     inFlightIds: () => [...pending.values()].flat(),
     start() {
       post({ type: 'start' });
-      const limit = options.timeoutMs ?? (options.durationMs !== undefined ? options.durationMs + 120_000 : undefined);
+      const limit =
+        options.timeoutMs ?? (options.durationMs !== undefined ? options.durationMs + 120_000 : undefined);
       if (limit !== undefined) {
         timer = setTimeout(() => {
           childError ??= `no report within ${limit} ms: killed`;

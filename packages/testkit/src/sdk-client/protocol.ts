@@ -22,9 +22,20 @@ export type ChildMessage =
   /** Modules loaded and the SDK built; nothing created yet. */
   | { readonly type: 'ready' }
   /** The processor handed a batch to the exporter. */
-  | { readonly type: 'exporting'; readonly seq: number; readonly ids: readonly string[]; readonly created: number }
+  | {
+      readonly type: 'exporting';
+      readonly seq: number;
+      readonly ids: readonly string[];
+      readonly created: number;
+    }
   /** The exporter answered that batch. */
-  | { readonly type: 'exported'; readonly seq: number; readonly ok: boolean; readonly ms: number; readonly error?: string }
+  | {
+      readonly type: 'exported';
+      readonly seq: number;
+      readonly ok: boolean;
+      readonly ms: number;
+      readonly error?: string;
+    }
   /** The exporter scheduled a retry of an export in flight (which one is not said: all of `seqs` may be it). */
   | { readonly type: 'retrying'; readonly seqs: readonly number[] }
   /** Creation ended, forceFlush and shutdown returned. */

@@ -8,7 +8,13 @@ afterEach(() => {
 });
 
 async function core(latencyMs = 0) {
-  const sink = new CountingSinkImpl({ name: 'b', delayMs: 0, behaviour: 'ok', shutdownTimeoutMs: 100, keepBatches: false });
+  const sink = new CountingSinkImpl({
+    name: 'b',
+    delayMs: 0,
+    behaviour: 'ok',
+    shutdownTimeoutMs: 100,
+    keepBatches: false,
+  });
   await sink.start();
   return { sink, core: new BackendCore(sink, latencyMs, 1) };
 }
@@ -18,7 +24,9 @@ describe('BackendCore', () => {
     vi.useFakeTimers();
     const { core: c, sink } = await core(300);
     let answered = false;
-    const p = c.handle('traces', createLoadGenerator({ itemsPerRequest: 2 }).next().bytes, 'http').then((a) => ((answered = true), a));
+    const p = c
+      .handle('traces', createLoadGenerator({ itemsPerRequest: 2 }).next().bytes, 'http')
+      .then((a) => ((answered = true), a));
     await vi.advanceTimersByTimeAsync(299);
     expect(answered).toBe(false);
     expect(sink.items).toBe(0);
@@ -32,7 +40,12 @@ describe('BackendCore', () => {
     const { core: c } = await core();
     const bytes = createLoadGenerator().next().bytes;
     c.setMode('throttle', { forMs: 1000 });
-    expect(await c.handle('traces', bytes, 'grpc')).toMatchObject({ kind: 'error', http: 429, grpc: 8, retryAfterSeconds: 1 });
+    expect(await c.handle('traces', bytes, 'grpc')).toMatchObject({
+      kind: 'error',
+      http: 429,
+      grpc: 8,
+      retryAfterSeconds: 1,
+    });
     vi.advanceTimersByTime(999);
     expect(c.mode).toBe('throttle');
     vi.advanceTimersByTime(1);
@@ -53,6 +66,10 @@ describe('BackendCore', () => {
   it('bad data is invalid in every accepting mode', async () => {
     const { core: c } = await core();
     c.setMode('partial');
-    expect(await c.handle('logs', new Uint8Array([0x0a, 0x03]), 'http')).toMatchObject({ kind: 'error', http: 400, grpc: 3 });
+    expect(await c.handle('logs', new Uint8Array([0x0a, 0x03]), 'http')).toMatchObject({
+      kind: 'error',
+      http: 400,
+      grpc: 3,
+    });
   });
 });

@@ -2,7 +2,13 @@
 // the node comes back on its data, and stop() leaves no process behind.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
-import { consumeRaw, freshTopic, produceRaw, retryUnknownTopic, startKafkaCluster } from '@otlp-kafka/testkit/kafka';
+import {
+  consumeRaw,
+  freshTopic,
+  produceRaw,
+  retryUnknownTopic,
+  startKafkaCluster,
+} from '@otlp-kafka/testkit/kafka';
 import type { KafkaCluster } from '@otlp-kafka/testkit/kafka';
 
 const isAlive = (pid: number): boolean => {

@@ -1,7 +1,16 @@
 // Records survive a broker restart; a consumer group resumes exactly at its
 // committed offsets; reading from the beginning still returns every record.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { committedOffsets, consumeRaw, deleteTopic, freshGroup, freshTopic, kafkaBrokers, produceRaw, startKafkaCluster } from '@otlp-kafka/testkit/kafka';
+import {
+  committedOffsets,
+  consumeRaw,
+  deleteTopic,
+  freshGroup,
+  freshTopic,
+  kafkaBrokers,
+  produceRaw,
+  startKafkaCluster,
+} from '@otlp-kafka/testkit/kafka';
 import type { ConsumedRecord, KafkaCluster } from '@otlp-kafka/testkit/kafka';
 
 const TOTAL = 10_000;

@@ -89,7 +89,12 @@ export const anyValue: fc.Arbitrary<Any> = fc.letrec<{ any: Any }>((tie) => ({
 /** Attribute lists, sometimes with a large value so byte limits bite. */
 export const attrs: fc.Arbitrary<KV[]> = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.tuple(shortText, anyValue), { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.tuple(shortText, fc.string({ minLength: 100, maxLength: 600 })).map(([k, s]) => [[k, { s }] as KV]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(shortText, fc.string({ minLength: 100, maxLength: 600 }))
+      .map(([k, s]) => [[k, { s }] as KV]),
+  },
 );
 
 const traceIdPool = fc.constantFrom(
@@ -102,7 +107,9 @@ const span: fc.Arbitrary<GenSpan> = fc.record({
   kind: fc.integer({ min: 0, max: 5 }),
   attrs,
   events: fc.array(fc.record({ name: shortText, attrs }), { maxLength: 2 }),
-  status: fc.option(fc.record({ code: fc.integer({ min: 0, max: 2 }), message: shortText }), { nil: undefined }),
+  status: fc.option(fc.record({ code: fc.integer({ min: 0, max: 2 }), message: shortText }), {
+    nil: undefined,
+  }),
 });
 
 const log: fc.Arbitrary<GenLog> = fc.record({
@@ -146,7 +153,10 @@ export function request(signal: Signal, maxResources = 4, maxItems = 6): fc.Arbi
     scopes: fc.array(scopeLevel, { maxLength: 3 }),
     schemaUrl: fc.constantFrom('', 'https://opentelemetry.io/schemas/1.21.0'),
   });
-  return fc.record({ signal: fc.constant(signal), resources: fc.array(resourceLevel, { maxLength: maxResources }) });
+  return fc.record({
+    signal: fc.constant(signal),
+    resources: fc.array(resourceLevel, { maxLength: maxResources }),
+  });
 }
 
 /** Any signal's request. */
@@ -287,7 +297,13 @@ function writeLog(w: WireWriter, l: GenLog): void {
   fixed64(w, 11, nextId++);
 }
 
-const DATA_FIELD: Record<MetricKind, number> = { gauge: 5, sum: 7, histogram: 9, exponentialHistogram: 10, summary: 11 };
+const DATA_FIELD: Record<MetricKind, number> = {
+  gauge: 5,
+  sum: 7,
+  histogram: 9,
+  exponentialHistogram: 10,
+  summary: 11,
+};
 
 function writeMetric(w: WireWriter, m: GenMetric): void {
   str(w, 1, m.name);
@@ -312,8 +328,16 @@ function writeMetric(w: WireWriter, m: GenMetric): void {
         fixed64(w, 3, time);
         fixed64(w, 4, BigInt(p.buckets.reduce((a, b) => a + b, 0)));
         double(w, 5, p.value);
-        packed(w, 6, p.buckets.map((b) => (x: WireWriter) => x.fixed64(BigInt(b))));
-        packed(w, 7, p.buckets.slice(1).map((_, i) => (x: WireWriter) => x.double(i * 10)));
+        packed(
+          w,
+          6,
+          p.buckets.map((b) => (x: WireWriter) => x.fixed64(BigInt(b))),
+        );
+        packed(
+          w,
+          7,
+          p.buckets.slice(1).map((_, i) => (x: WireWriter) => x.double(i * 10)),
+        );
         break;
       case 'exponentialHistogram':
         for (const kv of p.attrs) writeKv(w, 1, kv);
@@ -323,7 +347,11 @@ function writeMetric(w: WireWriter, m: GenMetric): void {
         uint(w, 6, 6); // scale 3, zigzag
         w.begin();
         uint(w, 1, 2);
-        packed(w, 2, p.buckets.map((b) => (x: WireWriter) => x.varint32(b)));
+        packed(
+          w,
+          2,
+          p.buckets.map((b) => (x: WireWriter) => x.varint32(b)),
+        );
         w.end(8);
         break;
       case 'summary':

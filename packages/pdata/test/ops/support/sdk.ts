@@ -28,10 +28,16 @@ export function sdkSpans(traces: number, perTrace: number, attrBytes = 16): Read
     });
     const tracers = [provider.getTracer('http', '1.0.0'), provider.getTracer('db')];
     for (let t = 0; t < traces; t++) {
-      const root = tracers[0]!.startSpan(`GET /${t}`, { attributes: { 'http.route': '/x', payload: 'p'.repeat(attrBytes) } });
+      const root = tracers[0]!.startSpan(`GET /${t}`, {
+        attributes: { 'http.route': '/x', payload: 'p'.repeat(attrBytes) },
+      });
       const ctx = trace.setSpan(context.active(), root);
       for (let i = 1; i < perTrace; i++) {
-        const child = tracers[i % 2]!.startSpan(`op ${i}`, { attributes: { i, 'db.statement': 'q'.repeat(attrBytes) } }, ctx);
+        const child = tracers[i % 2]!.startSpan(
+          `op ${i}`,
+          { attributes: { i, 'db.statement': 'q'.repeat(attrBytes) } },
+          ctx,
+        );
         child.addEvent('e', { n: i });
         child.end();
       }
@@ -84,7 +90,12 @@ export function sdkLogsRequest(n = 20): Uint8Array {
   for (let i = 0; i < n; i++) {
     const span = tracer.startSpan('s');
     const ctx = i % 3 === 0 ? context.active() : trace.setSpan(context.active(), span);
-    loggers[i % 2]!.emit({ body: `line ${i}`, severityNumber: SeverityNumber.INFO, attributes: { i }, context: ctx });
+    loggers[i % 2]!.emit({
+      body: `line ${i}`,
+      severityNumber: SeverityNumber.INFO,
+      attributes: { i },
+      context: ctx,
+    });
     span.end();
   }
   return ProtobufLogsSerializer.serializeRequest(exporter.getFinishedLogRecords())!;

@@ -70,7 +70,8 @@ export interface FlatEntry {
   size: number;
 }
 
-const vsize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+const vsize = (n: number): number =>
+  n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 const wrap = (len: number): number => 1 + vsize(len) + len;
 
 export function flatten(signal: Signal, bytes: Uint8Array): FlatEntry[] {
@@ -91,7 +92,8 @@ export function flatten(signal: Signal, bytes: Uint8Array): FlatEntry[] {
     }
     for (const k of kids) {
       if (depth === 2 && signal === 'metrics') walk(k.payload, 3, [...next, String(k.fn)]);
-      else if (depth + 1 === leafDepth) out.push({ ctx: next, item: hex(k.payload), size: nest(next, k.payload.length) });
+      else if (depth + 1 === leafDepth)
+        out.push({ ctx: next, item: hex(k.payload), size: nest(next, k.payload.length) });
       else walk(k.payload, depth + 1, next);
     }
   };
