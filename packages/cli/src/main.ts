@@ -18,7 +18,9 @@ Usage:
                     [--retention-ms N] [--retention-bytes N] [--dry-run]
                                                         create the config's Kafka topics (seed settings by default)
   otlp-kafka lag --brokers host:port[,..] --group G [--topic T] [--json]
-                                                        per-partition lag of a consumer group
+  otlp-kafka lag --config gateway.yaml [--group G] [--topic T] [--json]
+                                                        per-partition lag of a consumer group (from a config:
+                                                        each kafka receiver's group, through its TLS/SASL)
   otlp-kafka demo [--duration-s N] [--outage-s N] [--rate N]
                                                         agent -> Kafka -> gateway -> backend, with a backend outage
   otlp-kafka --version | --help
@@ -109,8 +111,15 @@ export async function main(
         );
       case 'lag':
         return await lagCommand(
-          { brokers: v.brokers, groups: v.group ?? [], topics: v.topic ?? [], json: v.json ?? false },
+          {
+            brokers: v.brokers,
+            groups: v.group ?? [],
+            topics: v.topic ?? [],
+            json: v.json ?? false,
+            configs,
+          },
           io,
+          registry,
         );
       case 'demo':
         return await demoCommand(

@@ -138,5 +138,22 @@ describe('otlp-kafka runs the seed configs end to end', () => {
     const rows = JSON.parse(lag.join('\n'))[`otel-gateway-traces-${suffix}`] as { lag: number }[];
     expect(rows.length).toBe(3);
     expect(rows.reduce((s, r) => s + r.lag, 0)).toBe(0);
+
+    // From the gateway's config: each kafka receiver's group and topics, through its connection settings.
+    const fromConfig: string[] = [];
+    const io2 = { out: (l: string) => fromConfig.push(l), err: (l: string) => console.error(l) };
+    expect(await main(['lag', '--config', gatewayYaml, '--json'], io2)).toBe(0);
+    const groups = JSON.parse(fromConfig.join('\n')) as Record<string, { topic: string; lag: number }[]>;
+    expect(Object.keys(groups).sort()).toEqual(
+      ['logs', 'metrics', 'traces'].map((s) => `otel-gateway-${s}-${suffix}`),
+    );
+    for (const [group, groupRows] of Object.entries(groups)) {
+      expect(groupRows.length, group).toBe(3);
+      expect(
+        groupRows.reduce((s, r) => s + r.lag, 0),
+        group,
+      ).toBe(0);
+    }
+    expect(groups[`otel-gateway-traces-${suffix}`]!.map((r) => r.topic)).toContain(`otlp-traces-${suffix}`);
   });
 });

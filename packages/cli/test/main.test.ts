@@ -65,9 +65,56 @@ describe('otlp-kafka CLI', () => {
     const code = await main(['topics', '--dry-run', '--config', join(root, 'examples/agent.yaml')], io);
     expect(code).toBe(0);
     expect(io.stdout.map((l) => l.split(/\s+/).slice(1).join(' '))).toEqual([
-      'otlp-traces partitions=12 replication=3 retention.ms=86400000 retention.bytes=10737418240',
-      'otlp-metrics partitions=12 replication=3 retention.ms=86400000 retention.bytes=10737418240',
-      'otlp-logs partitions=24 replication=3 retention.ms=86400000 retention.bytes=21474836480',
+      'otlp-traces security=plaintext partitions=12 replication=3 retention.ms=86400000 retention.bytes=10737418240',
+      'otlp-metrics security=plaintext partitions=12 replication=3 retention.ms=86400000 retention.bytes=10737418240',
+      'otlp-logs security=plaintext partitions=24 replication=3 retention.ms=86400000 retention.bytes=21474836480',
     ]);
+  });
+
+  it("creates topics through the config's TLS and SASL settings, one admin connection per way in", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-cli-'));
+    const file = join(dir, 'secure.yaml');
+    writeFileSync(
+      file,
+      [
+        'receivers:',
+        '  otlp:',
+        '    protocols:',
+        '      http:',
+        'exporters:',
+        '  kafka/secure:',
+        '    brokers: [b1:9093]',
+        '    topic: spans',
+        '    auth:',
+        '      sasl: { mechanism: SCRAM-SHA-512, username: u, password: p }',
+        '      tls: { ca_file: /etc/ca.pem }',
+        '  kafka/tls:',
+        '    brokers: [b1:9093]',
+        '    topic: logs',
+        '    tls: { insecure_skip_verify: true }',
+        '  kafka/plain:',
+        '    brokers: [b1:9093]',
+        '    topic: metrics',
+        'service:',
+        '  pipelines:',
+        '    traces: { receivers: [otlp], exporters: [kafka/secure] }',
+        '    logs: { receivers: [otlp], exporters: [kafka/tls] }',
+        '    metrics: { receivers: [otlp], exporters: [kafka/plain] }',
+        '',
+      ].join('\n'),
+    );
+    const io = capture();
+    expect(await main(['topics', '--dry-run', '--config', file], io)).toBe(0);
+    expect(io.stdout.map((l) => l.split(/\s+/).slice(0, 3).join(' ')).sort()).toEqual([
+      'b1:9093 logs security=ssl',
+      'b1:9093 metrics security=plaintext',
+      'b1:9093 spans security=sasl_ssl',
+    ]);
+  });
+
+  it('lag --config names the config when it has no kafka receiver', async () => {
+    const io = capture();
+    expect(await main(['lag', '--config', join(root, 'examples/agent.yaml')], io)).toBe(2);
+    expect(io.stderr.join()).toMatch(/has no kafka receiver/);
   });
 });

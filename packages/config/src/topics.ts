@@ -17,6 +17,13 @@ export interface KafkaTopicUse {
   componentId: string;
   /** The largest record an exporter writing this topic may produce (producer.max_message_bytes). */
   maxMessageBytes?: number;
+  /** A receiver's consumer group (group_id), when the config names one. */
+  groupId?: string;
+  /**
+   * The component's validated config section, from which the Kafka layer reads
+   * the connection (tls, auth, librdkafka): this package knows no Kafka client.
+   */
+  section: unknown;
 }
 
 type SignalSections<T> = Partial<Record<Signal, T>>;
@@ -46,6 +53,7 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
         role: 'exporter',
         componentId: id,
         maxMessageBytes: cfg.producer?.max_message_bytes,
+        section: c.config,
       });
     }
     for (const id of p.receivers) {
@@ -56,6 +64,7 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
         topics?: string[];
         brokers?: string[];
         dead_letter_topic?: string;
+        group_id?: string;
       } & SignalSections<{
         topic?: string;
         topics?: string[];
@@ -65,10 +74,10 @@ export function kafkaTopicsOf(config: ParsedConfig): KafkaTopicUse[] {
       const named = section
         ? (section.topics ?? (section.topic ? [section.topic] : undefined))
         : (cfg.topics ?? (cfg.topic ? [cfg.topic] : undefined));
+      const common = { signal, brokers, componentId: id, section: c.config, groupId: cfg.group_id };
       for (const topic of named ?? [DEFAULT_KAFKA_TOPICS[signal]])
-        if (!topic.startsWith('^')) uses.push({ topic, signal, brokers, role: 'receiver', componentId: id });
-      if (cfg.dead_letter_topic)
-        uses.push({ topic: cfg.dead_letter_topic, signal, brokers, role: 'dead-letter', componentId: id });
+        if (!topic.startsWith('^')) uses.push({ ...common, topic, role: 'receiver' });
+      if (cfg.dead_letter_topic) uses.push({ ...common, topic: cfg.dead_letter_topic, role: 'dead-letter' });
     }
   }
   const seen = new Set<string>();

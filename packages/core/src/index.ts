@@ -55,14 +55,5 @@ export {
   type FactoryContext,
 } from './factory.js';
 export { duration, byteSize, parseDurationMs, section, defined } from './config/units.js';
-export {
-  tlsServerConfig,
-  tlsClientConfig,
-  kafkaTlsConfig,
-  kafkaAuthConfig,
-  kafkaBrokersConfig,
-  kafkaEncodingConfig,
-  librdkafkaConfig,
-  kafkaTlsOf,
-} from './config/shapes.js';
+export { tlsServerConfig, tlsClientConfig } from './config/shapes.js';
 export type { SchemaMatches, Assert, DefaultsOf } from './config/check.js';

@@ -14,7 +14,7 @@ export {
   type OwnedKey,
   type ResolvedConnection,
 } from './connection.js';
-export { clientConfig, connectionConfig, tlsEnabled } from './librdkafka-config.js';
+export { clientConfig, connectionConfig, securityProtocolOf, tlsEnabled } from './librdkafka-config.js';
 export { DEFAULT_TOPICS, SEED_TOPICS, KAFKA_ENCODINGS, type KafkaEncoding } from './topics.js';
 export { RD, rdCodeName } from './codes.js';
 export {
@@ -40,3 +40,14 @@ export {
   type PartitionLagRow,
 } from './group-lag.js';
 export { brokerCount, BROKER_COUNT_DEFAULTS } from './cluster.js';
+export {
+  kafkaConnectionConfig,
+  kafkaTlsConfig,
+  kafkaAuthConfig,
+  kafkaBrokersConfig,
+  kafkaEncodingConfig,
+  librdkafkaConfig,
+  connectionOfConfig,
+  connectionOfSection,
+  type KafkaConnectionConfig,
+} from './yaml.js';

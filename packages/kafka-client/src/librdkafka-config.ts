@@ -1,4 +1,11 @@
-import type { LibrdkafkaConfig, ResolvedConnection } from './connection.js';
+import { parseOptions } from '@otlp-kafka/core';
+import { z } from 'zod';
+import {
+  connectionShape,
+  type KafkaConnectionOptions,
+  type LibrdkafkaConfig,
+  type ResolvedConnection,
+} from './connection.js';
 
 /** Whether the options ask for TLS: a `tls` object, not switched off by `enabled: false` or `insecure: true`. */
 export function tlsEnabled(c: Pick<ResolvedConnection, 'tls'>): boolean {
@@ -62,4 +69,12 @@ export function clientConfig(
   forced: LibrdkafkaConfig = {},
 ): LibrdkafkaConfig {
   return { ...connectionConfig(c), ...own, ...c.librdkafka, ...forced };
+}
+
+const anyConnection = z.strictObject(connectionShape({ clientId: 'otlp-kafka', connectTimeoutMs: 1 }));
+
+/** The security.protocol librdkafka will use for these options ('plaintext' when nothing asks for TLS or SASL). */
+export function securityProtocolOf(options: KafkaConnectionOptions): string {
+  const config = clientConfig(parseOptions('securityProtocolOf', anyConnection, options));
+  return String(config['security.protocol'] ?? 'plaintext');
 }

@@ -1,6 +1,12 @@
 import { kafkaTopicsOf, type KafkaTopicUse, type Registry } from '@otlp-kafka/config';
 import type { Signal } from '@otlp-kafka/core';
-import { brokerCount, ensureTopics } from '@otlp-kafka/kafka-client';
+import {
+  brokerCount,
+  connectionOfSection,
+  ensureTopics,
+  securityProtocolOf,
+  type KafkaConnectionOptions,
+} from '@otlp-kafka/kafka-client';
 import { loadConfigFiles } from '../internal/config-files.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
@@ -56,11 +62,19 @@ export async function topicsCommand(
     io.err('the configuration uses no Kafka topics');
     return EXIT.config;
   }
-  const byBrokers = new Map<string, KafkaTopicUse[]>();
-  for (const u of uses)
-    byBrokers.set(u.brokers.join(','), [...(byBrokers.get(u.brokers.join(',')) ?? []), u]);
+  // One admin connection per cluster and way in: the section's brokers, TLS, SASL and librdkafka settings.
+  const byConnection = new Map<string, { connection: KafkaConnectionOptions; list: KafkaTopicUse[] }>();
+  for (const u of uses) {
+    const connection = connectionOfSection(u.section);
+    const key = JSON.stringify(connection);
+    const entry = byConnection.get(key) ?? { connection, list: [] };
+    entry.list.push(u);
+    byConnection.set(key, entry);
+  }
   let failed = false;
-  for (const [brokers, list] of byBrokers) {
+  for (const { connection, list } of byConnection.values()) {
+    const brokers = list[0]!.brokers.join(',');
+    const security = securityProtocolOf(connection);
     const specs = list.map((u) => {
       const seed = SEED_TOPIC_SETTINGS[u.signal];
       return {
@@ -80,11 +94,11 @@ export async function topicsCommand(
     if (flags.dryRun) {
       for (const s of specs)
         io.out(
-          `${brokers}  ${s.topic}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`,
+          `${brokers}  ${s.topic}  security=${security}  partitions=${s.partitions} replication=${s.replicationFactor} retention.ms=${s.config['retention.ms']} retention.bytes=${s.config['retention.bytes']}`,
         );
       continue;
     }
-    const available = await brokerCount({ brokers });
+    const available = await brokerCount(connection);
     for (const s of specs) {
       if (s.replicationFactor > available) {
         io.err(
@@ -93,7 +107,7 @@ export async function topicsCommand(
         s.replicationFactor = available;
       }
     }
-    const results = await ensureTopics({ brokers, topics: specs });
+    const results = await ensureTopics({ ...connection, topics: specs });
     for (const r of results) {
       if (r.isOk())
         io.out(

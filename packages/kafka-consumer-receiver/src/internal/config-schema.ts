@@ -1,14 +1,5 @@
-import {
-  byteSize,
-  defined,
-  duration,
-  kafkaAuthConfig,
-  kafkaBrokersConfig,
-  kafkaEncodingConfig,
-  kafkaTlsConfig,
-  kafkaTlsOf,
-  librdkafkaConfig,
-} from '@otlp-kafka/core';
+import { byteSize, defined, duration } from '@otlp-kafka/core';
+import { connectionOfConfig, kafkaConnectionConfig, kafkaEncodingConfig } from '@otlp-kafka/kafka-client';
 import { z } from 'zod';
 import type { KafkaReceiverOptions } from '../options.js';
 
@@ -27,8 +18,7 @@ const signalTopics = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    brokers: kafkaBrokersConfig.optional(),
-    client_id: z.string().optional(),
+    ...kafkaConnectionConfig,
     topic: topic.optional(),
     topics: z.array(topic).min(1).optional(),
     encoding: kafkaEncodingConfig.optional(),
@@ -81,9 +71,6 @@ export const configSchema = z
     dead_letter_topic: z.string().min(1).optional(),
     max_in_flight_messages: z.number().int().positive().optional(),
     max_in_flight_bytes: byteSize.optional(),
-    tls: kafkaTlsConfig.optional(),
-    auth: kafkaAuthConfig.optional(),
-    librdkafka: librdkafkaConfig.optional(),
   })
   .superRefine((c, ctx) => {
     const sections = (['traces', 'metrics', 'logs'] as const).filter((s) => c[s] !== undefined);
@@ -127,10 +114,8 @@ export function topicsOf(
 /** Config -> options, without the topics (the factory assigns them to the pipelines' signals). */
 export function toOptions(c: KafkaReceiverConfig): KafkaReceiverOptions {
   const commit = c.autocommit ?? c.auto_commit;
-  const tls = kafkaTlsOf(c.tls, c.auth);
   return defined({
-    brokers: c.brokers,
-    clientId: c.client_id,
+    ...connectionOfConfig(c),
     encoding: c.encoding,
     groupId: c.group_id,
     groupInstanceId: c.group_instance_id,
@@ -157,8 +142,5 @@ export function toOptions(c: KafkaReceiverConfig): KafkaReceiverOptions {
     deadLetterTopic: c.dead_letter_topic,
     maxInFlightMessages: c.max_in_flight_messages,
     maxInFlightBytes: c.max_in_flight_bytes,
-    tls: tls ? defined(tls) : undefined,
-    sasl: c.auth?.sasl,
-    librdkafka: c.librdkafka,
   });
 }

@@ -1,14 +1,5 @@
-import {
-  defined,
-  duration,
-  kafkaAuthConfig,
-  kafkaBrokersConfig,
-  kafkaEncodingConfig,
-  kafkaTlsConfig,
-  kafkaTlsOf,
-  librdkafkaConfig,
-  type Signal,
-} from '@otlp-kafka/core';
+import { defined, duration, type Signal } from '@otlp-kafka/core';
+import { connectionOfConfig, kafkaConnectionConfig, kafkaEncodingConfig } from '@otlp-kafka/kafka-client';
 import { z } from 'zod';
 import type { KafkaExporterOptions } from '../options.js';
 
@@ -23,8 +14,7 @@ const signalTopic = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    brokers: kafkaBrokersConfig.optional(),
-    client_id: z.string().optional(),
+    ...kafkaConnectionConfig,
     topic: z.string().min(1).optional(),
     traces: signalTopic.optional(),
     metrics: signalTopic.optional(),
@@ -52,9 +42,6 @@ export const configSchema = z
         idempotent: z.boolean().optional(),
       })
       .optional(),
-    tls: kafkaTlsConfig.optional(),
-    auth: kafkaAuthConfig.optional(),
-    librdkafka: librdkafkaConfig.optional(),
   })
   .superRefine((c, ctx) => {
     const sections = (['traces', 'metrics', 'logs'] as const).filter((s) => c[s]?.topic !== undefined);
@@ -88,10 +75,8 @@ export function toOptions(c: KafkaExporterConfig, signals: readonly Signal[]): K
     throw new Error(
       `the ${signals.join(', ')} pipelines ask for encodings ${encodings.join(' and ')}: define one kafka/<name> exporter per encoding`,
     );
-  const tls = kafkaTlsOf(c.tls, c.auth);
   return defined({
-    brokers: c.brokers,
-    clientId: c.client_id,
+    ...connectionOfConfig(c),
     topics: Object.keys(topics).length > 0 ? topics : undefined,
     topicFromAttribute: c.topic_from_attribute,
     encoding: encodings[0],
@@ -113,8 +98,5 @@ export function toOptions(c: KafkaExporterConfig, signals: readonly Signal[]): K
             messageTimeoutMs: c.timeout,
           })
         : undefined,
-    tls: tls ? defined(tls) : undefined,
-    sasl: c.auth?.sasl,
-    librdkafka: c.librdkafka,
   });
 }
