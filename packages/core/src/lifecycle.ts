@@ -27,8 +27,9 @@ export interface StopContext {
  * - start() runs its work once; later calls return the same promise. After
  *   shutdown began, a first start() rejects with ERR_SHUTDOWN.
  * - shutdown() runs its work once and every call returns the same promise. It
- *   refuses new data at once, waits for a start in progress to settle, then
- *   runs with one deadline: the caller's time left, capped by the component's own timeout.
+ *   refuses new data at once, waits for a start in progress to settle (within
+ *   the deadline: a start stuck connecting must not hold a SIGTERM), then runs
+ *   with that one deadline: the caller's time left, capped by the component's own timeout.
  * - refusal() is what consume() answers when the component does not take data:
  *   retryable ERR_NOT_STARTED before start finished, ERR_SHUTDOWN once shutdown
  *   began, each naming the component. Retryable, because the data is fine: a
@@ -88,11 +89,7 @@ export function createLifecycle(name: string, options: LifecycleOptions = {}): L
       state = 'stopping';
       stopped = (async () => {
         let ok = before === 'started';
-        if (before === 'starting')
-          ok = await started!.then(
-            () => true,
-            () => false,
-          );
+        if (before === 'starting') ok = await settledWithin(started!, deadline);
         try {
           await work({ deadline, started: ok });
         } finally {
@@ -118,4 +115,21 @@ export function createLifecycle(name: string, options: LifecycleOptions = {}): L
       }
     },
   };
+}
+
+/** True when `start` succeeded before the deadline; false when it failed or is still running then. */
+async function settledWithin(start: Promise<void>, deadline: Deadline): Promise<boolean> {
+  const outcome = start.then(
+    () => true,
+    () => false,
+  );
+  const ms = deadline.remainingMs();
+  if (!Number.isFinite(ms)) return outcome;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([outcome, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Signal } from '@otlp-kafka/pdata';
 import type { Component, Consumer, Exporter, Processor, ProcessorFactory, Receiver } from './component.js';
-import { invalidOptions } from './errors.js';
+import { invalidOptions, PipelineError } from './errors.js';
 import { fanOut } from './fan-out.js';
 import { createLifecycle, type ShutdownOptions } from './lifecycle.js';
 import { getLogger, type TelemetryOptions } from './telemetry.js';
@@ -104,9 +104,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     exporters,
     start() {
       return lifecycle.start(async () => {
-        for (const e of exporters) await e.start();
-        for (const chain of chains) for (const p of [...chain].reverse()) await p.start();
-        for (const r of receivers) await r.start();
+        // A shutdown that began meanwhile stops the start: no receiver opens after SIGTERM.
+        const next = async (c: Component) => {
+          if (lifecycle.state !== 'starting')
+            throw new PipelineError('ERR_SHUTDOWN', 'pipeline: shutdown began during start');
+          await c.start();
+        };
+        for (const e of exporters) await next(e);
+        for (const chain of chains) for (const p of [...chain].reverse()) await next(p);
+        for (const r of receivers) await next(r);
         logger.info({ pipelines: [...names] }, 'pipelines started');
       });
     },

@@ -89,6 +89,20 @@ describe('createLifecycle', () => {
     expect(l.state).toBe('stopped');
   });
 
+  it('a start stuck past the deadline does not hold the shutdown: the work runs, told start did not succeed', async () => {
+    const l = createLifecycle('thing');
+    void l.start(() => new Promise<void>(() => {}));
+    const seen: StopContext[] = [];
+    let done = false;
+    const stopped = l.shutdown((ctx) => void seen.push(ctx), { timeoutMs: 5_000 }).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopped;
+    expect(seen[0]!.started).toBe(false);
+    expect(l.state).toBe('stopped');
+  });
+
   it('tells the shutdown work whether start succeeded', async () => {
     const never = createLifecycle('a');
     let ctx: StopContext | undefined;

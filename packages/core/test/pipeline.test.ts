@@ -160,6 +160,51 @@ describe('createPipeline lifecycle', () => {
     expect(journal.indexOf('shutdown t1')).toBeLessThan(journal.indexOf('shutdown t2'));
   });
 
+  it('a shutdown during start stops starting: no receiver opens, the slow start is not waited past the deadline', async () => {
+    vi.useFakeTimers();
+    try {
+      const journal: Journal = [];
+      const r = fakeReceiver('r', journal);
+      const slow = fakeExporter('slow', journal);
+      slow.start = () => (journal.push('start slow'), new Promise<void>(() => {})); // connecting, forever
+      const p = createPipeline({ pipelines: [{ signal: 'traces', receivers: [r], exporters: [slow] }] });
+      const started = p.start().then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      let stopped = false;
+      const stopping = p.shutdown({ timeoutMs: 2_000 }).then(() => (stopped = true));
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(stopped).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await stopping;
+      expect(journal).not.toContain('start r');
+      expect(journal).toContain('shutdown slow');
+
+      // The same with a start that does finish: the next component is not started.
+      const j2: Journal = [];
+      const r2 = fakeReceiver('r2', j2);
+      let finish!: () => void;
+      const e2 = fakeExporter('e2', j2);
+      e2.start = () => new Promise<void>((resolve) => (finish = resolve));
+      const p2 = createPipeline({ pipelines: [{ signal: 'traces', receivers: [r2], exporters: [e2] }] });
+      const started2 = p2.start().then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      const stopping2 = p2.shutdown();
+      finish();
+      await stopping2;
+      expect(await started2).toMatch(/shutdown began during start/);
+      expect(j2).not.toContain('start r2');
+      void started;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('start and shutdown are idempotent', async () => {
     const journal: Journal = [];
     const p = build(journal);

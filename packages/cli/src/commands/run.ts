@@ -56,17 +56,29 @@ export async function runCommand(
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   });
-  try {
-    await service.pipeline.start();
-  } catch (e) {
-    logger.error({ err: e }, 'start failed');
+  // A signal while starting (Kafka still connecting, say) stops at once, not after the start.
+  const first = await Promise.race([
+    service.pipeline.start().then(
+      () => ({ kind: 'started' as const }),
+      (error: unknown) => ({ kind: 'failed' as const, error }),
+    ),
+    stop.then((signal) => ({ kind: 'signal' as const, signal })),
+  ]);
+  if (first.kind === 'failed') {
+    logger.error({ err: first.error }, 'start failed');
     await service.pipeline.shutdown();
     await telemetry.shutdown();
     return EXIT.failure;
   }
-  logger.info({ pipelines: service.pipelineIds, metrics: telemetry.address }, 'everything is ready');
-  io.ready?.();
-  const signal = await stop;
+  let signal: string;
+  if (first.kind === 'signal') {
+    signal = first.signal;
+    logger.info({ signal }, 'signal during start: stopping what started');
+  } else {
+    logger.info({ pipelines: service.pipelineIds, metrics: telemetry.address }, 'everything is ready');
+    io.ready?.();
+    signal = await stop;
+  }
   logger.info({ signal }, 'shutting down: draining and committing');
   await service.pipeline.shutdown();
   await telemetry.shutdown();

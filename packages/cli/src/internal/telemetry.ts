@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ServiceConfig } from '@otlp-kafka/config';
@@ -27,15 +29,37 @@ export async function startTelemetry(config: ServiceConfig['telemetry']): Promis
     host = metrics.address.slice(0, i) || '0.0.0.0';
     port = Number(metrics.address.slice(i + 1));
   }
-  const exporter = new PrometheusExporter({ host, port, preventServerStart: true, withoutScopeInfo: true });
-  await exporter.startServer();
+  // Our own server: the exporter's treats port 0 as "its default, 9464", so an
+  // ephemeral port would not be one, and the address logged would be wrong.
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics')
+      exporter.getMetricsRequestHandler(req, res);
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
+  });
+  await listen(server, host, port);
+  const bound = (server.address() as AddressInfo).port;
   const meterProvider = new MeterProvider({ readers: [exporter] });
   return {
     meterProvider,
-    address: `${host}:${port}`,
+    address: `${host.includes(':') ? `[${host}]` : host}:${bound}`,
     async shutdown() {
       await meterProvider.shutdown();
-      await exporter.stopServer();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections(); // a scraper's keep-alive connection must not hold the shutdown
+      await closed;
     },
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: Error) =>
+      reject(new Error(`cannot serve metrics on ${host}:${port}: ${e.message}`, { cause: e }));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
 }
