@@ -21,6 +21,8 @@ export class BatcherMetrics {
   private readonly timeoutTrigger: Counter;
   private readonly slotTrigger: Counter;
   private readonly refused: Counter;
+  private readonly isolationResends: Counter;
+  private readonly isolationResendItems: Counter;
   private readonly cardinality: ObservableUpDownCounter;
   private readonly pendingBytes: ObservableGauge;
   private readonly sendsInFlight: ObservableGauge;
@@ -62,6 +64,15 @@ export class BatcherMetrics {
         'Items the batch processor refused (reason: backpressure, cardinality, not_started, shutdown, too_large).',
       unit: '{items}',
     });
+    this.isolationResends = meter.createCounter('otelcol_processor_batch_isolation_resends', {
+      description:
+        'Requests sent again, alone or halved, after the downstream refused a merged batch for good: to find the items it refuses.',
+      unit: '{sends}',
+    });
+    this.isolationResendItems = meter.createCounter('otelcol_processor_batch_isolation_resend_items', {
+      description: 'Items in the requests counted by otelcol_processor_batch_isolation_resends.',
+      unit: '{items}',
+    });
     this.cardinality = meter.createObservableUpDownCounter('otelcol_processor_batch_metadata_cardinality', {
       description: 'Number of distinct metadata value combinations with a pending batch.',
       unit: '{combinations}',
@@ -92,6 +103,11 @@ export class BatcherMetrics {
 
   refusedItems(signal: Signal, items: number, reason: RefusalReason): void {
     this.refused.add(items, { ...this.attributes, reason, signal });
+  }
+
+  isolationResend(signal: Signal, items: number): void {
+    this.isolationResends.add(1, { ...this.attributes, signal });
+    this.isolationResendItems.add(items, { ...this.attributes, signal });
   }
 
   close(): void {

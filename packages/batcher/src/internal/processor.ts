@@ -19,6 +19,7 @@ import {
 } from '@otlp-kafka/core';
 import { mergeBatches } from '@otlp-kafka/pdata';
 import { Caller } from './caller.js';
+import { isolate } from './isolate.js';
 import type { BatcherMetrics } from './metrics.js';
 import { Pending, keyOf, type Piece } from './pending.js';
 import { Placer, type Limits } from './placer.js';
@@ -256,12 +257,46 @@ export class BatchProcessor implements Processor {
     pending.inFlight++;
     this.inFlightSends++;
     void this.sends.track(
-      safeConsume(this.next, out).then((outcome) => {
-        settlePieces(pieces, outcome);
+      safeConsume(this.next, out).then(async (outcome) => {
+        if (isolable(pieces, outcome)) await this.isolate(pending, pieces, outcome);
+        else settlePieces(pieces, outcome);
         this.sendReturned(pending);
       }),
     );
   }
+
+  /**
+   * The downstream refused a merged batch for good: each caller's part is
+   * sent again alone, and bisected when refused again (isolate.ts). The key's
+   * send slot stays taken meanwhile, so the resends count against
+   * maxConcurrentSends like any send.
+   */
+  private async isolate(pending: Pending, pieces: readonly Piece[], refusal: Outcome): Promise<void> {
+    const signal = pieces[0]!.batch.signal;
+    let resends = 0;
+    await isolate(
+      {
+        next: this.next,
+        metadata: pending.metadata,
+        resent: (s, items) => {
+          resends++;
+          this.metrics.isolationResend(s, items);
+        },
+      },
+      pieces,
+      refusal,
+    );
+    this.config.logger.warn(
+      { signal, callers: new Set(pieces.map((p) => p.caller)).size, resends, err: refusalOf(refusal) },
+      "downstream refused a merged batch for good; resent each caller's part alone to isolate the refused items",
+    );
+  }
+}
+
+/** A permanent refusal of more than one item may have been caused by a few of them: worth finding which. */
+function isolable(pieces: readonly Piece[], outcome: Outcome): boolean {
+  if (!outcome.isErr() || outcome.error.kind !== 'permanent') return false;
+  return pieces.length > 1 || (pieces[0]?.batch.itemCount ?? 0) > 1;
 }
 
 /**
