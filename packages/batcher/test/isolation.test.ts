@@ -152,6 +152,26 @@ describe('batcher: isolating permanent refusals', () => {
     await p.shutdown();
   });
 
+  it('a downstream that refuses everything for good costs a bounded number of resends, not two per item', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const backend: Consumer = {
+      consume(): Promise<Outcome> {
+        calls++;
+        return Promise.resolve(permanent('INVALID_ARGUMENT: unknown tenant'));
+      },
+    };
+    const p = createBatcher({ lingerMs: 5, timeoutMs: 1000 })(backend);
+    await p.start();
+    const sources = [callerBatch('a-', 1000), callerBatch('b-', 24), callerBatch('c-', 1)];
+    const outcomes = await settle(sources.map((s) => p.consume(s.batch)));
+    expect(outcomes.map(outcomeKind)).toEqual(['permanent', 'permanent', 'permanent']);
+    // 1 merged send, 3 part sends, bisection within 8 finds x 2 sends x ceil(log2 1025) levels.
+    expect(calls).toBeGreaterThan(4);
+    expect(calls).toBeLessThanOrEqual(1 + 3 + 8 * 2 * 11);
+    await p.shutdown();
+  });
+
   it('nothing refused: one send, no resends', async () => {
     vi.useFakeTimers();
     const backend = refusingBackend();

@@ -19,6 +19,18 @@ export interface IsolationContext {
 }
 
 /**
+ * Bisection finds up to this many refused items per outgoing batch exactly;
+ * past that, what is still undetermined keeps the refusal. A downstream that
+ * refuses everything for good (not bad items: a bad config, say) would
+ * otherwise cost two sends per item.
+ */
+const BISECTION_FINDS = 8;
+
+interface Budget {
+  left: number;
+}
+
+/**
  * Settles the callers of an outgoing batch the downstream refused for good.
  *
  * A merged request is refused as a whole when any of its items is bad (one
@@ -42,9 +54,13 @@ export async function isolate(
   refusal: Outcome,
 ): Promise<void> {
   const parts = byCaller(pieces);
+  const items = pieces.reduce((n, p) => n + p.batch.itemCount, 0);
+  // Finding one refused item among n costs at most 2 sends per level, ceil(log2 n) levels.
+  const budget = { left: BISECTION_FINDS * 2 * Math.max(1, Math.ceil(Math.log2(items))) };
   if (parts.size === 1) {
     // One caller: resending its part whole would only repeat the refusal.
-    for (const [caller, own] of parts) settle(caller, own, await bisect(ctx, partOf(ctx, own), refusal));
+    for (const [caller, own] of parts)
+      settle(caller, own, await bisect(ctx, budget, partOf(ctx, own), refusal));
     return;
   }
   for (const [caller, own] of parts) {
@@ -55,7 +71,7 @@ export async function isolate(
     }
     ctx.resent(part.signal, part.itemCount);
     const outcome = await safeConsume(ctx.next, part);
-    settle(caller, own, isPermanent(outcome) ? await bisect(ctx, part, outcome) : outcome);
+    settle(caller, own, isPermanent(outcome) ? await bisect(ctx, budget, part, outcome) : outcome);
   }
 }
 
@@ -69,23 +85,34 @@ interface Finding {
  * The outcome of a part the downstream refused with `refusal`: its halves are
  * sent, and each half refused again is bisected in turn, down to single items.
  */
-async function bisect(ctx: IsolationContext, part: Batch | undefined, refusal: Outcome): Promise<Outcome> {
-  return part ? (await findRefused(ctx, part, refusal)).outcome : refusal;
+async function bisect(
+  ctx: IsolationContext,
+  budget: Budget,
+  part: Batch | undefined,
+  refusal: Outcome,
+): Promise<Outcome> {
+  return part ? (await findRefused(ctx, budget, part, refusal)).outcome : refusal;
 }
 
-async function findRefused(ctx: IsolationContext, part: Batch, refusal: Outcome): Promise<Finding> {
+async function findRefused(
+  ctx: IsolationContext,
+  budget: Budget,
+  part: Batch,
+  refusal: Outcome,
+): Promise<Finding> {
   const whole = { outcome: refusal, rejected: part.itemCount };
-  if (part.itemCount <= 1) return whole;
+  if (part.itemCount <= 1 || budget.left < 2) return whole;
   const halves = splitBatch(part, { maxItems: Math.ceil(part.itemCount / 2) });
   // Not splittable (one record past every boundary): all of it stays refused.
   if (halves.isErr() || halves.value.length < 2) return whole;
   const findings: Finding[] = [];
+  budget.left -= halves.value.length;
   for (const half of halves.value) {
     ctx.resent(half.signal, half.itemCount);
     const outcome = await safeConsume(ctx.next, half);
     findings.push(
       isPermanent(outcome)
-        ? await findRefused(ctx, half, outcome)
+        ? await findRefused(ctx, budget, half, outcome)
         : { outcome, rejected: rejectedOf(outcome) },
     );
   }
