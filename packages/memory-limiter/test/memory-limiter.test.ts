@@ -114,6 +114,11 @@ describe('memory readings', () => {
     expect(retryAfterMs(refused)).toBe(500);
     expect(errorMessage(refused)).toMatch(/memory usage 85\.0 MiB is above the soft limit of 80\.0 MiB/);
     expect(next.received).toHaveLength(1);
+    mem.setMib(105); // the hard limit is 100 MiB: the refusal says which limit it is
+    vi.advanceTimersByTime(500);
+    expect(errorMessage(await p.consume(batchOf(10)))).toMatch(
+      /memory usage 105\.0 MiB is above the hard limit of 100\.0 MiB/,
+    );
     mem.setMib(79);
     vi.advanceTimersByTime(500);
     expect(outcomeKind(await p.consume(batchOf(10)))).toBe('ok');

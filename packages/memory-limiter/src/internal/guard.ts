@@ -19,6 +19,8 @@ export interface GuardConfig {
 export class MemoryGuard {
   private memoryBytes = 0;
   private refusing = false;
+  /** Whether the last reading was at or above the hard limit (logged once when it gets there). */
+  private aboveHard = false;
   private inFlightBytes = 0;
   private users = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -70,12 +72,21 @@ export class MemoryGuard {
     }
     this.memoryBytes = used;
     const refuse = used >= limits.softLimitBytes;
+    const hard = used >= limits.hardLimitBytes;
+    const fields = {
+      memoryMib: toMib(used),
+      softLimitMib: toMib(limits.softLimitBytes),
+      hardLimitMib: toMib(limits.hardLimitBytes),
+    };
     if (refuse !== this.refusing) {
-      const fields = { memoryMib: toMib(used), softLimitMib: toMib(limits.softLimitBytes) };
-      if (refuse) logger.warn(fields, 'memory usage above the soft limit: refusing data');
+      if (refuse)
+        logger.warn(fields, `memory usage above the ${hard ? 'hard' : 'soft'} limit: refusing data`);
       else logger.info(fields, 'memory usage back below the soft limit: accepting data');
+    } else if (refuse && hard && !this.aboveHard) {
+      logger.warn(fields, 'memory usage above the hard limit: refusing data');
     }
     this.refusing = refuse;
+    this.aboveHard = refuse && hard;
   }
 
   private shouldGc(used: number): boolean {
@@ -94,7 +105,9 @@ export class MemoryGuard {
     if (this.refusing) {
       return new PipelineError(
         'ERR_BACKPRESSURE',
-        `memory usage ${toMib(this.memoryBytes)} MiB is above the soft limit of ${toMib(limits.softLimitBytes)} MiB`,
+        this.memoryBytes >= limits.hardLimitBytes
+          ? `memory usage ${toMib(this.memoryBytes)} MiB is above the hard limit of ${toMib(limits.hardLimitBytes)} MiB`
+          : `memory usage ${toMib(this.memoryBytes)} MiB is above the soft limit of ${toMib(limits.softLimitBytes)} MiB`,
       );
     }
     // One batch is always let through when nothing is in flight, so a batch
