@@ -14,6 +14,7 @@ import {
 import type { DeadLetterSink } from './dead-letter.js';
 import { decodeRecord, type HeaderExtraction } from './decode.js';
 import type { FlowControl } from './flow-control.js';
+import type { LogThrottle } from './log-throttle.js';
 import type { ReceiverMetrics, SkipReason } from './metrics.js';
 import type { PartitionRegistry, PartitionState } from './partition-state.js';
 import type { TopicRouter } from './routing.js';
@@ -30,6 +31,8 @@ export interface DeliveryContext {
   readonly deadLetter: DeadLetterSink | undefined;
   readonly metrics: ReceiverMetrics;
   readonly logger: Logger;
+  /** Bounds the lines about refused records (one per record otherwise: a poison stream would flood the log). */
+  readonly refusalLog: LogThrottle;
   /** Aborted at the shutdown deadline: redelivery loops give up (the records stay uncommitted). */
   readonly stopSignal: AbortSignal;
   /** The message is done with: its offset may become committable. */
@@ -132,17 +135,21 @@ async function reject(
     }
     if (!ctx.partitions.isCurrent(state)) return;
     ctx.metrics.deadLetter(message.topic, reason);
-    ctx.logger.warn(
-      { ...where, err: error, items: batch?.itemCount },
-      `${reason} record sent to the dead-letter topic`,
-    );
+    const admitted = ctx.refusalLog.admit(`${message.topic}|${reason}`);
+    if (admitted)
+      ctx.logger.warn(
+        { ...where, ...compact(error), items: batch?.itemCount, ...suppressedField(admitted) },
+        `${reason} record sent to the dead-letter topic`,
+      );
   } else {
     if (!ctx.partitions.isCurrent(state)) return;
     ctx.metrics.skip(message.topic, reason);
-    ctx.logger.error(
-      { ...where, err: error, items: batch?.itemCount },
-      `${reason} record skipped (no dead-letter topic configured)`,
-    );
+    const admitted = ctx.refusalLog.admit(`${message.topic}|${reason}`);
+    if (admitted)
+      ctx.logger.error(
+        { ...where, ...compact(error), items: batch?.itemCount, ...suppressedField(admitted) },
+        `${reason} record skipped (no dead-letter topic configured)`,
+      );
   }
   ctx.acknowledge(state, message.offset);
 }
@@ -192,3 +199,11 @@ function logPartial(logger: Logger, message: Message, rejected: number, reason: 
     'pipeline rejected part of a record',
   );
 }
+
+/** The refusal's reason without a stack trace (it is the data's fault, not the code's), capped in length. */
+function compact(error: PipelineError): { reason: string } {
+  const reason = error.message;
+  return { reason: reason.length > 300 ? `${reason.slice(0, 300)}...` : reason };
+}
+
+const suppressedField = (a: { suppressed: number }) => (a.suppressed > 0 ? { suppressed: a.suppressed } : {});

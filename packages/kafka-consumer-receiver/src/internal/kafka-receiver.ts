@@ -35,6 +35,7 @@ import {
   type TopicPartitionOffset,
 } from './client.js';
 import type { DeadLetterSink, DeadLetterSinkFactory } from './dead-letter.js';
+import { createLogThrottle } from './log-throttle.js';
 import { deliver, type DeliveryContext } from './delivery.js';
 import { FlowControl } from './flow-control.js';
 import { LagMonitor, type PartitionLag } from './lag.js';
@@ -85,6 +86,7 @@ export class KafkaReceiverImpl implements KafkaReceiver {
   private readonly lagMonitor: LagMonitor;
   private client: ConsumerClient | undefined;
   private deadLetter: DeadLetterSink | undefined;
+  private readonly refusalLog = createLogThrottle();
   private rebalancer: RebalanceHandler | undefined;
   private ctx: DeliveryContext | undefined;
   private running = false;
@@ -228,6 +230,7 @@ export class KafkaReceiverImpl implements KafkaReceiver {
       deadLetter: this.deadLetter,
       metrics: this.metrics,
       logger: this.logger,
+      refusalLog: this.refusalLog,
       stopSignal: this.stop.signal,
       acknowledge: (state, offset) => this.acknowledge(state, offset),
       flowChanged: () => this.syncPauses(),

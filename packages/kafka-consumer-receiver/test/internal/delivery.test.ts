@@ -161,6 +161,25 @@ describe('permanent failures', () => {
     expect(await h.meter.sum('otelcol_kafka_receiver_skipped_messages', { reason: 'undecodable' })).toBe(1);
     const skipped = h.logs.filter((l) => l.level === 'error' && l.msg?.includes('skipped'));
     expect(skipped.map((l) => (l.obj as { offset: number }).offset).sort()).toEqual([0, 1]);
+    // One compact line each: coordinates and the reason, no error object with a stack trace.
+    for (const line of skipped) {
+      const obj = line.obj as Record<string, unknown>;
+      expect(obj).toMatchObject({ topic: TOPIC, partition: 0 });
+      expect(typeof obj['reason']).toBe('string');
+      expect(obj['err']).toBeUndefined();
+      expect(JSON.stringify(obj).length).toBeLessThan(600);
+    }
+  });
+
+  it('a flood of poison records logs a bounded number of lines; the metrics count every record', async () => {
+    h = await setup({ autoCommit: { enable: false } });
+    script(h, []);
+    for (let i = 0; i < 50; i++) h.kafka.produce(TOPIC, 0, Buffer.from(`garbage ${i}`));
+    h.produce(0, ['fine']);
+    await until(() => h!.committed(0) === 51);
+    expect(await h.meter.sum('otelcol_kafka_receiver_skipped_messages', { reason: 'undecodable' })).toBe(50);
+    const lines = h.logs.filter((l) => l.level === 'error' && l.msg?.includes('skipped'));
+    expect(lines.length).toBe(10);
   });
 
   it('dead-letter headers say what failed, where it came from and when', async () => {
