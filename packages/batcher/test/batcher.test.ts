@@ -5,6 +5,7 @@ import {
   partial,
   permanent,
   refusalOf,
+  rejectedItemsOf,
   retryable,
   retryAfterMs,
   type Outcome,
@@ -363,6 +364,35 @@ describe('batcher: bounded memory', () => {
     expect(outcomeKind(await p.consume(callerBatch('b-', 10).batch))).toBe('backpressure');
     sink.resume();
     expect(outcomeKind(await ra)).toBe('ok');
+  });
+
+  it('a request with more items than the whole budget is passed on in pieces, not refused', async () => {
+    const sink = createMemorySink();
+    await sink.start();
+    const p = createBatcher({ maxPendingItems: 15, sendBatchMaxSize: 0 })(sink);
+    await p.start();
+    const big = callerBatch('big-', 40);
+    expect(outcomeKind(await p.consume(big.batch))).toBe('ok');
+    expect(Math.max(...sink.batches.map((b) => b.itemCount))).toBeLessThanOrEqual(7);
+    const delivered = sink.batches.flatMap((b) => ids(b));
+    expect([...delivered].sort()).toEqual([...big.ids].sort()); // each item once
+  });
+
+  it('pieces of an oversized request refused for good add up to a partial; a transient refusal ends it retryable', async () => {
+    const request = callerBatch('p-', 20);
+    const poison = request.ids[7]!;
+    const refusing = scriptedConsumer((_, b) => (ids(b).includes(poison) ? permanent('bad item') : ok()));
+    const p = createBatcher({ maxPendingItems: 10, sendBatchMaxSize: 0 })(refusing);
+    await p.start();
+    const out = await p.consume(request.batch);
+    expect(outcomeKind(out)).toBe('partial');
+    expect(rejectedItemsOf(out)).toBe(1); // isolation inside the piece finds the one item
+
+    const flaky = scriptedConsumer((i) => (i === 1 ? retryable('down') : ok()));
+    const q = createBatcher({ maxPendingItems: 10, sendBatchMaxSize: 0 })(flaky);
+    await q.start();
+    expect(outcomeKind(await q.consume(callerBatch('q-', 20).batch))).toBe('retryable');
+    expect(flaky.batches).toHaveLength(2); // it stopped at the refused piece
   });
 
   it('a request that can never fit the budget is permanent', async () => {

@@ -4,9 +4,11 @@ import {
   createInFlight,
   createLifecycle,
   ok,
+  outcomeKind,
   partial,
   permanent,
   refusalOf,
+  rejectedItemsOf,
   retryable,
   safeConsume,
   type Batch,
@@ -17,7 +19,7 @@ import {
   type Processor,
   type ShutdownOptions,
 } from '@otlp-kafka/core';
-import { mergeBatches } from '@otlp-kafka/pdata';
+import { mergeBatches, splitBatch } from '@otlp-kafka/pdata';
 import { Caller } from './caller.js';
 import { isolate } from './isolate.js';
 import type { BatcherMetrics } from './metrics.js';
@@ -98,7 +100,14 @@ export class BatchProcessor implements Processor {
       );
     if (batch.itemCount === 0) return Promise.resolve(ok());
     const bytes = batch.bytes.length;
-    if (bytes > c.maxPendingBytes || batch.itemCount > c.maxPendingItems)
+    if (bytes > c.maxPendingBytes || batch.itemCount > c.maxPendingItems) {
+      // Larger than all the room there is: passed on in pieces of at most half
+      // of it, one after another, rather than refused (the data is fine).
+      const pieces = splitBatch(batch, {
+        maxItems: Math.max(1, Math.floor(c.maxPendingItems / 2)),
+        maxBytes: Math.max(1, Math.floor(c.maxPendingBytes / 2)),
+      });
+      if (pieces.isOk() && pieces.value.length > 1) return this.consumeInPieces(pieces.value);
       return this.refuse(
         batch,
         'too_large',
@@ -109,6 +118,7 @@ export class BatchProcessor implements Processor {
           ),
         ),
       );
+    }
     if (this.heldBytes + bytes > c.maxPendingBytes || this.heldItems + batch.itemCount > c.maxPendingItems)
       return this.refuse(
         batch,
@@ -147,6 +157,34 @@ export class BatchProcessor implements Processor {
     caller.seal();
     this.arrived(pending);
     return caller.promise;
+  }
+
+  /**
+   * The pieces of an oversized request, each waiting for its own outcome. A
+   * piece refused for a reason the sender should retry ends it with that
+   * outcome (a retry sends the whole request again: at least once); pieces
+   * refused for good add up to a partial, or permanent when all were.
+   */
+  private async consumeInPieces(pieces: readonly Batch[]): Promise<Outcome> {
+    let rejected = 0;
+    let total = 0;
+    let lastPermanent: Outcome | undefined;
+    for (const piece of pieces) {
+      total += piece.itemCount;
+      const outcome = await this.consume(piece);
+      const kind = outcomeKind(outcome);
+      if (kind === 'partial') rejected += rejectedItemsOf(outcome) ?? 0;
+      else if (kind === 'permanent') {
+        rejected += piece.itemCount;
+        lastPermanent = outcome;
+      } else if (kind !== 'ok') return outcome;
+    }
+    if (rejected === 0) return ok();
+    if (rejected >= total && lastPermanent) return lastPermanent;
+    return partial(
+      rejected,
+      `${this.config.name}: ${rejected} of ${total} items refused by the next consumer`,
+    );
   }
 
   /** Sends everything pending at once, waits for the outcomes until the deadline; callers still waiting then get retryable. */
