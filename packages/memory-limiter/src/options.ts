@@ -32,7 +32,7 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
    * Forces a full garbage collection when memory is over a limit, so garbage
    * that keeps the reading high (refused request bodies) does not keep the
    * limiter refusing. Default: `globalThis.gc` when node runs with
-   * --expose-gc, else none. `false`: never.
+   * --expose-gc (the otlp-kafka CLI exposes it), else none. `false`: never.
    */
   gc?: (() => void) | false;
   /** Least time between forced GCs while above the soft limit. Default 10000 (as the Collector). */
