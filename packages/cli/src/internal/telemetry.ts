@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ServiceConfig } from '@otlp-kafka/config';
 
@@ -32,9 +32,10 @@ export async function startTelemetry(config: ServiceConfig['telemetry']): Promis
   // Our own server: the exporter's treats port 0 as "its default, 9464", so an
   // ephemeral port would not be one, and the address logged would be wrong.
   const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const scrape = coalescedScrape(exporter);
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics')
-      exporter.getMetricsRequestHandler(req, res);
+      void scrape().then((text) => res.writeHead(200, { 'content-type': 'text/plain' }).end(text));
     else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
   });
   await listen(server, host, port);
@@ -62,4 +63,34 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** A scrape's result is reused this long: a flood of scrapes costs a few collections a second. */
+export const SCRAPE_REUSE_MS = 100;
+
+/**
+ * Collecting and serialising every metric is the expensive part of a scrape
+ * and runs on the thread that answers OTLP: concurrent scrapes share one
+ * collection, and its text serves any scrape within SCRAPE_REUSE_MS after it.
+ */
+export function coalescedScrape(
+  exporter: Pick<PrometheusExporter, 'collect'>,
+  now: () => number = Date.now,
+): () => Promise<string> {
+  // The exporter's own serialisation (no prefix, no timestamps), without the scope info lines.
+  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  let last: { text: Promise<string>; doneAtMs: number | undefined } | undefined;
+  return () => {
+    if (last && (last.doneAtMs === undefined || now() - last.doneAtMs < SCRAPE_REUSE_MS)) return last.text;
+    const entry: { text: Promise<string>; doneAtMs: number | undefined } = {
+      doneAtMs: undefined,
+      text: exporter.collect().then(
+        ({ resourceMetrics }) => serializer.serialize(resourceMetrics),
+        (e: unknown) => `# failed to collect metrics: ${(e as Error).message}\n`,
+      ),
+    };
+    void entry.text.then(() => (entry.doneAtMs = now()));
+    last = entry;
+    return entry.text;
+  };
 }

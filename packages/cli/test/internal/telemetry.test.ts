@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTelemetry } from '../../src/internal/telemetry.js';
+import { SCRAPE_REUSE_MS, coalescedScrape, startTelemetry } from '../../src/internal/telemetry.js';
 
 describe('the metrics endpoint', () => {
   it('listens on an ephemeral port when the address says :0, and reports the port it got', async () => {
@@ -35,5 +35,30 @@ describe('the metrics endpoint', () => {
     const t = await startTelemetry({ metrics: { level: 'none' } });
     expect(t.address).toBeUndefined();
     await t.shutdown();
+  });
+});
+
+describe('coalescedScrape', () => {
+  it('concurrent scrapes share one collection, and its text is reused briefly', async () => {
+    let collections = 0;
+    let now = 0;
+    const exporter = {
+      collect: () => {
+        collections++;
+        return Promise.resolve({
+          resourceMetrics: { resource: { attributes: {} }, scopeMetrics: [] },
+          errors: [],
+        });
+      },
+    } as unknown as Parameters<typeof coalescedScrape>[0];
+    const scrape = coalescedScrape(exporter, () => now);
+    await Promise.all(Array.from({ length: 100 }, () => scrape()));
+    expect(collections).toBe(1);
+    now = SCRAPE_REUSE_MS - 1;
+    await scrape();
+    expect(collections).toBe(1);
+    now = SCRAPE_REUSE_MS;
+    await scrape();
+    expect(collections).toBe(2);
   });
 });
