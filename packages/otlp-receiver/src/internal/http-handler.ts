@@ -51,20 +51,19 @@ export class HttpHandler {
     if (this.closing) res.setHeader('Connection', 'close');
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const signal = this.routes.get(path);
-    if (!signal) return this.text(res, 404, `404 unknown path ${path}`);
+    if (!signal)
+      // Fixed texts: nothing from the request is echoed back (a reflected path or
+      // header is an injection vector and tells a prober nothing useful).
+      if (!signal) return this.text(res, 404, '404 not found');
     if (req.method === 'OPTIONS' && this.cors) return this.cors.preflight(req, res);
     this.cors?.decorate(req, res);
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return this.text(res, 405, `405 method ${req.method ?? ''} not allowed, supported: [POST]`);
+      return this.text(res, 405, '405 method not allowed, supported: [POST]');
     }
     const format = parseContentType(req.headers['content-type']);
     if (!format) {
-      return this.text(
-        res,
-        415,
-        `415 unsupported media type "${req.headers['content-type'] ?? ''}", supported: [${SUPPORTED_TYPES}]`,
-      );
+      return this.text(res, 415, `415 unsupported media type, supported: [${SUPPORTED_TYPES}]`);
     }
     const encoding = parseContentEncoding(req.headers['content-encoding']);
     if (!encoding) {
@@ -72,7 +71,7 @@ export class HttpHandler {
       return this.text(
         res,
         415,
-        `415 unsupported content encoding "${req.headers['content-encoding'] ?? ''}", supported: [${supportedEncodings().join(', ')}]`,
+        `415 unsupported content encoding, supported: [${supportedEncodings().join(', ')}]`,
       );
     }
     if (this.closing) return this.status(res, format, 503, GrpcCode.UNAVAILABLE, 'receiver is shutting down');
