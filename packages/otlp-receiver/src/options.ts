@@ -59,6 +59,14 @@ export interface HttpOptions {
   metricsUrlPath?: string;
   /** Default /v1/logs. */
   logsUrlPath?: string;
+  /** Close a keep-alive connection idle this long between requests (the Collector's idle_timeout). Default 60000. */
+  idleTimeoutMs?: number;
+  /**
+   * Longest wait for a request's headers, counted from the connection's start
+   * for its first request (a connection that sends nothing is closed after it),
+   * and from the previous answer after that (the Collector's read_header_timeout). Default 60000.
+   */
+  readHeaderTimeoutMs?: number;
 }
 
 /**
@@ -85,6 +93,8 @@ export const DEFAULTS = {
     tracesUrlPath: '/v1/traces',
     metricsUrlPath: '/v1/metrics',
     logsUrlPath: '/v1/logs',
+    idleTimeoutMs: 60_000,
+    readHeaderTimeoutMs: 60_000,
   },
   name: 'otlp',
   shutdownTimeoutMs: 10_000,
@@ -144,6 +154,9 @@ const httpSchema = z
     tracesUrlPath: urlPath.default(DEFAULTS.http.tracesUrlPath),
     metricsUrlPath: urlPath.default(DEFAULTS.http.metricsUrlPath),
     logsUrlPath: urlPath.default(DEFAULTS.http.logsUrlPath),
+    idleTimeoutMs: ms.default(DEFAULTS.http.idleTimeoutMs),
+    // Node refuses a headers timeout above its request timeout (300 s, kept).
+    readHeaderTimeoutMs: ms.max(300_000).default(DEFAULTS.http.readHeaderTimeoutMs),
   })
   .strict()
   .superRefine((h, ctx) => {

@@ -12,12 +12,24 @@ describe('otlpReceiverFactory', () => {
     const config = otlpReceiverFactory.configSchema.parse({
       protocols: {
         grpc: { endpoint: '127.0.0.1:4317', keepalive: { server_parameters: { max_connection_age: '30s' } } },
-        http: { max_request_body_size: '1MiB', include_metadata: true, cors: { allowed_origins: ['*'] } },
+        http: {
+          max_request_body_size: '1MiB',
+          include_metadata: true,
+          cors: { allowed_origins: ['*'] },
+          idle_timeout: '90s',
+          read_header_timeout: '5s',
+        },
       },
     });
     expect(toOptions(config)).toEqual({
       grpc: { endpoint: '127.0.0.1:4317', keepalive: { serverParameters: { maxConnectionAgeMs: 30_000 } } },
-      http: { maxRequestBodyBytes: 1024 * 1024, includeMetadata: true, cors: { allowedOrigins: ['*'] } },
+      http: {
+        maxRequestBodyBytes: 1024 * 1024,
+        includeMetadata: true,
+        cors: { allowedOrigins: ['*'] },
+        idleTimeoutMs: 90_000,
+        readHeaderTimeoutMs: 5_000,
+      },
     });
   });
 });

@@ -13,6 +13,8 @@ describe('options', () => {
       tracesUrlPath: '/v1/traces',
       metricsUrlPath: '/v1/metrics',
       logsUrlPath: '/v1/logs',
+      idleTimeoutMs: 60_000,
+      readHeaderTimeoutMs: 60_000,
     });
     expect(o.shutdownTimeoutMs).toBe(DEFAULTS.shutdownTimeoutMs);
     expect(o.name).toBe('otlp');
@@ -49,6 +51,10 @@ describe('options', () => {
       /grpc\.tls\.keyFile/,
     );
     expect(() => createOtlpReceiver({ http: { maxBodyBytes: 5 } } as never)).toThrow(/http/);
+    expect(() => createOtlpReceiver({ http: { idleTimeoutMs: 0 } })).toThrow(/http\.idleTimeoutMs/);
+    expect(() => createOtlpReceiver({ http: { readHeaderTimeoutMs: 300_001 } })).toThrow(
+      /http\.readHeaderTimeoutMs/,
+    );
     expect(() => createOtlpReceiver({ grpc: { endpoint: '[::1]:4317' } })).not.toThrow();
     expect(() => createOtlpReceiver({ grpc: { endpoint: ':4317' } })).not.toThrow();
   });

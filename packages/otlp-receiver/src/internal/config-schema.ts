@@ -42,6 +42,8 @@ export const configSchema = z.strictObject({
         traces_url_path: z.string().startsWith('/').optional(),
         metrics_url_path: z.string().startsWith('/').optional(),
         logs_url_path: z.string().startsWith('/').optional(),
+        idle_timeout: duration.optional(),
+        read_header_timeout: duration.optional(),
       }),
     ).optional(),
   }),
@@ -95,6 +97,8 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
           tracesUrlPath: h.traces_url_path,
           metricsUrlPath: h.metrics_url_path,
           logsUrlPath: h.logs_url_path,
+          idleTimeoutMs: h.idle_timeout,
+          readHeaderTimeoutMs: h.read_header_timeout,
         })
       : (false as const),
   });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@otlp-kafka/core';
 import type { ParsedHttpOptions } from '../options.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
@@ -38,11 +38,13 @@ export class HttpTransport {
           {
             cert: tls.cert,
             key: tls.key,
+            handshakeTimeout: this.options.readHeaderTimeoutMs,
             ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
           },
           this.handler.listener,
         )
       : createServer(this.handler.listener);
+    this.applyTimeouts(server, tls !== undefined);
     const { host, port } = parseEndpoint(this.options.endpoint);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -53,6 +55,28 @@ export class HttpTransport {
     });
     this.server = server;
     this.bound = server.address() as AddressInfo;
+  }
+
+  private applyTimeouts(server: Server, tls: boolean): void {
+    const { idleTimeoutMs, readHeaderTimeoutMs } = this.options;
+    server.keepAliveTimeout = idleTimeoutMs;
+    server.headersTimeout = readHeaderTimeoutMs;
+    // Node's headers timeout only starts once a request's first bytes arrive: a
+    // connection that sends nothing would be held forever (seen: 19,990 of them,
+    // up to the open-files limit). Until its first request, a connection gets
+    // readHeaderTimeoutMs; after that Node's keep-alive and headers timeouts apply.
+    const started = new WeakSet<Socket>();
+    const onConnection = (socket: Socket): void => {
+      const timer = setTimeout(() => {
+        if (!started.has(socket)) socket.destroy();
+      }, readHeaderTimeoutMs);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    };
+    server.on('request', (req: { socket: Socket }) => started.add(req.socket));
+    // With TLS the handshake has its own bound (handshakeTimeout); the request's
+    // socket is then the TLS socket, the one watched.
+    server.on(tls ? 'secureConnection' : 'connection', onConnection);
   }
 
   /** Stops accepting connections; open keep-alive connections close after their current answer. */
