@@ -11,7 +11,7 @@ export interface TlsOptions {
 /** gRPC server keepalive, as the Collector's keepalive.server_parameters. */
 export interface KeepaliveOptions {
   serverParameters?: {
-    /** Close a connection idle for this long. Default: never. */
+    /** GOAWAY to a connection without streams for this long (a client reconnects at its next call). Default 60000. */
     maxConnectionIdleMs?: number;
     /** Close a connection after this long (GOAWAY). Default: never. */
     maxConnectionAgeMs?: number;
@@ -85,7 +85,13 @@ export interface OtlpReceiverOptions extends TelemetryOptions {
 }
 
 export const DEFAULTS = {
-  grpc: { endpoint: '0.0.0.0:4317', maxRecvMsgSizeMib: 4, includeMetadata: false },
+  grpc: {
+    endpoint: '0.0.0.0:4317',
+    maxRecvMsgSizeMib: 4,
+    includeMetadata: false,
+    // The Collector's default is never; a session that opens no stream would then be held for good.
+    keepalive: { serverParameters: { maxConnectionIdleMs: 60_000 } },
+  },
   http: {
     endpoint: '0.0.0.0:4318',
     maxRequestBodyBytes: 20 * 1024 * 1024,

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { SIGNALS, type BatchMetadata, type Logger, type Signal } from '@otlp-kafka/core';
 import { encodeGrpcStatusDetails } from '@otlp-kafka/pdata';
-import type { ParsedGrpcOptions } from '../options.js';
+import { DEFAULTS, type ParsedGrpcOptions } from '../options.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
 import type { Ingest } from './ingest.js';
 import { exportResponse } from './responses.js';
@@ -140,7 +140,8 @@ export class GrpcTransport {
       'grpc.max_receive_message_length': Math.floor(this.options.maxRecvMsgSizeMib * 1024 * 1024),
     };
     const k = this.options.keepalive?.serverParameters;
-    if (k?.maxConnectionIdleMs !== undefined) o['grpc.max_connection_idle_ms'] = k.maxConnectionIdleMs;
+    o['grpc.max_connection_idle_ms'] =
+      k?.maxConnectionIdleMs ?? DEFAULTS.grpc.keepalive.serverParameters.maxConnectionIdleMs;
     if (k?.maxConnectionAgeMs !== undefined) o['grpc.max_connection_age_ms'] = k.maxConnectionAgeMs;
     if (k?.maxConnectionAgeGraceMs !== undefined)
       o['grpc.max_connection_age_grace_ms'] = k.maxConnectionAgeGraceMs;
