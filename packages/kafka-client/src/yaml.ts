@@ -1,4 +1,4 @@
-import { defined } from '@otlp-kafka/core';
+import { defined, tlsClientConfig } from '@otlp-kafka/core';
 import { z } from 'zod';
 import type { KafkaConnectionOptions } from './connection.js';
 import { KAFKA_ENCODINGS } from './topics.js';
@@ -7,17 +7,8 @@ import { KAFKA_ENCODINGS } from './topics.js';
 // kafka exporter, the kafka receiver and the CLI's `topics` and `lag`, and the
 // one mapping from them to the connection options of this package.
 
-/** librdkafka TLS: no server-name override (it verifies against the broker's advertised host). */
-export const kafkaTlsConfig = z.strictObject({
-  insecure: z.boolean().optional(),
-  insecure_skip_verify: z.boolean().optional(),
-  ca_file: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  ca_pem: z.string().optional(),
-  cert_pem: z.string().optional(),
-  key_pem: z.string().optional(),
-});
+/** The Collector's client TLS block without a server-name override (librdkafka verifies against the broker's advertised host). */
+export const kafkaTlsConfig = tlsClientConfig.omit({ server_name_override: true });
 
 export const kafkaAuthConfig = z.strictObject({
   sasl: z

@@ -49,5 +49,6 @@ describe("the Collector's kafka connection keys", () => {
       brokers: ['k:9'],
     });
     expect(() => connectionOfSection({ auth: { sasl: { mechanism: 'GSSAPI' } } })).toThrow(/mechanism/);
+    expect(() => connectionOfSection({ tls: { server_name_override: 'b' } })).toThrow(/server_name_override/);
   });
 });
