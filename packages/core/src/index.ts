@@ -19,6 +19,12 @@ export {
   type Refused,
 } from './outcome.js';
 export { fanOut, safeConsume } from './fan-out.js';
+export {
+  createPushReceiver,
+  PUSH_RECEIVER_DEFAULTS,
+  type PushReceiver,
+  type PushReceiverOptions,
+} from './push-receiver.js';
 export { createInFlight, type InFlight } from './in-flight.js';
 export {
   createLifecycle,
