@@ -10,7 +10,9 @@ export type PdataErrorCode =
 
 /**
  * A problem with OTLP data. `offset` is the byte offset in the input where it
- * was found (or -1 for JSON), `field` the message.field path being read.
+ * was found (or -1 for JSON), `field` the message.field path being read (a
+ * proto path such as `resource_spans[0].scope_spans[0].spans[2].trace_id` from
+ * deep validation).
  */
 export class PdataError extends Error {
   override readonly name = 'PdataError';
@@ -19,7 +21,9 @@ export class PdataError extends Error {
   readonly field: string;
 
   constructor(code: PdataErrorCode, message: string, offset = -1, field = '', options?: { cause?: unknown }) {
-    super(field ? `${message} (field ${field}, offset ${offset})` : message, options);
+    // A message that starts with its field path (deep validation's) does not repeat it.
+    const where = message.startsWith(`${field}: `) ? '' : `field ${field}, `;
+    super(field ? `${message} (${where}offset ${offset})` : message, options);
     this.code = code;
     this.offset = offset;
     this.field = field;

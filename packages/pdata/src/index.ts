@@ -13,7 +13,7 @@ export { mergeBatches } from './ops/merge.js';
 export { splitBatch, type SplitLimits } from './ops/split.js';
 export { groupByTraceId, groupByResource, groupByResourceAttribute } from './ops/group.js';
 export { editResource, type ResourceAction, type AttributeValue } from './ops/resource.js';
-export { validateRequest } from './ops/validate.js';
+export { validateRequest, type ValidateOptions } from './ops/validate.js';
 export type {
   AnyValue,
   ArrayValue,

@@ -46,7 +46,10 @@ describe('validateRequest', () => {
     expect(deep.isErr()).toBe(true);
     if (deep.isErr()) {
       expect(deep.error.code).toBe('ERR_PDATA_WIRE_TYPE');
-      expect(deep.error.field).toBe('Span.5');
+      expect(deep.error.field).toBe('resource_spans[0].scope_spans[0].spans[0].name');
+      expect(deep.error.message).toBe(
+        'resource_spans[0].scope_spans[0].spans[0].name: wire type 0, expected 2 (offset 6)',
+      );
       expect(deep.error.offset).toBe(6);
     }
   });
@@ -58,20 +61,6 @@ describe('validateRequest', () => {
       w.stringField(5, 'ok');
     });
     expect(validateRequest('traces', bytes).isOk()).toBe(true);
-  });
-
-  it('bounds nesting of attribute values', () => {
-    const bytes = oneSpan((w) => {
-      w.begin(); // attributes
-      w.stringField(1, 'k');
-      // KeyValue.value > AnyValue.array_value > ArrayValue.values > AnyValue.array_value > ...
-      const fields = [2, ...Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 5 : 1))];
-      for (let i = 0; i < fields.length; i++) w.begin();
-      for (const f of fields.reverse()) w.end(f);
-      w.end(9);
-    });
-    const r = validateRequest('traces', bytes);
-    expect(r.isErr() && r.error.code).toBe('ERR_PDATA_INVALID');
   });
 
   it('agrees with the codec on hostile bytes: what decodes is valid, and nothing throws', () => {
@@ -88,7 +77,12 @@ describe('validateRequest', () => {
     fc.assert(
       fc.property(mutated, ([signal, bytes]) => {
         const v = validateRequest(signal, bytes);
-        if (decodeRequest(signal, bytes).isOk()) expect(v.isOk()).toBe(true);
+        // The codec decodes what validation refuses only for content it does not check
+        // (invalid UTF-8 becomes U+FFFD, ids of any length are kept).
+        if (decodeRequest(signal, bytes).isOk() && v.isErr())
+          expect(v.error.message).toMatch(
+            /: (invalid UTF-8 in a string|\d+ bytes, must be (16|8) or empty) /,
+          );
         if (v.isOk()) expect(countItems(signal, bytes).isOk()).toBe(true);
       }),
       { numRuns: 600 },
