@@ -21,9 +21,10 @@ export class PdataError extends Error {
   readonly field: string;
 
   constructor(code: PdataErrorCode, message: string, offset = -1, field = '', options?: { cause?: unknown }) {
-    // A message that starts with its field path (deep validation's) does not repeat it.
-    const where = message.startsWith(`${field}: `) ? '' : `field ${field}, `;
-    super(field ? `${message} (${where}offset ${offset})` : message, options);
+    // A message that starts with its field path (deep validation's, JSON's) does not repeat it.
+    const named = message.startsWith(`${field}: `);
+    const where = named ? (offset < 0 ? '' : ` (offset ${offset})`) : ` (field ${field}, offset ${offset})`;
+    super(field ? `${message}${where}` : message, options);
     this.code = code;
     this.offset = offset;
     this.field = field;

@@ -345,10 +345,10 @@ function readExemplar(p: JsonPath, v: unknown): Exemplar {
         readNumberValue(p, ck, x, e);
         break;
       case 'spanId':
-        e.spanId = hexId(p, x);
+        e.spanId = hexId(p, x, 8);
         break;
       case 'traceId':
-        e.traceId = hexId(p, x);
+        e.traceId = hexId(p, x, 16);
         break;
     }
     p.parts.pop();

@@ -65,16 +65,16 @@ function readSpan(p: JsonPath, v: unknown): Span {
     p.parts.push(k);
     switch (camel(k)) {
       case 'traceId':
-        s.traceId = hexId(p, x);
+        s.traceId = hexId(p, x, 16);
         break;
       case 'spanId':
-        s.spanId = hexId(p, x);
+        s.spanId = hexId(p, x, 8);
         break;
       case 'traceState':
         s.traceState = str(p, x);
         break;
       case 'parentSpanId':
-        s.parentSpanId = hexId(p, x);
+        s.parentSpanId = hexId(p, x, 8);
         break;
       case 'flags':
         s.flags = uint32(p, x);
@@ -158,10 +158,10 @@ function readLink(p: JsonPath, v: unknown): SpanLink {
     p.parts.push(k);
     switch (camel(k)) {
       case 'traceId':
-        l.traceId = hexId(p, x);
+        l.traceId = hexId(p, x, 16);
         break;
       case 'spanId':
-        l.spanId = hexId(p, x);
+        l.spanId = hexId(p, x, 8);
         break;
       case 'traceState':
         l.traceState = str(p, x);
@@ -252,10 +252,10 @@ function readLogRecord(p: JsonPath, v: unknown): LogRecord {
         l.flags = uint32(p, x);
         break;
       case 'traceId':
-        l.traceId = hexId(p, x);
+        l.traceId = hexId(p, x, 16);
         break;
       case 'spanId':
-        l.spanId = hexId(p, x);
+        l.spanId = hexId(p, x, 8);
         break;
       case 'eventName':
         l.eventName = str(p, x);

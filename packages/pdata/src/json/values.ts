@@ -163,11 +163,13 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** A trace or span id: case-insensitive hex, not base64. */
-export function hexId(p: JsonPath, v: unknown): Uint8Array {
+/** A trace (16 bytes) or span (8 bytes) id, or empty: case-insensitive hex, not base64. */
+export function hexId(p: JsonPath, v: unknown, size: 16 | 8): Uint8Array {
   if (v === null) return new Uint8Array(0);
   if (typeof v !== 'string') p.fail(`expected a hex string, got ${describe(v)}`);
   if (v.length % 2 !== 0) p.fail(`hex id has an odd length ${v.length}`);
+  // As the protobuf path (and the Collector): nothing else decodes to an id.
+  if (v.length !== 0 && v.length !== 2 * size) p.fail(`${v.length / 2} bytes, must be ${size} or empty`);
   const out = new Uint8Array(v.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = hexDigit(v.charCodeAt(2 * i));
