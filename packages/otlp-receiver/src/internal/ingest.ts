@@ -60,7 +60,8 @@ export class Ingest {
   ): Promise<IngestResult> {
     const consumer = this.consumers.get(signal);
     if (!consumer) return { kind: 'no-pipeline', message: `no pipeline is configured for ${signal}` };
-    const batch = createBatch(signal, bytes, metadata);
+    // Deep: every field of every item, as the Collector's decoder checks them (ids, UTF-8, nesting).
+    const batch = createBatch(signal, bytes, metadata, { deep: true });
     if (batch.isErr()) {
       return { kind: 'invalid', message: `invalid ${REQUEST_NAME[signal]}: ${batch.error.message}` };
     }
