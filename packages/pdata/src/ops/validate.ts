@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { MAX_DEPTH } from '../codec/read.js';
 import { PdataError } from '../errors.js';
 import { fieldPath } from '../internal/field-path.js';
+import { isUtf8Range } from '../internal/utf8.js';
 import {
   ANY_VALUE,
   ID_BYTES,
@@ -116,7 +116,8 @@ class Walker {
     const e = r.lengthEnd();
     const n = e - r.pos;
     if (kind === STRING) {
-      if (n > 0 && !utf8(r.buf, r.pos, e)) r.fail('ERR_PDATA_INVALID', 'invalid UTF-8 in a string', at);
+      if (n > 0 && !isUtf8Range(r.buf, r.pos, e))
+        r.fail('ERR_PDATA_INVALID', 'invalid UTF-8 in a string', at);
     } else if (n !== 0 && n !== ID_BYTES[kind]) {
       r.fail('ERR_PDATA_INVALID', `${n} bytes, must be ${ID_BYTES[kind]} or empty`, at);
     }
@@ -142,14 +143,4 @@ class Walker {
     while (r.pos < e) r.skip(WIRE_VARINT);
     r.end = outer;
   }
-}
-
-/** ASCII is checked here (most OTLP strings are short and ASCII); anything else by Node's native check. */
-function utf8(buf: Uint8Array, start: number, end: number): boolean {
-  if (end - start <= 32) {
-    let i = start;
-    while (i < end && buf[i]! < 0x80) i++;
-    if (i === end) return true;
-  }
-  return isUtf8(buf.subarray(start, end));
 }
