@@ -60,7 +60,11 @@ export function validateRequest(
     w.walk(root, bytes.length, 0, 0);
     return Ok(undefined);
   } catch (e) {
-    if (!(e instanceof PdataError)) throw e;
+    // Not expected (recursion is bounded, nothing is allocated from the input): still a value.
+    if (!(e instanceof PdataError)) {
+      const message = e instanceof Error ? e.message : String(e);
+      return Err(new PdataError('ERR_PDATA_INVALID', message, -1, '', { cause: e }));
+    }
     const path = fieldPath(bytes, root, e.offset);
     const field = path || 'request';
     return Err(new PdataError(e.code, `${field}: ${e.message}`, e.offset, field, { cause: e }));
