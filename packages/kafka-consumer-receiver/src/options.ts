@@ -101,7 +101,7 @@ export const DEFAULTS = {
   encoding: 'otlp_proto',
   groupId: 'otel-collector',
   clientId: 'otel-collector',
-  connectTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
   initialOffset: 'latest',
   autoCommit: { enable: true, intervalMs: 1000 },
   sessionTimeoutMs: 10_000,

@@ -21,7 +21,6 @@ import {
 import type { ParsedOptions } from '../options.js';
 import {
   commitOffsets,
-  connectClient,
   consumeBatch,
   disconnectClient,
   partitionKey,
@@ -34,6 +33,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from './client.js';
+import { CLEANUP_TIMEOUT_MS, connectWithin, disconnectQuietly } from './connect.js';
 import type { DeadLetterSink, DeadLetterSinkFactory } from './dead-letter.js';
 import { createLogThrottle } from './log-throttle.js';
 import { deliver, type DeliveryContext } from './delivery.js';
@@ -176,19 +176,26 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     });
     this.client = client;
     client.on('event.error', (err) => this.logger.warn({ err }, 'kafka client error'));
+    // One budget for connecting the consumer and the dead-letter producer, kept even when librdkafka never answers.
+    const connecting = deadlineIn(this.o.connectTimeoutMs);
     try {
-      await connectClient(client, this.o.connectTimeoutMs);
+      await connectWithin(client, this.o.connectTimeoutMs, this.logger);
       client.setDefaultConsumeTimeout(POLL_TIMEOUT_MS);
       if (this.o.deadLetterTopic !== undefined) {
         this.deadLetter = this.deps.deadLetterFactory(
           deadLetterProducerConfig(this.o),
           this.o.deadLetterTopic,
         );
-        await this.deadLetter.start();
+        await withTimeout(
+          this.deadLetter.start(),
+          connecting.remainingMs(),
+          `dead-letter producer connect (connectTimeoutMs ${this.o.connectTimeoutMs} ms)`,
+        );
       }
     } catch (e) {
-      await this.deadLetter?.shutdown().catch(() => undefined);
-      if (client.isConnected()) await disconnectClient(client);
+      const dlq = this.deadLetter?.shutdown().catch(() => undefined);
+      if (dlq) await withTimeout(dlq, CLEANUP_TIMEOUT_MS, 'dead-letter shutdown').catch(() => undefined);
+      if (client.isConnected()) await disconnectQuietly(client, this.logger);
       throw new PipelineError(
         'ERR_UNAVAILABLE',
         `${COMPONENT}: cannot connect to ${this.o.brokers.join(',')}: ${describe(e)}`,

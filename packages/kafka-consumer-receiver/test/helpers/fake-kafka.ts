@@ -41,10 +41,13 @@ export class FakeKafka {
     return log.length ? log[log.length - 1]!.offset + 1 : 0;
   }
 
-  factory(options: { protocol?: 'COOPERATIVE' | 'EAGER'; failConnect?: boolean } = {}): ConsumerFactory {
+  factory(
+    options: { protocol?: 'COOPERATIVE' | 'EAGER'; failConnect?: boolean; hangConnect?: boolean } = {},
+  ): ConsumerFactory {
     return (config, hooks) => {
       const c = new FakeConsumer(this, config, hooks, options.protocol ?? 'COOPERATIVE');
       c.failConnect = options.failConnect ?? false;
+      c.hangConnect = options.hangConnect ?? false;
       this.consumers.push(c);
       return c;
     };
@@ -72,6 +75,8 @@ export class FakeConsumer implements ConsumerClient {
   /** Fails this many commits. */
   failCommits = 0;
   failConnect = false;
+  /** connect() never calls back (a librdkafka that does not answer). */
+  hangConnect = false;
   private waiters: (() => void)[] = [];
   private autoCommitTimer: NodeJS.Timeout | undefined;
 
@@ -117,6 +122,7 @@ export class FakeConsumer implements ConsumerClient {
       queueMicrotask(() => cb(rebalanceError(-195)));
       return this;
     }
+    if (this.hangConnect) return this;
     this.connected = true;
     if (this.config['enable.auto.commit'] === true) {
       this.autoCommitTimer = setInterval(

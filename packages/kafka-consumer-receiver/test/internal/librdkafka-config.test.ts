@@ -110,7 +110,7 @@ describe('librdkafka configuration', () => {
         'enable.sasl.oauthbearer.unsecure.jwt': true,
       });
     }
-    expect(o.connectTimeoutMs).toBe(30_000);
+    expect(o.connectTimeoutMs).toBe(10_000);
     expect(o.clientId).toBe('otel-collector');
   });
 

@@ -15,14 +15,14 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function bare(options: KafkaReceiverOptions, failConnect = false) {
+function bare(options: KafkaReceiverOptions, failConnect = false, hangConnect = false) {
   const kafka = new FakeKafka();
   const deadLetter = new FakeDeadLetter();
   const receiver = new KafkaReceiverImpl(
     parseOptions('test', optionsSchema, options),
     {},
     {
-      consumerFactory: kafka.factory({ failConnect }),
+      consumerFactory: kafka.factory({ failConnect, hangConnect }),
       deadLetterFactory: deadLetter.factory(),
     },
   );
@@ -53,6 +53,41 @@ describe('start', () => {
     receiver.connect('traces', new ControlledConsumer());
     await expect(receiver.start()).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
     await receiver.shutdown();
+  });
+
+  it('is bounded by connectTimeoutMs (default 10 s) when librdkafka never answers the connect', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const { kafka, receiver } = bare(
+      { topic: 't', signal: 'traces', brokers: ['k1:9092', 'k2:9092'] },
+      false,
+      true,
+    );
+    receiver.connect('traces', new ControlledConsumer());
+    let error: unknown;
+    const starting = receiver.start().catch((e: unknown) => (error = e));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await starting;
+    expect(error).toMatchObject({
+      code: 'ERR_UNAVAILABLE',
+      message: expect.stringMatching(/k1:9092,k2:9092.*connectTimeoutMs \(10000 ms\)/),
+      cause: { code: 'ERR_TIMEOUT' },
+    });
+    expect(kafka.consumers[0]!.ofType('disconnect')).toHaveLength(1);
+    expect(kafka.consumers[0]!.subscription).toEqual([]);
+    await receiver.shutdown();
+  });
+
+  it('a shorter connectTimeoutMs bounds start() to it', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const { receiver } = bare({ topic: 't', signal: 'traces', connectTimeoutMs: 500 }, false, true);
+    receiver.connect('traces', new ControlledConsumer());
+    let error: unknown;
+    const starting = receiver.start().catch((e: unknown) => (error = e));
+    await vi.advanceTimersByTimeAsync(500);
+    await starting;
+    expect(error).toMatchObject({ code: 'ERR_UNAVAILABLE', message: expect.stringMatching(/500 ms/) });
   });
 
   it('one receiver feeds several signals, routing each topic to its pipeline', async () => {
