@@ -229,6 +229,40 @@ describe('kafka receiver against real Kafka', () => {
     },
   );
 
+  it('hands each batch the coordinates of its real record in metadata.kafka', async () => {
+    const topic = await freshTopic('kcr-coords', { partitions: 2 });
+    const before = Date.now();
+    const [first, second] = await produceRaw(topic, [
+      { value: traceRequest(['keyed']), key: 'trace-42', partition: 1, headers: { Tenant: 'acme' } },
+      { value: traceRequest(['unkeyed']), partition: 1 },
+    ]);
+    const after = Date.now();
+    const batches = new Map<string, Batch>();
+    const sink = new RecordingSink((batch) => {
+      batches.set(spanNames(batch)[0]!, batch);
+      return ok();
+    });
+    await start(sink, { topic, groupId: freshGroup('kcr-coords') });
+    await waitFor(() => batches.size === 2, 30_000, 'both records delivered');
+    const keyed = batches.get('keyed')!.metadata.kafka!;
+    expect(keyed).toMatchObject({
+      topic,
+      partition: 1,
+      firstOffset: first!.offset,
+      lastOffset: first!.offset,
+    });
+    expect(Buffer.from(keyed.key!).toString('utf8')).toBe('trace-42');
+    expect(keyed.timestampMs).toBeGreaterThanOrEqual(before - 1000);
+    expect(keyed.timestampMs).toBeLessThanOrEqual(after + 1000);
+    expect(keyed.headers?.map((h) => [h.key, Buffer.from(h.value).toString('utf8')])).toEqual([
+      ['Tenant', 'acme'],
+    ]);
+    const unkeyed = batches.get('unkeyed')!.metadata.kafka!;
+    expect(unkeyed).toMatchObject({ topic, partition: 1, firstOffset: second!.offset });
+    expect(unkeyed.key).toBeUndefined();
+    expect(unkeyed.headers).toBeUndefined();
+  });
+
   it('subscribes to a ^ regular expression', async () => {
     const prefix = `kcr-regex-${Date.now().toString(36)}`;
     const t1 = await freshTopic(`${prefix}-a`);

@@ -11,6 +11,23 @@ export interface BatchMetadata {
   /** A Kafka topic that overrides the exporter's topic for this batch. */
   readonly topic?: string;
   readonly client?: { readonly address?: string; readonly transport?: string };
+  /** Where the batch was read from Kafka (set by the Kafka consumer receiver). */
+  readonly kafka?: {
+    /** The topic read. */
+    readonly topic: string;
+    /** The partition read. */
+    readonly partition: number;
+    /** Offset of the first record (a batch decoded from one record: equal to lastOffset). */
+    readonly firstOffset: number;
+    /** Offset of the last record. */
+    readonly lastOffset: number;
+    /** The record key's bytes exactly as stored (a string key: decode as UTF-8); absent without a key. */
+    readonly key?: Uint8Array;
+    /** The record's timestamp (create or log-append time), ms since the epoch; absent when it has none. */
+    readonly timestampMs?: number;
+    /** The record's headers in order, names as sent (not lower-cased), values as the Kafka client gave them. */
+    readonly headers?: readonly { readonly key: string; readonly value: Uint8Array | string }[];
+  };
 }
 
 /**

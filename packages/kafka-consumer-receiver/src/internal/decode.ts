@@ -1,6 +1,12 @@
-import type { MessageHeader } from '@otlp-kafka/kafka-client';
+import type { Message, MessageHeader } from '@otlp-kafka/kafka-client';
 import { PipelineError, type Batch } from '@otlp-kafka/core';
-import { createBatch, editResource, jsonToProto, type ResourceAction } from '@otlp-kafka/pdata';
+import {
+  createBatch,
+  editResource,
+  jsonToProto,
+  type BatchMetadata,
+  type ResourceAction,
+} from '@otlp-kafka/pdata';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { TopicBinding } from './routing.js';
 
@@ -24,21 +30,43 @@ export function headersToMetadata(headers: readonly MessageHeader[] | undefined)
   return out;
 }
 
+type KafkaMetadata = NonNullable<BatchMetadata['kafka']>;
+
+/** The record's coordinates as batch metadata (`metadata.kafka`): one record, so firstOffset = lastOffset. */
+export function kafkaMetadata(message: Message): KafkaMetadata {
+  const { key, timestamp } = message;
+  const headers = (message.headers ?? []).flatMap((h) =>
+    Object.entries(h).map(([name, value]) => Object.freeze({ key: name, value })),
+  );
+  return Object.freeze({
+    topic: message.topic,
+    partition: message.partition,
+    firstOffset: message.offset,
+    lastOffset: message.offset,
+    ...(key === null || key === undefined
+      ? {}
+      : { key: typeof key === 'string' ? Buffer.from(key, 'utf8') : key }),
+    ...(typeof timestamp === 'number' && timestamp >= 0 ? { timestampMs: timestamp } : {}),
+    ...(headers.length ? { headers: Object.freeze(headers) } : {}),
+  });
+}
+
 /**
  * A Kafka record's value as a batch of its binding's signal: OTLP/JSON is
- * converted to protobuf, the request structure is checked and counted, all
- * headers go into the metadata and the configured ones into resource attributes.
+ * converted to protobuf, the request structure is checked and counted, the
+ * record's coordinates go into `metadata.kafka`, all headers into
+ * `metadata.headers` and the configured ones into resource attributes.
  * Err means the record can never be delivered (ERR_INVALID_DATA).
  */
 export function decodeRecord(
   binding: TopicBinding,
-  value: Uint8Array | null | undefined,
-  headers: readonly MessageHeader[] | undefined,
+  message: Message,
   extraction: HeaderExtraction,
 ): Result<Batch, PipelineError> {
   const { signal } = binding;
+  const { value, headers } = message;
   if (value === null || value === undefined) return Err(invalid(`${signal} record has no value`));
-  let bytes = value;
+  let bytes: Uint8Array = value;
   if (binding.encoding === 'otlp_json') {
     const converted = jsonToProto(
       signal,
@@ -51,11 +79,11 @@ export function decodeRecord(
     bytes = converted.value;
   }
   const metadataHeaders = headersToMetadata(headers);
-  const batch = createBatch(
-    signal,
-    bytes,
-    Object.keys(metadataHeaders).length ? { headers: metadataHeaders } : undefined,
-  );
+  const metadata: BatchMetadata = {
+    ...(Object.keys(metadataHeaders).length ? { headers: metadataHeaders } : {}),
+    kafka: kafkaMetadata(message),
+  };
+  const batch = createBatch(signal, bytes, metadata);
   if (batch.isErr())
     return Err(
       invalid(`undecodable ${binding.encoding} ${signal} record: ${batch.error.message}`, batch.error),

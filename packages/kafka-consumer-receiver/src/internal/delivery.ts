@@ -53,7 +53,7 @@ export async function deliver(ctx: DeliveryContext, message: Message, state: Par
     const error = new PipelineError('ERR_INVALID_DATA', `no signal is configured for topic ${message.topic}`);
     return reject(ctx, message, state, error, 'undecodable');
   }
-  const decoded = decodeRecord(binding, message.value, message.headers, ctx.extraction);
+  const decoded = decodeRecord(binding, message, ctx.extraction);
   if (decoded.isErr()) {
     ctx.metrics.undecodable(binding.signal, message.topic);
     return reject(ctx, message, state, decoded.error, 'undecodable');

@@ -26,12 +26,13 @@ export class FakeKafka {
     value: Buffer | null,
     headers?: MessageHeader[],
     gap = 0,
+    record: Pick<Message, 'key' | 'timestamp'> = { key: null, timestamp: 0 },
   ): number {
     const log = this.logs.get(key(topic, partition)) ?? [];
     this.logs.set(key(topic, partition), log);
     const last = log[log.length - 1];
     const offset = last ? last.offset + 1 + gap : gap;
-    log.push({ topic, partition, offset, value, size: value?.length ?? 0, key: null, headers, timestamp: 0 });
+    log.push({ topic, partition, offset, value, size: value?.length ?? 0, headers, ...record });
     for (const c of this.consumers) c.wake();
     return offset;
   }

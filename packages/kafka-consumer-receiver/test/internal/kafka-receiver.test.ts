@@ -17,6 +17,34 @@ const settleAt = (harness: Harness, index: number, outcome: Outcome = ok()): voi
 };
 
 describe('delivery and commits', () => {
+  it('hands each batch its Kafka coordinates in metadata.kafka', async () => {
+    h = await setup({}, { partitions: [0, 1] });
+    h.produce(0, ['a']);
+    h.kafka.produce(TOPIC, 1, traceRequest(['b']), [{ tenant: Buffer.from('acme') }], 4, {
+      key: Buffer.from('k1'),
+      timestamp: 1_700_000_000_000,
+    });
+    await until(() => h!.sink.calls.length === 2);
+    const byName = new Map(h.sink.calls.map((c) => [spanNames(c.batch)[0], c.batch.metadata.kafka]));
+    expect(byName.get('a')).toEqual({
+      topic: TOPIC,
+      partition: 0,
+      firstOffset: 0,
+      lastOffset: 0,
+      timestampMs: 0,
+    });
+    expect(byName.get('b')).toEqual({
+      topic: TOPIC,
+      partition: 1,
+      firstOffset: 4,
+      lastOffset: 4,
+      key: Buffer.from('k1'),
+      timestampMs: 1_700_000_000_000,
+      headers: [{ key: 'tenant', value: Buffer.from('acme') }],
+    });
+    h.sink.calls.splice(0).forEach((c) => c.settle(ok()));
+  });
+
   it('keeps many records in flight and commits only the contiguous prefix of out-of-order acks', async () => {
     h = await setup({ autoCommit: { enable: false } });
     const offsets = [0, 1, 2, 3, 4].map((i) => h!.produce(0, [`s${i}`]));
