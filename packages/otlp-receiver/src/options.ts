@@ -33,6 +33,11 @@ export interface GrpcOptions {
   keepalive?: KeepaliveOptions;
   /** Copy request metadata into each batch's metadata.headers. Default false. */
   includeMetadata?: boolean;
+  /**
+   * Most TCP connections open at once; a connection beyond it is closed right
+   * after accept (counted in otelcol_receiver_refused_connections). 0: unlimited. Default 4096.
+   */
+  maxConnections?: number;
 }
 
 export interface CorsOptions {
@@ -67,6 +72,12 @@ export interface HttpOptions {
    * and from the previous answer after that (the Collector's read_header_timeout). Default 60000.
    */
   readHeaderTimeoutMs?: number;
+  /**
+   * Most TCP connections open at once; a connection beyond it gets `503` with
+   * `Connection: close` at once (with TLS: is closed right after accept).
+   * 0: unlimited. Default 4096.
+   */
+  maxConnections?: number;
 }
 
 /**
@@ -91,6 +102,8 @@ export const DEFAULTS = {
     includeMetadata: false,
     // The Collector's default is never; a session that opens no stream would then be held for good.
     keepalive: { serverParameters: { maxConnectionIdleMs: 60_000 } },
+    // The Collector has no such limit (nor does gRPC-Go's server).
+    maxConnections: 4096,
   },
   http: {
     endpoint: '0.0.0.0:4318',
@@ -101,6 +114,8 @@ export const DEFAULTS = {
     logsUrlPath: '/v1/logs',
     idleTimeoutMs: 60_000,
     readHeaderTimeoutMs: 60_000,
+    // The Collector has no such limit.
+    maxConnections: 4096,
   },
   name: 'otlp',
   shutdownTimeoutMs: 10_000,
@@ -108,6 +123,7 @@ export const DEFAULTS = {
 
 const endpoint = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
 const ms = z.number().int().positive();
+const maxConnections = z.number().int().nonnegative('must be 0 (unlimited) or more');
 
 const tls = z
   .object({
@@ -138,6 +154,7 @@ const grpcSchema = z
       .strict()
       .optional(),
     includeMetadata: z.boolean().default(DEFAULTS.grpc.includeMetadata),
+    maxConnections: maxConnections.default(DEFAULTS.grpc.maxConnections),
   })
   .strict();
 
@@ -163,6 +180,7 @@ const httpSchema = z
     idleTimeoutMs: ms.default(DEFAULTS.http.idleTimeoutMs),
     // Node refuses a headers timeout above its request timeout (300 s, kept).
     readHeaderTimeoutMs: ms.max(300_000).default(DEFAULTS.http.readHeaderTimeoutMs),
+    maxConnections: maxConnections.default(DEFAULTS.http.maxConnections),
   })
   .strict()
   .superRefine((h, ctx) => {

@@ -11,24 +11,34 @@ describe('otlpReceiverFactory', () => {
   it('maps the Collector keys and units', () => {
     const config = otlpReceiverFactory.configSchema.parse({
       protocols: {
-        grpc: { endpoint: '127.0.0.1:4317', keepalive: { server_parameters: { max_connection_age: '30s' } } },
+        grpc: {
+          endpoint: '127.0.0.1:4317',
+          keepalive: { server_parameters: { max_connection_age: '30s' } },
+          max_connections: 100,
+        },
         http: {
           max_request_body_size: '1MiB',
           include_metadata: true,
           cors: { allowed_origins: ['*'] },
           idle_timeout: '90s',
           read_header_timeout: '5s',
+          max_connections: 0,
         },
       },
     });
     expect(toOptions(config)).toEqual({
-      grpc: { endpoint: '127.0.0.1:4317', keepalive: { serverParameters: { maxConnectionAgeMs: 30_000 } } },
+      grpc: {
+        endpoint: '127.0.0.1:4317',
+        keepalive: { serverParameters: { maxConnectionAgeMs: 30_000 } },
+        maxConnections: 100,
+      },
       http: {
         maxRequestBodyBytes: 1024 * 1024,
         includeMetadata: true,
         cors: { allowedOrigins: ['*'] },
         idleTimeoutMs: 90_000,
         readHeaderTimeoutMs: 5_000,
+        maxConnections: 0,
       },
     });
   });

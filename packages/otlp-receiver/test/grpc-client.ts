@@ -28,6 +28,18 @@ export function grpcClient(
         });
       });
     },
+    /** Resolves once the channel is no longer READY: its connection was closed (GOAWAY or EOF). */
+    closedByServer(): Promise<void> {
+      const channel = client.getChannel();
+      return new Promise((resolve) => {
+        const check = (): void => {
+          const state = channel.getConnectivityState(false);
+          if (state !== grpc.connectivityState.READY) return resolve();
+          channel.watchConnectivityState(state, Infinity, check);
+        };
+        check();
+      });
+    },
     close: () => client.close(),
   };
 }

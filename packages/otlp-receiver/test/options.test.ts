@@ -5,7 +5,12 @@ import { optionsSchema } from '../src/options.js';
 describe('options', () => {
   it('runs both protocols with their defaults when neither is given', () => {
     const o = optionsSchema.parse({});
-    expect(o.grpc).toEqual({ endpoint: '0.0.0.0:4317', maxRecvMsgSizeMib: 4, includeMetadata: false });
+    expect(o.grpc).toEqual({
+      endpoint: '0.0.0.0:4317',
+      maxRecvMsgSizeMib: 4,
+      includeMetadata: false,
+      maxConnections: 4096,
+    });
     expect(o.http).toEqual({
       endpoint: '0.0.0.0:4318',
       maxRequestBodyBytes: 20 * 1024 * 1024,
@@ -15,6 +20,7 @@ describe('options', () => {
       logsUrlPath: '/v1/logs',
       idleTimeoutMs: 60_000,
       readHeaderTimeoutMs: 60_000,
+      maxConnections: 4096,
     });
     expect(o.shutdownTimeoutMs).toBe(DEFAULTS.shutdownTimeoutMs);
     expect(o.name).toBe('otlp');
@@ -55,6 +61,10 @@ describe('options', () => {
     expect(() => createOtlpReceiver({ http: { readHeaderTimeoutMs: 300_001 } })).toThrow(
       /http\.readHeaderTimeoutMs/,
     );
+    expect(() => createOtlpReceiver({ http: { maxConnections: -1 } })).toThrow(
+      /http\.maxConnections: must be 0 \(unlimited\) or more/,
+    );
+    expect(() => createOtlpReceiver({ grpc: { maxConnections: 1.5 } })).toThrow(/grpc\.maxConnections/);
     expect(() => createOtlpReceiver({ grpc: { endpoint: '[::1]:4317' } })).not.toThrow();
     expect(() => createOtlpReceiver({ grpc: { endpoint: ':4317' } })).not.toThrow();
   });

@@ -24,6 +24,8 @@ export const configSchema = z.strictObject({
               .optional(),
           })
           .optional(),
+        // Not a Collector option (it has no connection limit): otlp-kafka's own, in its naming style.
+        max_connections: z.number().int().nonnegative().optional(),
       }),
     ).optional(),
     http: section(
@@ -44,6 +46,8 @@ export const configSchema = z.strictObject({
         logs_url_path: z.string().startsWith('/').optional(),
         idle_timeout: duration.optional(),
         read_header_timeout: duration.optional(),
+        // Not a Collector option (it has no connection limit): otlp-kafka's own, in its naming style.
+        max_connections: z.number().int().nonnegative().optional(),
       }),
     ).optional(),
   }),
@@ -79,6 +83,7 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
                 }),
               }
             : undefined,
+          maxConnections: g.max_connections,
         })
       : (false as const),
     http: h
@@ -99,6 +104,7 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
           logsUrlPath: h.logs_url_path,
           idleTimeoutMs: h.idle_timeout,
           readHeaderTimeoutMs: h.read_header_timeout,
+          maxConnections: h.max_connections,
         })
       : (false as const),
   });

@@ -1,9 +1,12 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { SIGNALS, type BatchMetadata, type Logger, type Signal } from '@otlp-kafka/core';
 import { encodeGrpcStatusDetails } from '@otlp-kafka/pdata';
 import { DEFAULTS, type ParsedGrpcOptions } from '../options.js';
+import { ConnectionRefusals } from './connections.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
 import type { Ingest } from './ingest.js';
+import type { ReceiverMetrics } from './metrics.js';
 import { exportResponse } from './responses.js';
 import { GrpcCode, replyFor } from './status.js';
 import { loadTls } from './tls.js';
@@ -35,17 +38,28 @@ function serviceDefinition(signal: Signal): grpc.ServiceDefinition {
 type Call = grpc.ServerUnaryCall<Buffer, Buffer>;
 type Callback = grpc.sendUnaryData<Buffer>;
 
-/** The OTLP/gRPC listener (@grpc/grpc-js). */
+/**
+ * The OTLP/gRPC listener (@grpc/grpc-js). The TCP listener is our own
+ * `net.Server`, whose connections are handed to grpc-js through its connection
+ * injector: grpc-js's own listener has no connection limit, and gives no access
+ * to connections before they are HTTP/2 sessions.
+ */
 export class GrpcTransport {
   private server: grpc.Server | undefined;
+  private listener: NetServer | undefined;
+  private readonly sockets = new Set<Socket>();
   private port: number | undefined;
   private closing = false;
+  private readonly refusals: ConnectionRefusals;
 
   constructor(
     private readonly options: ParsedGrpcOptions,
     private readonly ingest: Ingest,
+    metrics: ReceiverMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.refusals = new ConnectionRefusals('grpc', options.maxConnections, metrics, logger);
+  }
 
   get address(): string | undefined {
     if (this.port === undefined) return undefined;
@@ -61,10 +75,29 @@ export class GrpcTransport {
         },
       });
     }
-    const creds = await this.credentials();
-    this.port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(this.options.endpoint, creds, (err, port) => (err ? reject(err) : resolve(port)));
+    const injector = server.createConnectionInjector(await this.credentials());
+    const listener = createNetServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      injector.injectConnection(socket);
     });
+    // Beyond the limit Node closes the connection right after accept, before any socket exists.
+    if (this.options.maxConnections > 0) listener.maxConnections = this.options.maxConnections;
+    listener.on('drop', (info?: { remoteAddress?: string }) => this.refusals.refused(info?.remoteAddress));
+    const { host, port } = parseEndpoint(this.options.endpoint);
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen({ host, port }, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    }).catch((e: unknown) => {
+      server.forceShutdown();
+      throw e;
+    });
+    listener.on('error', (err) => this.logger.error({ err }, 'OTLP/gRPC listener error'));
+    this.port = (listener.address() as { port: number }).port;
+    this.listener = listener;
     this.server = server;
   }
 
@@ -77,6 +110,9 @@ export class GrpcTransport {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    const listener = this.listener;
+    this.listener = undefined;
+    const closed = new Promise<void>((resolve) => listener?.close(() => resolve()) ?? resolve());
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         server.forceShutdown();
@@ -88,6 +124,9 @@ export class GrpcTransport {
         resolve();
       });
     });
+    // What grpc-js does not know of yet: connections still in their TLS handshake or before their first bytes.
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private async export(signal: Signal, call: Call, callback: Callback): Promise<void> {

@@ -3,10 +3,26 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@otlp-kafka/core';
 import type { ParsedHttpOptions } from '../options.js';
+import { ConnectionRefusals, gateConnections } from './connections.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
 import { HttpHandler } from './http-handler.js';
 import type { Ingest } from './ingest.js';
+import type { ReceiverMetrics } from './metrics.js';
 import { loadTls } from './tls.js';
+
+const REFUSED_BODY = 'too many connections: the OTLP/HTTP receiver has maxConnections open\n';
+
+/** The whole answer to a connection over the limit, written before any request is read. */
+export const REFUSED_RESPONSE =
+  'HTTP/1.1 503 Service Unavailable\r\n' +
+  'Connection: close\r\n' +
+  'Content-Type: text/plain; charset=utf-8\r\n' +
+  'Retry-After: 1\r\n' +
+  `Content-Length: ${Buffer.byteLength(REFUSED_BODY)}\r\n\r\n` +
+  REFUSED_BODY;
+
+/** How long a refused connection may take to read its 503 before it is destroyed. */
+const REFUSED_LINGER_MS = 1000;
 
 /** The OTLP/HTTP listener (node:http, or node:https with TLS). */
 export class HttpTransport {
@@ -14,13 +30,17 @@ export class HttpTransport {
   private readonly handler: HttpHandler;
   private bound: AddressInfo | undefined;
   private closed: Promise<void> | undefined;
+  private refused: ReadonlySet<Socket> = new Set();
+  private readonly refusals: ConnectionRefusals;
 
   constructor(
     private readonly options: ParsedHttpOptions,
     ingest: Ingest,
+    metrics: ReceiverMetrics,
     logger: Logger,
   ) {
     this.handler = new HttpHandler(options, ingest, logger);
+    this.refusals = new ConnectionRefusals('http', options.maxConnections, metrics, logger);
   }
 
   get address(): string | undefined {
@@ -45,6 +65,9 @@ export class HttpTransport {
         )
       : createServer(this.handler.listener);
     this.applyTimeouts(server, tls !== undefined);
+    this.refused = gateConnections(server, this.options.maxConnections, (socket) =>
+      this.refuse(socket, tls !== undefined),
+    ).refused;
     const { host, port } = parseEndpoint(this.options.endpoint);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -79,6 +102,25 @@ export class HttpTransport {
     server.on(tls ? 'secureConnection' : 'connection', onConnection);
   }
 
+  /**
+   * A connection over the limit: in clear text it gets a 503 at once (the
+   * request, if any, is read and discarded) and is closed; with TLS, answering
+   * would cost a handshake, so it is closed right away.
+   */
+  private refuse(socket: Socket, tls: boolean): void {
+    this.refusals.refused(socket.remoteAddress);
+    socket.on('error', () => {});
+    if (tls) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.resume();
+    socket.end(REFUSED_RESPONSE);
+  }
+
   /** Stops accepting connections; open keep-alive connections close after their current answer. */
   stopAccepting(): void {
     this.handler.closing = true;
@@ -92,6 +134,7 @@ export class HttpTransport {
   async close(): Promise<void> {
     this.stopAccepting();
     this.server?.closeAllConnections();
+    for (const socket of this.refused) socket.destroy();
     await this.closed;
   }
 }

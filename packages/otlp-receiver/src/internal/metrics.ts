@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<Kind, string> = {
 /** otelcol_receiver_{accepted,refused,failed}_{spans,metric_points,log_records} with receiver and transport. */
 export class ReceiverMetrics {
   private readonly counters = new Map<string, Counter>();
+  private readonly refusedConnections: Counter;
 
   constructor(
     meter: Meter,
@@ -31,6 +32,15 @@ export class ReceiverMetrics {
         );
       }
     }
+    this.refusedConnections = meter.createCounter('otelcol_receiver_refused_connections', {
+      description: 'Number of connections refused because the listener had maxConnections open.',
+      unit: '{connections}',
+    });
+  }
+
+  /** A connection refused at the listener's connection limit. */
+  connectionRefused(transport: Transport): void {
+    this.refusedConnections.add(1, { receiver: this.receiver, transport });
   }
 
   /** Counts a request's items by the pipeline's outcome; partial success splits them. */

@@ -30,9 +30,10 @@ export class OtlpReceiverImpl implements OtlpReceiver {
   constructor(o: ParsedOptions, telemetry: OtlpReceiverOptions) {
     this.logger = getLogger(telemetry, 'otlp-receiver');
     this.lifecycle = createLifecycle(`otlp-receiver ${o.name}`, { shutdownTimeoutMs: o.shutdownTimeoutMs });
-    this.ingest = new Ingest(new ReceiverMetrics(getMeter(telemetry, 'otlp-receiver'), o.name), this.logger);
-    this.grpc = o.grpc ? new GrpcTransport(o.grpc, this.ingest, this.logger) : undefined;
-    this.http = o.http ? new HttpTransport(o.http, this.ingest, this.logger) : undefined;
+    const metrics = new ReceiverMetrics(getMeter(telemetry, 'otlp-receiver'), o.name);
+    this.ingest = new Ingest(metrics, this.logger);
+    this.grpc = o.grpc ? new GrpcTransport(o.grpc, this.ingest, metrics, this.logger) : undefined;
+    this.http = o.http ? new HttpTransport(o.http, this.ingest, metrics, this.logger) : undefined;
   }
 
   get grpcAddress(): string | undefined {
