@@ -10,5 +10,6 @@ export {
   type LibrdkafkaValue,
 } from './options.js';
 export type { PartitionLag } from './internal/lag.js';
+export type { BatchHandler } from './internal/handler.js';
 export { DEAD_LETTER_HEADERS } from './internal/dead-letter.js';
 export { HEADER_ATTRIBUTE_PREFIX } from './internal/decode.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Assert, DefaultsOf, SchemaMatches, Signal, TelemetryOptions } from '@otlp-kafka/core';
+import type { Assert, DefaultsOf, Logger, SchemaMatches, Signal, TelemetryOptions } from '@otlp-kafka/core';
 import {
   connectionShape,
   DEFAULT_BROKERS,
@@ -94,6 +94,8 @@ export interface KafkaReceiverOptions extends KafkaConnectionOptions, TelemetryO
   shutdownTimeoutMs?: number;
   /** How often partition lag is refreshed for the gauge. Default 10000. */
   lagIntervalMs?: number;
+  /** Default: warn and error lines to stderr, rate-limited per message; debug and info dropped. */
+  logger?: Logger;
 }
 
 export const DEFAULTS = {

@@ -35,6 +35,8 @@ import {
 } from './client.js';
 import { CLEANUP_TIMEOUT_MS, connectWithin, disconnectQuietly } from './connect.js';
 import type { DeadLetterSink, DeadLetterSinkFactory } from './dead-letter.js';
+import { stderrLogger } from './default-logger.js';
+import { toConsumer, type BatchHandler } from './handler.js';
 import { createLogThrottle } from './log-throttle.js';
 import { deliver, type DeliveryContext } from './delivery.js';
 import { FlowControl } from './flow-control.js';
@@ -47,6 +49,11 @@ import { RebalanceHandler } from './rebalance.js';
 import { TopicRouter, offeredSignals, resolveBindings } from './routing.js';
 
 export interface KafkaReceiver extends Receiver {
+  /**
+   * Wires a signal to its pipeline, before start(): a Consumer, or a plain
+   * (async) function returning an Outcome (see BatchHandler).
+   */
+  connect(signal: Signal, next: Consumer | BatchHandler): void;
   /** Lag of every partition this member owns, fresh from the brokers (high watermark − committed offset). */
   lag(): Promise<PartitionLag[]>;
 }
@@ -104,7 +111,8 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     private readonly deps: ReceiverDeps,
   ) {
     this.signals = offeredSignals(o);
-    this.logger = getLogger(telemetry, COMPONENT);
+    // No logger given: warnings and errors still reach stderr, rate-limited.
+    this.logger = telemetry.logger ? getLogger(telemetry, COMPONENT) : stderrLogger(COMPONENT);
     this.lifecycle = createLifecycle(`${COMPONENT} (group ${o.groupId})`, {
       shutdownTimeoutMs: o.shutdownTimeoutMs,
     });
@@ -135,13 +143,15 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     });
   }
 
-  connect(signal: Signal, next: Consumer): void {
+  connect(signal: Signal, next: Consumer | BatchHandler): void {
     if (!this.signals.includes(signal)) {
       throw invalidOptions(COMPONENT, `this receiver produces ${this.signals.join(', ')}, not ${signal}`);
     }
     if (this.lifecycle.state !== 'new')
       throw new PipelineError('ERR_INVALID_OPTIONS', `${COMPONENT}: connect() must come before start()`);
-    this.consumers.set(signal, next);
+    if (typeof next !== 'function' && typeof next?.consume !== 'function')
+      throw invalidOptions(COMPONENT, `connect(${signal}) needs a Consumer or a function`);
+    this.consumers.set(signal, toConsumer(next, this.logger, this.refusalLog));
   }
 
   /** Connects and joins the group; a second call returns the same promise, one after shutdown rejects (ERR_SHUTDOWN). */

@@ -1,6 +1,7 @@
 // The receiver wired to the in-memory Kafka, a controlled pipeline and fake timers.
 import { vi } from 'vitest';
-import { parseOptions, type Logger } from '@otlp-kafka/core';
+import { parseOptions, type Consumer, type Logger } from '@otlp-kafka/core';
+import type { BatchHandler } from '../../src/internal/handler.js';
 import { KafkaReceiverImpl } from '../../src/internal/kafka-receiver.js';
 import { optionsSchema, type KafkaReceiverOptions } from '../../src/options.js';
 import { ControlledConsumer } from './controlled-consumer.js';
@@ -38,6 +39,7 @@ export async function setup(
     partitions = [0],
     protocol = 'COOPERATIVE' as 'COOPERATIVE' | 'EAGER',
     temporality = 'cumulative' as 'cumulative' | 'delta',
+    next = undefined as Consumer | BatchHandler | undefined,
   } = {},
 ): Promise<Harness> {
   vi.useFakeTimers({ now: 0 });
@@ -63,7 +65,8 @@ export async function setup(
     },
   );
   const sink = new ControlledConsumer();
-  receiver.connect('traces', sink);
+  // `next` instead of the controlled sink: a pipeline (or function) of the test's own.
+  receiver.connect('traces', next ?? sink);
   await receiver.start();
   const consumer = kafka.consumers[0]!;
   if (partitions.length) consumer.groupAssigns(TOPIC, partitions);
