@@ -38,6 +38,14 @@ export interface GrpcOptions {
    * after accept (counted in otelcol_receiver_refused_connections). 0: unlimited. Default 4096.
    */
   maxConnections?: number;
+  /**
+   * Close a connection that has not sent the HTTP/2 client preface (with the
+   * header of its SETTINGS frame) this long after accept; with TLS, that has
+   * sent nothing. Without it a silent connection lasts until grpc-js's
+   * max_connection_idle (never, at the Collector's default), and with TLS until
+   * Node's 120 s handshake timeout. Default 10000.
+   */
+  prefaceTimeoutMs?: number;
 }
 
 export interface CorsOptions {
@@ -104,6 +112,8 @@ export const DEFAULTS = {
     keepalive: { serverParameters: { maxConnectionIdleMs: 60_000 } },
     // The Collector has no such limit (nor does gRPC-Go's server).
     maxConnections: 4096,
+    // gRPC-Go, so the Collector, waits 120 s (its ConnectionTimeout, which the Collector does not expose).
+    prefaceTimeoutMs: 10_000,
   },
   http: {
     endpoint: '0.0.0.0:4318',
@@ -155,6 +165,7 @@ const grpcSchema = z
       .optional(),
     includeMetadata: z.boolean().default(DEFAULTS.grpc.includeMetadata),
     maxConnections: maxConnections.default(DEFAULTS.grpc.maxConnections),
+    prefaceTimeoutMs: ms.default(DEFAULTS.grpc.prefaceTimeoutMs),
   })
   .strict();
 

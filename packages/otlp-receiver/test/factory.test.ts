@@ -15,6 +15,7 @@ describe('otlpReceiverFactory', () => {
           endpoint: '127.0.0.1:4317',
           keepalive: { server_parameters: { max_connection_age: '30s' } },
           max_connections: 100,
+          preface_timeout: '2s',
         },
         http: {
           max_request_body_size: '1MiB',
@@ -31,6 +32,7 @@ describe('otlpReceiverFactory', () => {
         endpoint: '127.0.0.1:4317',
         keepalive: { serverParameters: { maxConnectionAgeMs: 30_000 } },
         maxConnections: 100,
+        prefaceTimeoutMs: 2_000,
       },
       http: {
         maxRequestBodyBytes: 1024 * 1024,

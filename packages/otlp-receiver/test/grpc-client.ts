@@ -40,6 +40,8 @@ export function grpcClient(
         check();
       });
     },
+    /** The channel's connectivity state, without connecting. */
+    state: (): grpc.connectivityState => client.getChannel().getConnectivityState(false),
     close: () => client.close(),
   };
 }

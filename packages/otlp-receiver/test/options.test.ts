@@ -10,6 +10,7 @@ describe('options', () => {
       maxRecvMsgSizeMib: 4,
       includeMetadata: false,
       maxConnections: 4096,
+      prefaceTimeoutMs: 10_000,
     });
     expect(o.http).toEqual({
       endpoint: '0.0.0.0:4318',
@@ -65,6 +66,7 @@ describe('options', () => {
       /http\.maxConnections: must be 0 \(unlimited\) or more/,
     );
     expect(() => createOtlpReceiver({ grpc: { maxConnections: 1.5 } })).toThrow(/grpc\.maxConnections/);
+    expect(() => createOtlpReceiver({ grpc: { prefaceTimeoutMs: 0 } })).toThrow(/grpc\.prefaceTimeoutMs/);
     expect(() => createOtlpReceiver({ grpc: { endpoint: '[::1]:4317' } })).not.toThrow();
     expect(() => createOtlpReceiver({ grpc: { endpoint: ':4317' } })).not.toThrow();
   });

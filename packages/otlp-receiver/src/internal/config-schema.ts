@@ -26,6 +26,8 @@ export const configSchema = z.strictObject({
           .optional(),
         // Not a Collector option (it has no connection limit): otlp-kafka's own, in its naming style.
         max_connections: z.number().int().nonnegative().optional(),
+        // Not a Collector option either (gRPC-Go's ConnectionTimeout, 120 s, is not exposed there).
+        preface_timeout: duration.optional(),
       }),
     ).optional(),
     http: section(
@@ -84,6 +86,7 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
               }
             : undefined,
           maxConnections: g.max_connections,
+          prefaceTimeoutMs: g.preface_timeout,
         })
       : (false as const),
     http: h

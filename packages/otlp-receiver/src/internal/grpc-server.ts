@@ -35,6 +35,14 @@ function serviceDefinition(signal: Signal): grpc.ServiceDefinition {
   };
 }
 
+/**
+ * The client connection preface (RFC 9113 3.4): the 24-byte magic, then a
+ * SETTINGS frame, whose 9-byte header is counted. Bytes that are not a preface
+ * make nghttp2 close the connection itself, so at least this many read on a
+ * connection still open means the preface came.
+ */
+export const PREFACE_BYTES = 24 + 9;
+
 type Call = grpc.ServerUnaryCall<Buffer, Buffer>;
 type Callback = grpc.sendUnaryData<Buffer>;
 
@@ -55,7 +63,7 @@ export class GrpcTransport {
   constructor(
     private readonly options: ParsedGrpcOptions,
     private readonly ingest: Ingest,
-    metrics: ReceiverMetrics,
+    private readonly metrics: ReceiverMetrics,
     private readonly logger: Logger,
   ) {
     this.refusals = new ConnectionRefusals('grpc', options.maxConnections, metrics, logger);
@@ -78,6 +86,7 @@ export class GrpcTransport {
     const injector = server.createConnectionInjector(await this.credentials());
     const listener = createNetServer((socket) => {
       this.sockets.add(socket);
+      this.watchPreface(socket);
       socket.once('close', () => this.sockets.delete(socket));
       injector.injectConnection(socket);
     });
@@ -99,6 +108,27 @@ export class GrpcTransport {
     this.port = (listener.address() as { port: number }).port;
     this.listener = listener;
     this.server = server;
+  }
+
+  /**
+   * grpc-js reads the socket natively (nghttp2), so nothing here may read it:
+   * the byte count the socket keeps tells whether the preface came. With TLS
+   * these are the handshake's bytes (the HTTP/2 session starts after it), so a
+   * connection that sends nothing is closed; the handshake itself is bounded
+   * by Node's TLS handshakeTimeout (120 s).
+   */
+  private watchPreface(socket: Socket): void {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead >= PREFACE_BYTES) return;
+      this.metrics.connectionClosed('grpc', 'preface_timeout');
+      this.logger.debug(
+        { remoteAddress: socket.remoteAddress, bytesRead: socket.bytesRead },
+        'OTLP/gRPC connection closed: no HTTP/2 preface within prefaceTimeoutMs',
+      );
+      socket.destroy();
+    }, this.options.prefaceTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   stopAccepting(): void {

@@ -15,6 +15,7 @@ const DESCRIPTIONS: Record<Kind, string> = {
 export class ReceiverMetrics {
   private readonly counters = new Map<string, Counter>();
   private readonly refusedConnections: Counter;
+  private readonly closedConnections: Counter;
 
   constructor(
     meter: Meter,
@@ -36,6 +37,15 @@ export class ReceiverMetrics {
       description: 'Number of connections refused because the listener had maxConnections open.',
       unit: '{connections}',
     });
+    this.closedConnections = meter.createCounter('otelcol_receiver_closed_connections', {
+      description: 'Number of connections the receiver closed on its own, by reason.',
+      unit: '{connections}',
+    });
+  }
+
+  /** A connection closed by the receiver: `preface_timeout` (gRPC: no HTTP/2 preface in time). */
+  connectionClosed(transport: Transport, reason: 'preface_timeout'): void {
+    this.closedConnections.add(1, { receiver: this.receiver, transport, reason });
   }
 
   /** A connection refused at the listener's connection limit. */

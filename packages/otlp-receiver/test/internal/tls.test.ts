@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -106,6 +107,28 @@ describe('TLS', () => {
       client.close();
       expect(consumer.batches.map((b) => b.itemCount)).toEqual([1, 2]);
     } finally {
+      await r.shutdown();
+    }
+  });
+
+  it('closes a silent gRPC connection after prefaceTimeoutMs, also with TLS', async () => {
+    const tls = { certFile: file('server.pem'), keyFile: file('server.key') };
+    const r = await startReceiver(
+      { traces: fakeConsumer() },
+      { http: false, grpc: { endpoint: '127.0.0.1:0', tls, prefaceTimeoutMs: 100 } },
+    );
+    const client = grpcClient(r.grpcAddress!, {}, grpc.credentials.createSsl(pem('ca.pem')));
+    try {
+      expect((await client.export('traces', protoRequest('traces', 1))).ok).toBe(true);
+      const { hostname, port } = new URL(`tcp://${r.grpcAddress!}`);
+      const silent = connect(Number(port), hostname);
+      silent.on('error', () => {});
+      silent.resume();
+      await new Promise<void>((resolve) => silent.once('close', () => resolve()));
+      expect(client.state()).toBe(grpc.connectivityState.READY);
+      expect((await client.export('traces', protoRequest('traces', 2))).ok).toBe(true);
+    } finally {
+      client.close();
       await r.shutdown();
     }
   });
