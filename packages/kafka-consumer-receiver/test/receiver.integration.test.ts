@@ -16,7 +16,7 @@ import {
   type KafkaReceiver,
   type KafkaReceiverOptions,
 } from '../src/index.js';
-import { spanNames, traceRequest } from './helpers/otlp.js';
+import { corruptTraceRequest, spanNames, traceRequest } from './helpers/otlp.js';
 
 const running: KafkaReceiver[] = [];
 
@@ -196,6 +196,31 @@ describe('kafka receiver against real Kafka', () => {
     const refused = byOffset.get(2)!;
     expect(spanNames(refused.value!)).toEqual(['refused']);
     expect(header(refused.headers, DEAD_LETTER_HEADERS.error)).toBe('schema violation');
+  });
+
+  it('validates records deeply: a 3-byte trace id goes to the dead-letter topic, every valid span arrives', async () => {
+    const topic = await freshTopic('kcr-deep', { partitions: 1 });
+    const dlq = await freshTopic('kcr-deep-dlq', { partitions: 1 });
+    const groupId = freshGroup('kcr-deep');
+    const ids = await produceSpans(topic, 0, 5, 1);
+    const bad = corruptTraceRequest('bad1', 'short-trace-id');
+    const [badAt] = await produceRaw(topic, [{ value: bad, key: 'bad' }]);
+    ids.push(...(await produceSpans(topic, 5, 5, 1)));
+    const sink = new RecordingSink();
+    await start(sink, { topic, groupId, deadLetterTopic: dlq, autoCommit: { enable: false } });
+    await waitFor(
+      async () => (await committedOffsets(groupId, topic)).get(0) === 11,
+      30_000,
+      'partition moved past the bad record',
+    );
+    expect(missing(ids, sink)).toEqual([]);
+    expect(sink.seen.has('bad1')).toBe(false);
+    const [letter] = await consumeRaw(dlq, { count: 1, timeoutMs: 20_000 });
+    expect(letter!.value).toEqual(bad);
+    expect(letter!.key?.toString('utf8')).toBe('bad');
+    expect(header(letter!.headers, DEAD_LETTER_HEADERS.sourceOffset)).toBe(String(badAt!.offset));
+    expect(header(letter!.headers, DEAD_LETTER_HEADERS.errorCode)).toBe('ERR_INVALID_DATA');
+    expect(header(letter!.headers, DEAD_LETTER_HEADERS.error)).toMatch(/trace_id: 3 bytes/);
   });
 
   it.each(['cooperative-sticky', 'range'] as const)(

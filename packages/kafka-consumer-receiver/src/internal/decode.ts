@@ -53,7 +53,7 @@ export function kafkaMetadata(message: Message): KafkaMetadata {
 
 /**
  * A Kafka record's value as a batch of its binding's signal: OTLP/JSON is
- * converted to protobuf, the request structure is checked and counted, the
+ * converted to protobuf, the request is validated deeply and counted, the
  * record's coordinates go into `metadata.kafka`, all headers into
  * `metadata.headers` and the configured ones into resource attributes.
  * Err means the record can never be delivered (ERR_INVALID_DATA).
@@ -83,7 +83,9 @@ export function decodeRecord(
     ...(Object.keys(metadataHeaders).length ? { headers: metadataHeaders } : {}),
     kafka: kafkaMetadata(message),
   };
-  const batch = createBatch(signal, bytes, metadata);
+  // Deep: every field of every item (ids, UTF-8, AnyValue nesting), as the OTLP receiver checks, so a bad
+  // record is dead-lettered here instead of failing an exporter behind the pipeline forever.
+  const batch = createBatch(signal, bytes, metadata, { deep: true });
   if (batch.isErr())
     return Err(
       invalid(`undecodable ${binding.encoding} ${signal} record: ${batch.error.message}`, batch.error),

@@ -1,7 +1,13 @@
 import type { Message, MessageHeader } from '@otlp-kafka/kafka-client';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, headersToMetadata } from '../../src/internal/decode.js';
-import { resourceAttributes, spanNames, traceRequest, traceRequestJson } from '../helpers/otlp.js';
+import {
+  corruptTraceRequest,
+  resourceAttributes,
+  spanNames,
+  traceRequest,
+  traceRequestJson,
+} from '../helpers/otlp.js';
 
 const proto = { signal: 'traces', topics: ['t'], encoding: 'otlp_proto' } as const;
 const json = { signal: 'traces', topics: ['t'], encoding: 'otlp_json' } as const;
@@ -35,6 +41,21 @@ describe('decodeRecord', () => {
       decodeRecord(json, record(Buffer.from('{"resourceSpans": [')), noExtraction).unwrapErr().message,
     ).toMatch(/otlp_json/);
   });
+
+  it.each([
+    ['short-trace-id', /spans\[0\]\.trace_id: 3 bytes/],
+    ['invalid-utf8', /spans\[0\]\.name: .*UTF-8/],
+    ['deep-nesting', /AnyValue nested deeper than 64 levels/],
+  ] as const)(
+    'refuses a record that is wrong inside its items (%s) as ERR_INVALID_DATA',
+    (corruption, reason) => {
+      const bad = corruptTraceRequest('badx', corruption);
+      const error = decodeRecord(proto, record(bad), noExtraction).unwrapErr();
+      expect(error.code).toBe('ERR_INVALID_DATA');
+      expect(error.message).toMatch(/^undecodable otlp_proto traces record: resource_spans\[\d\]/);
+      expect(error.message).toMatch(reason);
+    },
+  );
 
   it('puts every header in the metadata and the configured ones in resource attributes', () => {
     const headers: MessageHeader[] = [

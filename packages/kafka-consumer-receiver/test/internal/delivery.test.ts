@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backpressure, ok, permanent, retryable, type Outcome } from '@otlp-kafka/core';
 import { DEAD_LETTER_HEADERS } from '../../src/internal/dead-letter.js';
-import { spanNames } from '../helpers/otlp.js';
+import { corruptTraceRequest, spanNames } from '../helpers/otlp.js';
 import { setup, stop, TOPIC, until, type Harness } from '../helpers/harness.js';
 
 let h: Harness | undefined;
@@ -131,6 +131,31 @@ describe('permanent failures', () => {
     expect(
       await h.meter.sum('otelcol_kafka_receiver_dead_lettered_messages', { reason: 'undecodable' }),
     ).toBe(2);
+  });
+
+  it('dead-letters (or without a topic skips) records wrong inside their items; the partition keeps moving', async () => {
+    for (const deadLetterTopic of ['otlp-dlq', undefined]) {
+      h = await setup({ autoCommit: { enable: false }, ...(deadLetterTopic ? { deadLetterTopic } : {}) });
+      h.sink.auto = () => ok();
+      h.produce(0, ['ok-1']);
+      for (const c of ['short-trace-id', 'invalid-utf8', 'deep-nesting'] as const)
+        h.kafka.produce(TOPIC, 0, corruptTraceRequest('badx', c));
+      h.produce(0, ['ok-2']);
+      await until(() => h!.committed(0) === 5);
+      expect(h.sink.settled.map((b) => spanNames(b))).toEqual([['ok-1'], ['ok-2']]);
+      expect(await h.meter.sum('otelcol_kafka_receiver_unmarshal_failed_spans')).toBe(3);
+      if (deadLetterTopic) expect(h.deadLetter.letters.map((l) => l.sourceOffset)).toEqual([1, 2, 3]);
+      else
+        expect(await h.meter.sum('otelcol_kafka_receiver_skipped_messages', { reason: 'undecodable' })).toBe(
+          3,
+        );
+      const logged = h.logs.filter((l) => /^undecodable record (sent|skipped)/.test(l.msg ?? ''));
+      expect(logged.map((l) => l.obj)).toEqual(
+        [1, 2, 3].map((offset) => expect.objectContaining({ topic: TOPIC, partition: 0, offset })),
+      );
+      await stop(h);
+      h = undefined;
+    }
   });
 
   it('commits past a dead letter only once the dead-letter topic acknowledged it', async () => {
