@@ -14,6 +14,8 @@ export { splitBatch, type SplitLimits } from './ops/split.js';
 export { groupByTraceId, groupByResource, groupByResourceAttribute } from './ops/group.js';
 export { editResource, type ResourceAction, type AttributeValue } from './ops/resource.js';
 export { validateRequest, type ValidateOptions } from './ops/validate.js';
+export { forEachItem, filterItems, editItems } from './ops/items.js';
+export type { Item, ItemView, MetricType } from './item.js';
 export type {
   AnyValue,
   ArrayValue,

@@ -5,6 +5,7 @@ import { PdataError } from '../../src/errors.js';
 import { countItems } from '../../src/ops/count.js';
 import { groupByResource, groupByResourceAttribute, groupByTraceId } from '../../src/ops/group.js';
 import { mergeBatches } from '../../src/ops/merge.js';
+import { editItems, forEachItem } from '../../src/ops/items.js';
 import { editResource } from '../../src/ops/resource.js';
 import { splitBatch } from '../../src/ops/split.js';
 import type { Signal } from '../../src/signal.js';
@@ -59,6 +60,20 @@ function everyOp(batch: Batch): void {
       { key: 'service.name', action: 'upsert', value: 'x' },
       { key: 'a', action: 'hash' },
     ]),
+  );
+  // Every getter of the item view, and edits, on whatever the bytes hold.
+  checkResult(
+    forEachItem(batch, (item) => {
+      void [item.name(), item.traceId(), item.spanId(), item.statusCode(), item.body(), item.metricName()];
+      void [item.attributes(), item.resourceAttributes(), item.scopeName(), item.timeUnixNano(), item.kind()];
+    }),
+  );
+  checkResult(
+    editItems(batch, (item) => {
+      item.setAttribute('k', 1);
+      item.removeAttribute('a');
+      return item.index % 2 === 0;
+    }),
   );
 }
 
