@@ -1,10 +1,13 @@
-import { parseOptions } from '@otlp-kafka/core';
+import { invalidOptions, parseOptions, type DefaultsOf } from '@otlp-kafka/core';
 import {
   SIGNALS,
   createBatch,
   encodeRequest,
+  type AnyValue,
   type Batch,
   type BatchMetadata,
+  type ExportTraceServiceRequest,
+  type KeyValue,
   type RequestOf,
   type Signal,
 } from '@otlp-kafka/pdata';
@@ -36,6 +39,17 @@ export interface LoadGeneratorOptions {
   metadata?: BatchMetadata;
   /** Remember every id generated for `ids()` and reports. Off for endless runs. Default true. */
   trackIds?: boolean;
+  /**
+   * Every span's name: one for all, or one per span from its index (0, 1, 2, ...
+   * over all the spans this generator makes). Default: `GET /load` for a
+   * trace's root span, `step-<last hex digit of the span id>` for the others.
+   */
+  spanName?: string | ((index: number) => string);
+  /**
+   * Attributes put on every span, after `test.payload`. An integer number
+   * becomes an int attribute, any other number a double. Default none.
+   */
+  spanAttributes?: Record<string, string | number | boolean>;
 }
 
 /** One generated request: its object form, its encoded batch and the ids of its items. */
@@ -76,7 +90,8 @@ export const GENERATOR_DEFAULTS = {
   seed: 1,
   startTimeUnixNano: 1_704_067_200_000_000_000n,
   trackIds: true,
-} as const;
+  spanAttributes: {},
+} as const satisfies DefaultsOf<LoadGeneratorOptions>;
 
 const positive = z.number().int().positive();
 
@@ -110,16 +125,61 @@ const schema = z
       .custom<BatchMetadata>((v) => typeof v === 'object' && v !== null, 'must be an object')
       .optional(),
     trackIds: z.boolean().default(GENERATOR_DEFAULTS.trackIds),
+    spanName: z
+      .union([
+        z.string().min(1),
+        z.custom<(index: number) => string>((v) => typeof v === 'function', 'must be a string or a function'),
+      ])
+      .optional(),
+    spanAttributes: z
+      .record(z.string().min(1), z.union([z.string(), z.number().finite(), z.boolean()]))
+      .default(GENERATOR_DEFAULTS.spanAttributes),
   })
   .strict();
 
+function anyValue(v: string | number | boolean): AnyValue {
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  return Number.isInteger(v) ? { intValue: BigInt(v) } : { doubleValue: v };
+}
+
+/** Renames and adds attributes to the spans of a built request, in place (before it is encoded). */
+function spanEditor(
+  spanName: string | ((index: number) => string) | undefined,
+  spanAttributes: Record<string, string | number | boolean>,
+): ((request: ExportTraceServiceRequest) => void) | undefined {
+  const extra: KeyValue[] = Object.entries(spanAttributes).map(([key, v]) => ({ key, value: anyValue(v) }));
+  if (spanName === undefined && extra.length === 0) return undefined;
+  let index = 0;
+  return (request) => {
+    for (const rs of request.resourceSpans)
+      for (const ss of rs.scopeSpans)
+        for (const span of ss.spans) {
+          if (typeof spanName === 'string') span.name = spanName;
+          else if (spanName) {
+            const name: unknown = spanName(index);
+            if (typeof name !== 'string')
+              throw invalidOptions(
+                'createLoadGenerator',
+                `spanName(${index}) returned a ${typeof name}, not a string`,
+              );
+            span.name = name;
+          }
+          index++;
+          if (extra.length > 0) span.attributes = [...span.attributes, ...extra.map((a) => ({ ...a }))];
+        }
+  };
+}
+
 export function createLoadGenerator(options?: LoadGeneratorOptions): LoadGenerator {
-  const o = parseOptions('createLoadGenerator', schema, options);
+  const { spanName, spanAttributes, ...o } = parseOptions('createLoadGenerator', schema, options);
+  const editSpans = spanEditor(spanName, spanAttributes);
   return new LoadGeneratorImpl({
     ...o,
     idPrefix: o.idPrefix ?? `s${o.seed}-`,
     resourcesPerRequest: Math.min(o.resourcesPerRequest, o.resources),
     encode: (signal, request) => {
+      if (signal === 'traces') editSpans?.(request as ExportTraceServiceRequest);
       const bytes = encodeRequest(signal, request);
       const batch = createBatch(signal, bytes, o.metadata);
       if (batch.isErr()) throw batch.error;

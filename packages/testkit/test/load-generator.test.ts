@@ -145,3 +145,83 @@ describe('createLoadGenerator', () => {
     expect(() => createLoadGenerator({ signals: { spans: 1 } as never })).toThrow(/signals/);
   });
 });
+
+describe('createLoadGenerator span names and attributes', () => {
+  const spansOf = (req: RequestOf<'traces'>) =>
+    req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+
+  it('keeps the default names without the options: GET /load for roots, step-<hex> for children', () => {
+    const spans = spansOf(
+      createLoadGenerator({ itemsPerRequest: 10, spansPerTrace: 5 }).generate('traces').request,
+    );
+    expect(spans.filter((s) => s.parentSpanId.length === 0).map((s) => s.name)).toEqual([
+      'GET /load',
+      'GET /load',
+    ]);
+    for (const s of spans.filter((s) => s.parentSpanId.length > 0)) expect(s.name).toMatch(/^step-[0-9a-f]$/);
+    for (const s of spans) expect(s.attributes.map((a) => a.key)).toEqual(['test.payload']);
+  });
+
+  it('names every span by a fixed name, or by its index across requests, in the encoded bytes too', () => {
+    const fixed = createLoadGenerator({ itemsPerRequest: 3, spanName: 'checkout' }).generate('traces');
+    expect(spansOf(decodeRequest('traces', fixed.batch.bytes).unwrap()).map((s) => s.name)).toEqual([
+      'checkout',
+      'checkout',
+      'checkout',
+    ]);
+
+    const g = createLoadGenerator({ itemsPerRequest: 3, spanName: (i) => `op-${i}` });
+    const names = [g.generate('traces'), g.generate('traces')].flatMap(({ request, batch }) => {
+      expect(spansOf(decodeRequest('traces', batch.bytes).unwrap()).map((s) => s.name)).toEqual(
+        spansOf(request).map((s) => s.name),
+      );
+      return spansOf(request).map((s) => s.name);
+    });
+    expect(names).toEqual(['op-0', 'op-1', 'op-2', 'op-3', 'op-4', 'op-5']);
+  });
+
+  it('adds spanAttributes to every span after test.payload, typed by value; ids stay unique', () => {
+    const g = createLoadGenerator({
+      itemsPerRequest: 4,
+      spanAttributes: { 'http.route': '/cart', 'http.status_code': 200, ratio: 0.5, sampled: true },
+    });
+    const { batch, ids } = g.generate('traces');
+    const spans = spansOf(decodeRequest('traces', batch.bytes).unwrap());
+    expect(spans).toHaveLength(4);
+    for (const s of spans) {
+      expect(s.attributes.map((a) => a.key)).toEqual([
+        'test.payload',
+        'http.route',
+        'http.status_code',
+        'ratio',
+        'sampled',
+      ]);
+      expect(s.attributes.slice(1).map((a) => a.value)).toEqual([
+        { stringValue: '/cart' },
+        { intValue: 200n },
+        { doubleValue: 0.5 },
+        { boolValue: true },
+      ]);
+    }
+    expect(itemIds(batch).unwrap()).toEqual(ids);
+    // Only spans: logs and metrics are as without the option.
+    const plain = createLoadGenerator({ itemsPerRequest: 4 });
+    plain.next('traces'); // the same steps as g: its clock and random stream advance alike
+    for (const signal of ['metrics', 'logs'] as const)
+      expect(Buffer.from(g.next(signal).bytes).equals(Buffer.from(plain.next(signal).bytes))).toBe(true);
+  });
+
+  it('validates spanName and spanAttributes', () => {
+    expect(() => createLoadGenerator({ spanName: '' })).toThrow(/spanName/);
+    expect(() => createLoadGenerator({ spanName: 5 as never })).toThrow(/spanName/);
+    expect(() => createLoadGenerator({ spanAttributes: { x: Number.NaN } })).toThrow(/spanAttributes/);
+    expect(() => createLoadGenerator({ spanAttributes: { x: null as never } })).toThrow(/spanAttributes/);
+    const g = createLoadGenerator({ spanName: (() => 7) as never });
+    expect(() => g.next('traces')).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTIONS',
+        message: expect.stringMatching(/spanName\(0\)/),
+      }),
+    );
+  });
+});
