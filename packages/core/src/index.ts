@@ -25,6 +25,12 @@ export {
   type PushReceiver,
   type PushReceiverOptions,
 } from './push-receiver.js';
+export {
+  createFunctionProcessor,
+  FUNCTION_PROCESSOR_DEFAULTS,
+  type FunctionProcessorOptions,
+  type ProcessResult,
+} from './function-processor.js';
 export { createInFlight, type InFlight } from './in-flight.js';
 export {
   createLifecycle,

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createPipeline, outcomeKind, partial, refusalOf } from '@otlp-kafka/core';
 import { fakeExporter, fakeReceiver, trustedBatchForTest, type Journal } from './helpers.js';
 import { countingProcessor } from './readme/custom-processor.js';
+import { dropDebugLogs } from './readme/function-processor.js';
+import { createBatch, encodeRequest } from '@otlp-kafka/pdata';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -43,5 +45,36 @@ describe('packages/core/README.md', () => {
     expect(e.batches).toHaveLength(1);
     await pipeline.shutdown();
     expect(refusalOf(await processor!.consume(trustedBatchForTest('traces', 1)))?.code).toBe('ERR_SHUTDOWN');
+  });
+
+  it('shows exactly the function processor this test runs, and it drops debug logs', async () => {
+    const source = readFileSync(new URL('./readme/function-processor.ts', import.meta.url), 'utf8');
+    const block = /<!-- example: function-processor -->\n```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'the README marks its example with <!-- example: function-processor -->').not.toBeNull();
+    expect(block![1]).toBe(source);
+    const journal: Journal = [];
+    const e = fakeExporter('e', journal);
+    const p = dropDebugLogs(e);
+    await p.start();
+    const log = (severityNumber: number) => ({
+      timeUnixNano: 1n,
+      observedTimeUnixNano: 1n,
+      severityNumber,
+      severityText: '',
+      attributes: [],
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: new Uint8Array(0),
+      spanId: new Uint8Array(0),
+      eventName: '',
+    });
+    const bytes = encodeRequest('logs', {
+      resourceLogs: [
+        { scopeLogs: [{ logRecords: [log(5), log(9), log(0), log(17)], schemaUrl: '' }], schemaUrl: '' },
+      ],
+    });
+    expect(outcomeKind(await p.consume(createBatch('logs', bytes).unwrap()))).toBe('ok');
+    expect(e.batches.map((b) => b.itemCount)).toEqual([3]);
+    await p.shutdown();
   });
 });
