@@ -26,6 +26,12 @@ export interface FactoryContext {
   readonly meterProvider?: MeterProvider;
   /** The environment the config was expanded with. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The config's extensions by id, each with its type and validated config,
+   * for a component that refers to one (an exporter's `sending_queue.storage`
+   * names a `file_storage` extension). Absent when built outside a config.
+   */
+  readonly extensions?: ReadonlyMap<string, { readonly type: string; readonly config: unknown }>;
 }
 
 /**

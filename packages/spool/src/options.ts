@@ -5,6 +5,10 @@ export interface SpoolOptions extends TelemetryOptions {
   readonly directory: string;
   /** Bytes on disk not yet forwarded; an append beyond it is refused with backpressure. Default 268435456 (256 MiB). */
   readonly maxBytes?: number;
+  /** Batches not yet forwarded; 0: no limit besides maxBytes. Default 0. */
+  readonly maxRecords?: number;
+  /** Items (spans, data points, log records) not yet forwarded; 0: no limit besides maxBytes. Default 0. */
+  readonly maxItems?: number;
   /** A segment file is closed and a new one begun past this size; a segment is deleted once all of it was forwarded. Default 16777216 (16 MiB). */
   readonly segmentBytes?: number;
   /** Batches forwarded at once. Default 4. */
@@ -21,6 +25,8 @@ export interface SpoolOptions extends TelemetryOptions {
 
 export const DEFAULTS = {
   maxBytes: 256 * 1024 * 1024,
+  maxRecords: 0,
+  maxItems: 0,
   segmentBytes: 16 * 1024 * 1024,
   maxInFlight: 4,
   retry: {

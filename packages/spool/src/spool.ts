@@ -58,6 +58,8 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
   const name = options.name ?? DEFAULTS.name;
   const component = `spool ${name}`;
   const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
+  const maxRecords = options.maxRecords ?? DEFAULTS.maxRecords;
+  const maxItems = options.maxItems ?? DEFAULTS.maxItems;
   const segmentBytes = options.segmentBytes ?? DEFAULTS.segmentBytes;
   const maxInFlight = options.maxInFlight ?? DEFAULTS.maxInFlight;
   const fullRetryAfterMs = options.fullRetryAfterMs ?? DEFAULTS.fullRetryAfterMs;
@@ -82,6 +84,9 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
   let items = 0;
   let damage: Damage[] = [];
   let syncs = 0;
+  /** Appends accepted but not yet synced (counted against maxRecords / maxItems). */
+  let reserved = 0;
+  let reservedItems = 0;
   let appends = 0;
   const forwarder = new Forwarder(directory, next, maxInFlight, retry, logger, component, {
     released(e: Entry) {
@@ -140,6 +145,13 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
     while (pending.length > 0) {
       const group = pending;
       pending = [];
+      // Counted as reserved until synced: then as records, or released on failure.
+      const unreserve = (): void => {
+        for (const p of group) {
+          reserved--;
+          reservedItems -= p.items;
+        }
+      };
       try {
         if (forwarder.activeSize >= segmentBytes) await roll();
         const data = group.length === 1 ? group[0]!.buf : Buffer.concat(group.map((p) => p.buf));
@@ -151,6 +163,7 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
         await handle!.datasync();
         syncs++;
       } catch (e) {
+        unreserve();
         for (const p of group) {
           bytes -= p.buf.length;
           p.resolve(
@@ -167,6 +180,7 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
         // A partial write may have left bytes past activeSize: the next write goes over them.
         continue;
       }
+      unreserve();
       const now = Date.now();
       let offset = forwarder.activeSize;
       for (const p of group) {
@@ -226,16 +240,23 @@ export function createSpool(next: Consumer, options: SpoolOptions): Spool {
         return Promise.resolve(
           permanent(`${component}: a batch of ${buf.length} bytes can never fit maxBytes ${maxBytes}`),
         );
-      if (bytes + buf.length > maxBytes)
+      const full =
+        bytes + buf.length > maxBytes
+          ? `${bytes} of ${maxBytes} bytes`
+          : maxRecords > 0 && records + reserved >= maxRecords
+            ? `${records + reserved} of ${maxRecords} batches`
+            : maxItems > 0 && items + reservedItems + batch.itemCount > maxItems
+              ? `${items + reservedItems} of ${maxItems} items`
+              : undefined;
+      if (full)
         return Promise.resolve(
           backpressure(
-            new PipelineError(
-              'ERR_BACKPRESSURE',
-              `${component}: full (${bytes} of ${maxBytes} bytes not yet forwarded)`,
-            ),
+            new PipelineError('ERR_BACKPRESSURE', `${component}: full (${full} not yet forwarded)`),
             fullRetryAfterMs,
           ),
         );
+      reserved++;
+      reservedItems += batch.itemCount;
       bytes += buf.length;
       return new Promise<Outcome>((resolve) => {
         pending.push({ buf, items: batch.itemCount, resolve });

@@ -149,3 +149,21 @@ describe('spool', () => {
     expect(outcomeKind(await spool.consume(batch))).toBe('retryable');
   });
 });
+
+describe('spool limits', () => {
+  it('maxRecords and maxItems refuse with backpressure, counting appends not yet synced', async () => {
+    const sink = createMemorySink({ behaviour: 'retryable' });
+    await sink.start();
+    const spool = createSpool(sink, { directory: await tempDir(), maxRecords: 3, retry: fastRetry });
+    await spool.start();
+    const load = createLoadGenerator({ itemsPerRequest: 2 });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => spool.consume(load.next('traces'))));
+    expect(outcomes.map(outcomeKind)).toEqual(['ok', 'ok', 'ok', 'backpressure', 'backpressure']);
+    await spool.shutdown();
+    const items = createSpool(sink, { directory: await tempDir(), maxItems: 5, retry: fastRetry });
+    await items.start();
+    const more = await Promise.all(Array.from({ length: 3 }, () => items.consume(load.next('traces'))));
+    expect(more.map(outcomeKind)).toEqual(['ok', 'ok', 'backpressure']);
+    await items.shutdown();
+  });
+});

@@ -12,6 +12,31 @@ const signalTopic = z.strictObject({
   encoding: kafkaEncodingConfig.optional(),
 });
 
+/**
+ * The Collector's sending_queue. Here it only means a disk spool (`storage:
+ * file_storage/<id>`): an in-memory queue would answer the client before Kafka
+ * acknowledged, which this exporter never does, so `enabled: true` without a
+ * storage is an error saying so. queue_size counts `sizer` units (requests by
+ * default, as in the Collector); num_consumers is the spool's forwarding concurrency.
+ */
+const sendingQueue = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    storage: z.string().min(1).optional(),
+    queue_size: z.number().int().positive().optional(),
+    sizer: z.enum(['requests', 'items', 'bytes']).optional(),
+    num_consumers: z.number().int().positive().optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.enabled !== false && q.storage === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['storage'],
+        message:
+          'an in-memory sending queue would acknowledge data before Kafka has it; otlp-kafka answers only after Kafka acknowledged. For a disk spool set storage: file_storage/<id> (an extension), or remove sending_queue',
+      });
+  });
+
 export const configSchema = z
   .strictObject({
     ...kafkaConnectionConfig,
@@ -28,6 +53,7 @@ export const configSchema = z
     timeout: duration.optional(),
     headers: z.record(z.string(), z.string()).optional(),
     include_metadata_keys: z.array(z.string()).optional(),
+    sending_queue: sendingQueue.optional(),
     producer: z
       .strictObject({
         max_message_bytes: z.number().int().positive().optional(),
