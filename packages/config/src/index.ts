@@ -6,3 +6,4 @@ export { createRegistry, type Registry, type ComponentKind } from './registry.js
 export type { ServiceConfig } from './service.js';
 export { buildService, type BuildServiceOptions, type BuiltService } from './build.js';
 export { kafkaTopicsOf, DEFAULT_KAFKA_TOPICS, type KafkaTopicUse } from './topics.js';
+export { healthCheckSchema, HEALTH_CHECK_DEFAULT_ENDPOINT, type HealthCheckConfig } from './health-check.js';

@@ -28,15 +28,24 @@ export interface ParsedConfig {
   receivers: ReadonlyMap<string, ComponentConfig>;
   processors: ReadonlyMap<string, ComponentConfig>;
   exporters: ReadonlyMap<string, ComponentConfig>;
+  /**
+   * The extensions section, each validated by the registry's extension factory
+   * for its type. Only those named in `service.extensions` run, started by
+   * whoever assembles the service (the CLI runs `health_check`).
+   */
+  extensions: ReadonlyMap<string, ComponentConfig>;
   service: ServiceConfig;
   /** The environment the config was expanded with (factories see it in their context). */
   env: Readonly<Record<string, string | undefined>>;
 }
 
-const KINDS: Record<Exclude<ComponentKind, 'extension'>, 'receivers' | 'processors' | 'exporters'> = {
+type SectionName = 'receivers' | 'processors' | 'exporters' | 'extensions';
+
+const KINDS: Record<ComponentKind, SectionName> = {
   receiver: 'receivers',
   processor: 'processors',
   exporter: 'exporters',
+  extension: 'extensions',
 };
 
 /**
@@ -68,7 +77,7 @@ export function parseConfig(
   const service = serviceSchema.safeParse(top.data.service);
   if (!service.success) problems.push(...formatIssues(['service'], service.error));
 
-  const sections = {} as Record<'receivers' | 'processors' | 'exporters', Map<string, ComponentConfig>>;
+  const sections = {} as Record<SectionName, Map<string, ComponentConfig>>;
   for (const kind of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
     const key = KINDS[kind];
     const map = new Map<string, ComponentConfig>();
@@ -87,12 +96,13 @@ export function parseConfig(
       else map.set(id, { id, type, config: parsed.data, factory });
     }
   }
-  if (top.data.extensions && Object.keys(top.data.extensions).length > 0)
-    problems.push(
-      `extensions: otlp-kafka runs no extensions (found ${Object.keys(top.data.extensions).join(', ')})`,
-    );
-
   if (service.success) {
+    const declaredExtensions = Object.keys(top.data.extensions ?? {});
+    for (const id of service.data.extensions ?? [])
+      if (!declaredExtensions.includes(id))
+        problems.push(
+          `service.extensions: "${id}" is not defined in extensions (defined: ${declaredExtensions.join(', ') || 'none'})`,
+        );
     for (const [pipelineId, p] of Object.entries(service.data.pipelines)) {
       const refs: [string, readonly string[] | undefined, 'receivers' | 'processors' | 'exporters'][] = [
         ['receivers', p.receivers, 'receivers'],

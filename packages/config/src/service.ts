@@ -15,10 +15,8 @@ const prometheusReader = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  extensions: z
-    .array(z.string())
-    .max(0, { error: 'otlp-kafka runs no extensions; remove service.extensions' })
-    .optional(),
+  /** The extensions to run, by id: each must be defined in the top-level `extensions` section. */
+  extensions: z.array(z.string().min(1)).optional(),
   pipelines: z.record(
     z.string().regex(/^(traces|metrics|logs)(\/[^/\s]+)?$/, {
       error: 'pipeline ids are traces, metrics or logs, optionally /name',

@@ -2,6 +2,7 @@ import { buildService, type Registry } from '@otlp-kafka/config';
 import { registerGroupLagMetric } from '../internal/lag-metric.js';
 import { createCliLogger } from '../internal/logger.js';
 import { loadConfigFiles } from '../internal/config-files.js';
+import { buildExtensions } from '../internal/extensions.js';
 import { startTelemetry } from '../internal/telemetry.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 
@@ -28,6 +29,12 @@ export async function runCommand(
   }
   const config = loaded.value;
   const logger = createCliLogger(config.service.telemetry?.logs?.level ?? 'info');
+  const extensionsBuilt = buildExtensions(config, logger);
+  if (extensionsBuilt.isErr()) {
+    io.err(`otlp-kafka: invalid configuration:\n  ${extensionsBuilt.error.join('\n  ')}`);
+    return EXIT.config;
+  }
+  const extensions = extensionsBuilt.value;
   let telemetry;
   try {
     telemetry = await startTelemetry(config.service.telemetry);
@@ -35,6 +42,7 @@ export async function runCommand(
     logger.error({ err: e }, 'cannot start the metrics endpoint');
     return EXIT.failure;
   }
+  if (telemetry.address) io.listening?.('metrics', telemetry.address);
   const deadline =
     options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs };
   const built = buildService(config, { logger, meterProvider: telemetry.meterProvider, ...deadline });
@@ -45,6 +53,19 @@ export async function runCommand(
   }
   const service = built.value;
   registerGroupLagMetric(telemetry.meterProvider, config, service);
+  // Extensions first, as in the Collector: health_check answers "not ready" while Kafka connects.
+  try {
+    await extensions.start();
+  } catch {
+    // logged, naming the extension
+    await service.pipeline.shutdown();
+    await telemetry.shutdown();
+    return EXIT.failure;
+  }
+  for (const [id, address] of Object.entries(extensions.healthAddresses())) {
+    logger.info({ extension: id, address }, 'health_check listening (not ready until the pipelines start)');
+    io.listening?.(id, address);
+  }
   const stop = new Promise<string>((resolve) => {
     const onSignal = (signal: string) => {
       process.once(signal, () => {
@@ -65,9 +86,11 @@ export async function runCommand(
     stop.then((signal) => ({ kind: 'signal' as const, signal })),
   ]);
   if (first.kind === 'failed') {
+    extensions.setStatus('stopping');
     logger.error({ err: first.error }, 'start failed');
     await service.pipeline.shutdown();
     await telemetry.shutdown();
+    await extensions.shutdown();
     return EXIT.failure;
   }
   let signal: string;
@@ -75,13 +98,20 @@ export async function runCommand(
     signal = first.signal;
     logger.info({ signal }, 'signal during start: stopping what started');
   } else {
-    logger.info({ pipelines: service.pipelineIds, metrics: telemetry.address }, 'everything is ready');
+    extensions.setStatus('ready');
+    logger.info(
+      { pipelines: service.pipelineIds, metrics: telemetry.address, health: extensions.healthAddresses() },
+      'everything is ready',
+    );
     io.ready?.();
     signal = await stop;
   }
+  // Not ready from the first moment of the drain; liveness keeps answering until the end.
+  extensions.setStatus('stopping');
   logger.info({ signal }, 'shutting down: draining and committing');
   await service.pipeline.shutdown();
   await telemetry.shutdown();
+  await extensions.shutdown();
   logger.info('shutdown complete');
   return EXIT.ok;
 }

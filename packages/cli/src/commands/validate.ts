@@ -1,5 +1,6 @@
 import { buildService, type Registry } from '@otlp-kafka/config';
 import { loadConfigFiles } from '../internal/config-files.js';
+import { buildExtensions } from '../internal/extensions.js';
 import { EXIT, type CliIo } from '../internal/io.js';
 import { noopLogger } from '@otlp-kafka/core';
 
@@ -15,8 +16,14 @@ export async function validateCommand(
     return EXIT.config;
   }
   const built = buildService(loaded.value, { logger: noopLogger });
-  if (built.isErr()) {
-    io.err(`invalid configuration:\n  ${built.error.problems.join('\n  ')}`);
+  const extensions = buildExtensions(loaded.value, noopLogger);
+  const problems = [
+    ...(built.isErr() ? built.error.problems : []),
+    ...(extensions.isErr() ? extensions.error : []),
+  ];
+  if (built.isErr() || problems.length > 0) {
+    if (built.isOk()) await built.value.pipeline.shutdown();
+    io.err(`invalid configuration:\n  ${problems.join('\n  ')}`);
     return EXIT.config;
   }
   const pipelines = built.value.pipelineIds;

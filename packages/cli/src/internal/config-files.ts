@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parseConfig, type ConfigSource, type ParsedConfig, type Registry } from '@otlp-kafka/config';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { defaultRegistry } from '../components.js';
+import { withCliExtensions } from './extensions.js';
 
-/** Reads --config files (a path, or "yaml:<inline text>" as the Collector allows) and validates them against the registry's factories. */
+/**
+ * Reads --config files (a path, or "yaml:<inline text>" as the Collector allows) and validates them
+ * against the registry's factories, plus the extensions the command provides (health_check).
+ */
 export function loadConfigFiles(
   paths: readonly string[],
   registry: Registry = defaultRegistry(),
@@ -21,6 +25,6 @@ export function loadConfigFiles(
       return Err([`cannot read config file ${p}: ${(e as Error).message}`]);
     }
   }
-  const parsed = parseConfig(sources, registry);
+  const parsed = parseConfig(sources, withCliExtensions(registry));
   return parsed.isOk() ? Ok(parsed.value) : Err([...parsed.error.problems]);
 }

@@ -6,6 +6,8 @@ export interface CliIo {
   err(line: string): void;
   /** Called once the service is running (tests wait on it). */
   ready?(): void;
+  /** Called when one of the process's servers listens (`health_check`, `metrics`), with its host:port: tests read ephemeral ports from it. */
+  listening?(server: string, address: string): void;
 }
 
 export const processIo: CliIo = {
