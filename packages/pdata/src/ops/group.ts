@@ -2,16 +2,13 @@ import { Err, type Result } from 'ts-results-es';
 import { trustedBatch, type Batch } from '../batch.js';
 import { PdataError } from '../errors.js';
 import { guard } from '../internal/guard.js';
-import { F_RESOURCE } from '../internal/layout.js';
 import { Path, PieceBuilder } from '../internal/piece-builder.js';
+import { readScalar, utf8 } from '../internal/resource-attrs.js';
 import {
-  bytesEqual,
-  hashAttributes,
-  readResource,
-  readScalar,
-  utf8,
-  type ResourceParts,
-} from '../internal/resource-attrs.js';
+  ResourceFieldCursor,
+  findResourceAttribute,
+  hashResourceAttributes,
+} from '../internal/resource-fields.js';
 import { countLevel, scanFraming, shapeOf, type Framing, type Shape } from '../internal/shape.js';
 import { groupRecordsByTraceId } from '../internal/trace-groups.js';
 import { WIRE_LEN, WireReader } from '../internal/wire-reader.js';
@@ -42,7 +39,7 @@ export function groupByTraceId(batch: Batch): Result<Map<string, Batch>, PdataEr
  * attributes (or without a resource) share one key.
  */
 export function groupByResource(batch: Batch): Result<Map<string, Batch>, PdataError> {
-  return guard(() => groupResources(batch, (parts) => hashAttributes(parts.attrs)));
+  return guard(() => groupResources(batch, (c, start, end) => hashResourceAttributes(c, start, end)));
 }
 
 /**
@@ -56,38 +53,30 @@ export function groupByResourceAttribute(
 ): Result<Map<string | undefined, Batch>, PdataError> {
   const keyBytes = utf8(key);
   return guard(() =>
-    groupResources<string | undefined>(batch, (parts, src) => {
-      const a = parts.attrs.find((x) => bytesEqual(x.key, keyBytes));
-      if (!a) return undefined;
-      const v = readScalar(src, a.value);
+    groupResources<string | undefined>(batch, (c, start, end) => {
+      const found = findResourceAttribute(c, start, end, keyBytes);
+      if (!found) return undefined;
+      const v = readScalar(c.buf, c.buf.subarray(found[0], found[1]));
       return v === undefined ? undefined : String(v);
     }),
   );
 }
 
-function groupResources<K>(batch: Batch, keyOf: (parts: ResourceParts, src: Uint8Array) => K): Map<K, Batch> {
+/**
+ * The resource of each resource-level message is read in place (a cursor over
+ * its fields), never an object per attribute: a resource may hold millions.
+ */
+function groupResources<K>(
+  batch: Batch,
+  keyOf: (cursor: ResourceFieldCursor, start: number, end: number) => K,
+): Map<K, Batch> {
   const g = new Grouper<K>(batch);
   const { r, shape } = g;
-  const rlName = shape.names[1]!;
+  const cursor = new ResourceFieldCursor(batch.bytes, shape.names[1]!);
   g.eachChild(0, 0, batch.bytes.length, (_f, start, end, fieldStart) => {
-    const parts: ResourceParts = { attrs: [], others: [] };
-    r.pos = start;
-    r.end = end;
-    while (r.pos < end) {
-      r.field = rlName;
-      const t = r.tag();
-      if (t >>> 3 !== F_RESOURCE) {
-        r.skip(t);
-        continue;
-      }
-      r.field = `${rlName}.resource`;
-      r.expect(t, WIRE_LEN, r.field);
-      const resEnd = r.lengthEnd();
-      readResource(r, r.pos, resEnd, parts);
-      r.pos = resEnd;
-    }
+    const key = keyOf(cursor, start, end);
     const items = countLevel(r, shape, 1, start, end);
-    g.builder(keyOf(parts, batch.bytes)).add(g.path, 0, fieldStart, end, items);
+    g.builder(key).add(g.path, 0, fieldStart, end, items);
   });
   return g.finish();
 }

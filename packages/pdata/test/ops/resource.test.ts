@@ -213,3 +213,146 @@ describe('editResource', () => {
     }
   });
 });
+
+// ---- Exact bytes, hostile framing: against a reference that reads every attribute into a list ----
+
+const enc = new TextEncoder();
+
+function varintBytes(v: number, pad = 0): number[] {
+  const out: number[] = [];
+  do {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  } while (v > 0);
+  for (let i = 0; i < pad; i++) out.push(0x80);
+  out[out.length - 1]! &= 0x7f;
+  return out;
+}
+
+/** A length-delimited field; `pad` extra length bytes make a valid, non-minimal length. */
+function lenField(fn: number, payload: Uint8Array, pad = 0): Uint8Array {
+  return Uint8Array.from([(fn << 3) | 2, ...varintBytes(payload.length, pad), ...payload]);
+}
+
+function cat(parts: readonly Uint8Array[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((p) => [...p]));
+}
+
+interface RefAttr {
+  key: Uint8Array;
+  value: Uint8Array;
+  payload: Uint8Array | undefined;
+}
+
+/** The edit as the first implementation did it: every attribute an object, the list edited, all re-encoded. */
+function referenceEdit(bytes: Uint8Array, actions: readonly ResourceAction[]): Uint8Array | undefined {
+  const eq = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  const anyBytes = (v: AttributeValue) => Buffer.from(anyHex(toAny(v)), 'hex');
+  let changed = false;
+  const out = parseFields(bytes).map((top) => {
+    if (top.fn !== 1) return top.raw;
+    const fields = parseFields(top.payload);
+    const attrs: RefAttr[] = [];
+    const others: Uint8Array[] = [];
+    for (const res of fields.filter((f) => f.fn === 1))
+      for (const f of parseFields(res.payload)) {
+        if (f.fn !== 1) {
+          others.push(f.raw);
+          continue;
+        }
+        let key: Uint8Array = new Uint8Array(0);
+        let value: Uint8Array = new Uint8Array(0);
+        for (const kv of parseFields(f.payload)) {
+          if (kv.fn === 1) key = kv.payload;
+          if (kv.fn === 2) value = kv.payload;
+        }
+        attrs.push({ key, value, payload: f.payload });
+      }
+    let rlChanged = false;
+    for (const a of actions) {
+      const key = enc.encode(a.key);
+      const i = attrs.findIndex((x) => eq(x.key, key));
+      if (a.action === 'delete') {
+        if (i < 0) continue;
+        for (let j = attrs.length - 1; j >= 0; j--) if (eq(attrs[j]!.key, key)) attrs.splice(j, 1);
+      } else if (a.action === 'hash') {
+        const h = i >= 0 ? hashModel(hex(attrs[i]!.value)) : undefined;
+        if (h === undefined) continue;
+        attrs[i] = { key, value: anyBytes(h), payload: undefined };
+      } else {
+        if ((a.action === 'insert' && i >= 0) || (a.action === 'update' && i < 0)) continue;
+        let v: Uint8Array | undefined;
+        if (a.fromAttribute !== undefined) {
+          const from = enc.encode(a.fromAttribute);
+          v = attrs.find((x) => eq(x.key, from))?.value;
+        } else v = anyBytes(a.value!);
+        if (v === undefined) continue;
+        if (i >= 0) attrs[i] = { key, value: v, payload: undefined };
+        else attrs.push({ key, value: v, payload: undefined });
+      }
+      rlChanged = true;
+    }
+    if (!rlChanged) return top.raw;
+    changed = true;
+    const kvs = attrs.map((a) => lenField(1, a.payload ?? cat([lenField(1, a.key), lenField(2, a.value)])));
+    const resource = lenField(1, cat([...kvs, ...others]));
+    return lenField(1, cat([resource, ...fields.filter((f) => f.fn !== 1).map((f) => f.raw)]));
+  });
+  return changed ? cat(out) : undefined;
+}
+
+const scalar = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.boolean(), fc.double({ noNaN: true }));
+const hostileAttr: fc.Arbitrary<Uint8Array> = fc
+  .record({
+    key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 3 })),
+    value: scalar,
+    /** Extra KeyValue fields: a second key (the last one counts), an unknown field. */
+    shadowKey: fc.option(fc.constantFrom(...KEYS), { nil: undefined }),
+    unknown: fc.boolean(),
+    noValue: fc.boolean(),
+    pad: fc.nat(2),
+  })
+  .map((a) => {
+    const parts: Uint8Array[] = [];
+    if (a.shadowKey !== undefined) parts.push(lenField(1, enc.encode(a.shadowKey)));
+    parts.push(lenField(1, enc.encode(a.key)));
+    if (a.unknown) parts.push(Uint8Array.of(0x18, 0x07)); // field 3, varint
+    if (!a.noValue) parts.push(lenField(2, Buffer.from(anyHex(toAny(a.value)), 'hex'), a.pad));
+    return lenField(1, cat(parts), a.pad);
+  });
+const resourceOther = fc.constantFrom(Uint8Array.of(0x10, 0x03), lenField(9, enc.encode('x')));
+const resource = fc
+  .array(fc.oneof({ weight: 4, arbitrary: hostileAttr }, { weight: 1, arbitrary: resourceOther }), {
+    maxLength: 8,
+  })
+  .map((fs) => lenField(1, cat(fs)));
+const rlRest = fc.constantFrom(lenField(2, enc.encode('scope')), lenField(3, enc.encode('schema')));
+const resourceLevel = fc
+  .array(fc.oneof({ weight: 2, arbitrary: resource }, { weight: 1, arbitrary: rlRest }), { maxLength: 4 })
+  .map((fs) => lenField(1, cat(fs)));
+const hostileRequest = fc
+  .array(
+    fc.oneof(
+      { weight: 4, arbitrary: resourceLevel },
+      { weight: 1, arbitrary: fc.constant(Uint8Array.of(0x10, 1)) },
+    ),
+    {
+      maxLength: 4,
+    },
+  )
+  .map(cat);
+
+describe('editResource on hostile framing', () => {
+  it('writes exactly the bytes of a read-everything-then-re-encode edit', () => {
+    fc.assert(
+      fc.property(hostileRequest, fc.array(action, { maxLength: 5 }), (bytes, actions) => {
+        const batch = trustedBatch('traces', bytes, 0);
+        const out = editResource(batch, actions).unwrap();
+        const expected = actions.length ? referenceEdit(bytes, actions) : undefined;
+        if (expected === undefined) expect(out).toBe(batch);
+        else expect(hex(out.bytes)).toBe(hex(expected));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
