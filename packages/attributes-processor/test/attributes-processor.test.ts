@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createPipeline, createPushReceiver, outcomeKind, refusalOf, type Outcome } from '@otlp-kafka/core';
 import {
+  createBatch,
   decodeRequest,
   editResource,
   trustedBatch,
@@ -313,6 +314,24 @@ describe('attributes processor', () => {
     expect(itemAttributes(sent!)).toEqual([[{ key: 'a', value: str('1') }], [{ key: 'b', value: str('x') }]]);
     expect(sent!.bytes.length).toBe(batch.bytes.length);
     expect(sent!.itemCount).toBe(2);
+  });
+
+  it('keeps unknown fields of edited items and of the messages around them', async () => {
+    const len = (field: number, ...parts: Uint8Array[]) => {
+      const body = Buffer.concat(parts);
+      return Uint8Array.from([(field << 3) | 2, body.length, ...body]);
+    };
+    const text = (field: number, s: string) => len(field, Buffer.from(s));
+    const unknownInSpan = Uint8Array.of(0x98, 0x06, 0x07); // field 99, varint 7
+    const unknownInResourceSpans = Uint8Array.of(0xc0, 0x3e, 0x01); // field 1000, varint 1
+    const spanBytes = len(2, text(5, 'op'), len(9, text(1, 'a'), len(2, text(1, '1'))), unknownInSpan);
+    const request = len(1, len(2, spanBytes), unknownInResourceSpans);
+    const batch = createBatch('traces', request).unwrap();
+    const { sent } = await run({ actions: [{ key: 'b', action: 'upsert', value: 'x' }] }, batch);
+    expect(attrsOf(sent!)).toEqual([{ a: str('1'), b: str('x') }]);
+    const hex = Buffer.from(sent!.bytes).toString('hex');
+    expect(hex).toContain(Buffer.from(unknownInSpan).toString('hex'));
+    expect(hex).toContain(Buffer.from(unknownInResourceSpans).toString('hex'));
   });
 
   it('refuses a batch whose bytes cannot be read, permanently, naming the processor', async () => {
