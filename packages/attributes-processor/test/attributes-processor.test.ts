@@ -345,6 +345,24 @@ describe('attributes processor', () => {
     expect(sink.batches).toHaveLength(0);
   });
 
+  it("answers the next consumer's outcome, and shutdown waits for batches being passed on", async () => {
+    const refusing = createMemorySink({ behaviour: 'backpressure' });
+    await refusing.start();
+    const p1 = createAttributesProcessor({ actions: [{ key: 'a', action: 'upsert', value: 1 }] })(refusing);
+    await p1.start();
+    expect(outcomeKind(await p1.consume(batchOf('traces', [{}])))).toBe('backpressure');
+
+    const slow = createMemorySink({ delayMs: 50 });
+    await slow.start();
+    const p2 = createAttributesProcessor({ actions: [{ key: 'a', action: 'upsert', value: 1 }] })(slow);
+    await p2.start();
+    const pending = p2.consume(batchOf('logs', [{}]));
+    await p2.shutdown();
+    expect(slow.batches).toHaveLength(1);
+    expect(outcomeKind(await pending)).toBe('ok');
+    expect(outcomeKind(await p2.consume(batchOf('logs', [{}])))).toBe('retryable');
+  });
+
   it('runs in a pipeline: refuses before start, passes edits on, shuts down idempotently', async () => {
     const processor = createAttributesProcessor({
       actions: [{ key: 'pipeline', action: 'insert', value: 'agent' }],

@@ -16,7 +16,7 @@ describe('attributesProcessorFactory', () => {
   it('maps the Collector keys to options', () => {
     const config = attributesProcessorFactory.configSchema.parse({
       actions: [
-        { key: 'copy', action: 'upsert', from_attribute: 'orig' },
+        { key: 'copy', action: 'UPSERT', from_attribute: 'orig' },
         { key: 'tenant', action: 'insert', from_context: 'metadata.x-tenant' },
         { key: 'code', action: 'convert', converted_type: 'int' },
         { action: 'delete', pattern: '^secret' },

@@ -17,7 +17,11 @@ export const configSchema = z.strictObject({
     .array(
       z.strictObject({
         key: z.string().min(1).optional(),
-        action: z.enum(['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert']),
+        // The Collector reads the action in any case (INSERT, Upsert).
+        action: z
+          .string()
+          .transform((a) => a.toLowerCase())
+          .pipe(z.enum(['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert'])),
         value: configValue.optional(),
         from_attribute: z.string().min(1).optional(),
         from_context: z.string().min(1).optional(),
