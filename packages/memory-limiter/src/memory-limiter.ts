@@ -27,6 +27,7 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): MemoryLimite
   const guard = new MemoryGuard({
     limits,
     checkIntervalMs: o.checkIntervalMs,
+    memoryPerRequestByte: o.memoryPerRequestByte,
     readMemoryBytes: o.readMemoryBytes ?? (() => process.memoryUsage.rss()),
     gc:
       o.gc === false

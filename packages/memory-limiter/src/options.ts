@@ -22,6 +22,17 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
    * burst; this budget does not.
    */
   maxInFlightBytes?: number;
+  /**
+   * Memory a request costs per encoded byte while it passes the work behind
+   * the limiter, charged at admission against the hard limit (the
+   * reservation). Default 4: the request itself (held until it is answered),
+   * the resource processor's rewritten copy, the batcher's merged request,
+   * and the Kafka client's copy of the record. Readings lag by up to
+   * `checkIntervalMs`; what was admitted since the last one is not in it yet,
+   * so a burst of large requests is refused before it takes memory past the
+   * hard limit, not one interval later.
+   */
+  memoryPerRequestByte?: number;
   /** Retry hint given with every refusal. Default: checkIntervalMs (the earliest the state can change). */
   retryAfterMs?: number;
   /** Bytes of memory in use. Default: the process's resident set size. */
@@ -47,6 +58,7 @@ export interface MemoryLimiterOptions extends TelemetryOptions {
 
 export const DEFAULTS = {
   checkIntervalMs: 1000,
+  memoryPerRequestByte: 4,
   minGcIntervalWhenSoftLimitedMs: 10_000,
   minGcIntervalWhenHardLimitedMs: 0,
   shutdownTimeoutMs: 10_000,
@@ -66,6 +78,7 @@ export const optionsSchema = z
     limitPercentage: z.number().positive().max(100).optional(),
     spikeLimitPercentage: z.number().positive().max(100).optional(),
     maxInFlightBytes: z.number().int().positive().optional(),
+    memoryPerRequestByte: z.number().min(0).max(1000).default(DEFAULTS.memoryPerRequestByte),
     retryAfterMs: z.number().int().nonnegative().optional(),
     readMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
     totalMemoryBytes: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),

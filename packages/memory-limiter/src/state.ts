@@ -15,5 +15,11 @@ export interface MemoryLimiterState {
   readonly refusing: boolean;
   /** Bytes admitted and not yet acknowledged downstream. */
   readonly inFlightBytes: number;
+  /**
+   * Memory reserved by what was admitted since the last reading (its bytes
+   * times `memoryPerRequestByte`): not in the reading yet, counted with it
+   * against the hard limit.
+   */
+  readonly reservedBytes: number;
   readonly limits: MemoryLimits;
 }

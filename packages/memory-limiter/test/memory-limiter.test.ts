@@ -283,6 +283,62 @@ describe('in-flight byte budget', () => {
   });
 });
 
+describe('reservation against the hard limit (issue 17: a request is charged before the work)', () => {
+  it('refuses a request whose cost, with what was admitted since the reading, would pass the hard limit', async () => {
+    const mem = fakeMemory(50);
+    const { ml } = limiter({ maxInFlightBytes: 50 * MIB }, mem);
+    const next = deferredConsumer();
+    const p = ml(next);
+    await p.start();
+    const a = p.consume(batchOf(1 * MIB)); // nothing in flight: admitted; reserves 4 MiB
+    expect(ml.state.reservedBytes).toBe(4 * MIB);
+    const b = p.consume(batchOf(11 * MIB)); // 50 + 4 + 44 = 98 MiB < 100
+    expect(ml.state.reservedBytes).toBe(48 * MIB);
+    const c = await p.consume(batchOf(1 * MIB)); // 50 + 48 + 4 = 102 MiB
+    expect(outcomeKind(c)).toBe('backpressure');
+    expect(errorMessage(c)).toMatch(
+      /admitting 1048576 bytes \(about 4\.0 MiB of work\) would take memory from 98\.0 MiB past the hard limit of 100\.0 MiB/,
+    );
+    expect(retryAfterMs(c)).toBe(1000);
+    // A new reading includes what the admitted requests took: the reservation starts over.
+    ml.check();
+    expect(ml.state.reservedBytes).toBe(0);
+    const d = p.consume(batchOf(1 * MIB));
+    expect(next.pending).toBe(3);
+    next.settleNext();
+    next.settleNext();
+    next.settleNext();
+    expect((await Promise.all([a, b, d])).map(outcomeKind)).toEqual(['ok', 'ok', 'ok']);
+    expect(ml.state.inFlightBytes).toBe(0);
+    await p.shutdown();
+  });
+
+  it('lets one request through when nothing is in flight, and memoryPerRequestByte 0 turns it off', async () => {
+    const { ml } = limiter({ maxInFlightBytes: 500 * MIB }, fakeMemory(50));
+    const next = deferredConsumer();
+    const p = ml(next);
+    await p.start();
+    const big = p.consume(batchOf(20 * MIB)); // 50 + 80 MiB past the limit, but alone
+    expect(next.pending).toBe(1);
+    expect(outcomeKind(await p.consume(batchOf(1)))).toBe('backpressure');
+    next.settleNext();
+    expect(outcomeKind(await big)).toBe('ok');
+    await p.shutdown();
+
+    const off = limiter({ maxInFlightBytes: 500 * MIB, memoryPerRequestByte: 0 }, fakeMemory(50)).ml;
+    const n2 = deferredConsumer();
+    const p2 = off(n2);
+    await p2.start();
+    const held = [p2.consume(batchOf(20 * MIB)), p2.consume(batchOf(20 * MIB))];
+    expect(n2.pending).toBe(2);
+    expect(off.state.reservedBytes).toBe(0);
+    n2.settleNext();
+    n2.settleNext();
+    await Promise.all(held);
+    await p2.shutdown();
+  });
+});
+
 describe('lifecycle', () => {
   it('refuses before start and after shutdown as retryable', async () => {
     const { ml } = limiter();

@@ -5,6 +5,7 @@ import { toMib } from './limits.js';
 export interface GuardConfig {
   limits: MemoryLimits;
   checkIntervalMs: number;
+  memoryPerRequestByte: number;
   readMemoryBytes: () => number;
   gc: (() => void) | undefined;
   minGcIntervalWhenSoftLimitedMs: number;
@@ -22,6 +23,8 @@ export class MemoryGuard {
   /** Whether the last reading was at or above the hard limit (logged once when it gets there). */
   private aboveHard = false;
   private inFlightBytes = 0;
+  /** Reserved since the last reading: admitted bytes times memoryPerRequestByte. */
+  private reservedBytes = 0;
   private users = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastGcAt = Number.NEGATIVE_INFINITY;
@@ -33,6 +36,7 @@ export class MemoryGuard {
       memoryBytes: this.memoryBytes,
       refusing: this.refusing,
       inFlightBytes: this.inFlightBytes,
+      reservedBytes: this.reservedBytes,
       limits: this.config.limits,
     };
   }
@@ -71,6 +75,8 @@ export class MemoryGuard {
       return;
     }
     this.memoryBytes = used;
+    // The new reading includes whatever the reserved requests took by now.
+    this.reservedBytes = 0;
     const refuse = used >= limits.softLimitBytes;
     const hard = used >= limits.hardLimitBytes;
     const fields = {
@@ -118,7 +124,19 @@ export class MemoryGuard {
         `${this.inFlightBytes + bytes} bytes in flight would exceed the budget of ${limits.maxInFlightBytes} bytes`,
       );
     }
+    // The reservation: what this request will cost behind the limiter, with
+    // what was admitted since the reading, must fit under the hard limit. As
+    // with the budget, a request is let through when nothing is in flight.
+    const cost = bytes * this.config.memoryPerRequestByte;
+    const projected = this.memoryBytes + this.reservedBytes + cost;
+    if (this.inFlightBytes > 0 && projected >= limits.hardLimitBytes) {
+      return new PipelineError(
+        'ERR_BACKPRESSURE',
+        `admitting ${bytes} bytes (about ${toMib(cost)} MiB of work) would take memory from ${toMib(this.memoryBytes + this.reservedBytes)} MiB past the hard limit of ${toMib(limits.hardLimitBytes)} MiB`,
+      );
+    }
     this.inFlightBytes += bytes;
+    this.reservedBytes += cost;
     return undefined;
   }
 
