@@ -69,10 +69,13 @@ const attributeValue = z.union(
     z.string(),
     z.number().refine(Number.isFinite, 'must be a finite number'),
     z.boolean(),
-    z.bigint(),
+    z.bigint().refine((v) => BigInt.asIntN(64, v) === v, 'a bigint must be within int64'),
     z.custom<AnyValue>(isAnyValue),
   ],
-  { error: 'must be a string, a finite number, a boolean, a bigint or an AnyValue with one field set' },
+  {
+    error:
+      'must be a string, a finite number, a boolean, a bigint within int64 or an AnyValue with one field set',
+  },
 ) satisfies z.ZodType<AttributeValue | AnyValue>;
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');

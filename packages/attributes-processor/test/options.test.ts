@@ -58,6 +58,10 @@ describe('attributes processor options', () => {
     ],
     [{ actions: [{ key: 'a', action: 'upsert', value: Infinity }] }, /actions\.0\.value/],
     [
+      { actions: [{ key: 'a', action: 'upsert', value: 2n ** 63n }] },
+      /actions\.0\.value: a bigint must be within int64/,
+    ],
+    [
       { actions: [{ key: 'a', action: 'upsert', value: { stringValue: 'x', intValue: 1n } }] },
       /AnyValue with one field set/,
     ],
