@@ -6,6 +6,32 @@ export declare class HarnessError extends Error {
   readonly code: 'BUSY' | 'PORT_IN_USE' | 'FAILED';
 }
 export declare const DEFAULT_BASE_PORT: number;
+/** Default base port of a secure cluster started by `npm run kafka -- start --secure` (39292). */
+export declare const DEFAULT_SECURE_BASE_PORT: number;
+
+/** A SASL user the secure mode created (SCRAM users at format time, PLAIN through JAAS). */
+export interface SecureUser {
+  username: string;
+  password: string;
+}
+
+/** The secure listeners of a cluster started with `secure: true`, and what a client needs for them. */
+export interface SecureEndpoints {
+  /** SASL_SSL listeners (node i: basePort+10+i): SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN, TLS without client certificates. */
+  saslSslBrokers: string;
+  /** SSL listeners requiring a client certificate signed by the CA (node i: basePort+20+i). */
+  sslBrokers: string;
+  /** PEM CA that signed the broker and client certificates (generated when the cluster was formatted). */
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** A CA that signed nothing the broker uses (negative tests). */
+  untrustedCaFile: string;
+  /** A client certificate and key from the untrusted CA: the mTLS listener refuses them. */
+  untrustedClientCertFile: string;
+  untrustedClientKeyFile: string;
+  users: Record<'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'PLAIN', SecureUser>;
+}
 export declare function kafkaVersion(): string;
 
 export interface NodeStatus {
@@ -28,6 +54,9 @@ export interface ClusterStatus {
   nodes: NodeStatus[];
   /** Comma-separated bootstrap servers of all nodes ('' when no cluster). */
   brokers: string;
+  /** Started with `secure: true`. */
+  secure?: boolean;
+  security?: SecureEndpoints;
 }
 
 export interface StartedCluster {
@@ -36,6 +65,8 @@ export interface StartedCluster {
   nodes: number;
   reused: boolean;
   startupMs: number;
+  /** With `secure: true`. */
+  security?: SecureEndpoints;
 }
 
 export declare function clusterStatus(options?: { basePort?: number }): ClusterStatus;
@@ -55,6 +86,8 @@ export declare function startCluster(options?: {
   exclusive?: boolean;
   /** Register this process as a user (see releaseLease). */
   lease?: boolean;
+  /** Secure mode: SASL_SSL and mTLS listeners besides PLAINTEXT, TLS material and users generated at format time (needs openssl). */
+  secure?: boolean;
   log?: (message: string) => void;
 }): Promise<StartedCluster>;
 export declare function stopCluster(options?: {

@@ -19,6 +19,16 @@ import {
 } from './lib/paths.mjs';
 import { metadataBrokerIds, portOpen } from './lib/probe.mjs';
 import {
+  checkOpenssl,
+  generateSecurity,
+  hasSecurity,
+  readCredentials,
+  saslSslPort,
+  scramFormatArgs,
+  secureEndpoints,
+  sslPort,
+} from './lib/security.mjs';
+import {
   isAlive,
   nodePid,
   propsFile,
@@ -33,6 +43,9 @@ import {
 
 export { HarnessError, DEFAULT_BASE_PORT, kafkaVersion };
 
+/** Default base port of `npm run kafka -- start --secure`: away from the shared plain cluster at 39092. */
+export const DEFAULT_SECURE_BASE_PORT = Number(process.env.OTLP_KAFKA_SECURE_BASE_PORT ?? 39292);
+
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_GRACE_MS = 20_000;
 const stateFile = (basePort) => join(clusterDir(basePort), 'cluster.json');
@@ -40,8 +53,9 @@ const lockFile = (basePort) => join(CLUSTERS_DIR, `${basePort}.lock`);
 const JARS_LOCK = join(STATE_DIR, 'lib.lock');
 
 /** Java 17+ present and the pinned jars in .kafka/lib (Maven once, under a lock); returns the classpath. */
-async function prerequisites(log) {
+async function prerequisites(log, secure = false) {
   checkJava();
+  if (secure) checkOpenssl();
   mkdirSync(STATE_DIR, { recursive: true });
   return withLock(JARS_LOCK, async () => ensureJars({ log }), { timeoutMs: 900_000 });
 }
@@ -94,6 +108,8 @@ export function clusterStatus({ basePort = DEFAULT_BASE_PORT } = {}) {
     owner: state.owner,
     nodes,
     brokers: bootstrapServers(basePort, state.nodes),
+    secure: state.secure === true,
+    ...(state.secure ? { security: secureEndpoints(basePort, state.nodes) } : {}),
   };
 }
 
@@ -121,7 +137,15 @@ export async function waitForCluster({
       }
     }
     const open = await Promise.all(expected.map((id) => portOpen(brokerPort(basePort, id))));
-    if (open.every(Boolean)) {
+    // In secure mode the SASL_SSL and mTLS listeners must accept connections too.
+    const secureOpen = state.secure
+      ? await Promise.all(
+          expected.flatMap((id) => [portOpen(saslSslPort(basePort, id)), portOpen(sslPort(basePort, id))]),
+        )
+      : [];
+    if (open.every(Boolean) && !secureOpen.every(Boolean)) {
+      last = 'secure listeners not yet open';
+    } else if (open.every(Boolean)) {
       try {
         const ids = await metadataBrokerIds(bootstrap, Math.min(5000, Math.max(500, deadline - Date.now())));
         if (expected.every((id) => ids.includes(id))) return ids;
@@ -143,8 +167,11 @@ export async function waitForCluster({
 }
 
 async function assertPortsFree(basePort, ids) {
+  const secure = readState(basePort)?.secure === true;
   for (const id of ids) {
-    for (const port of [brokerPort(basePort, id), controllerPort(basePort, id)]) {
+    const ports = [brokerPort(basePort, id), controllerPort(basePort, id)];
+    if (secure) ports.push(saslSslPort(basePort, id), sslPort(basePort, id));
+    for (const port of ports) {
       if (await portOpen(port, 500)) {
         throw new HarnessError(
           `port 127.0.0.1:${port} is already in use by another process; pick another basePort (--base-port)`,
@@ -157,11 +184,21 @@ async function assertPortsFree(basePort, ids) {
 
 /** Writes server.properties and formats KRaft storage for nodes not formatted yet. */
 async function prepare(classpath, basePort, state) {
+  // Secure mode: certificates and users are made with the cluster (its SCRAM users live in
+  // the formatted metadata), so a cluster without them was re-formatted by the caller.
+  const credentials = state.secure
+    ? hasSecurity(basePort)
+      ? readCredentials(basePort)
+      : generateSecurity(basePort)
+    : undefined;
   await Promise.all(
     Array.from({ length: state.nodes }, async (_, id) => {
       const dir = nodeDir(basePort, id);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(propsFile(basePort, id), serverProperties({ basePort, nodes: state.nodes, id }));
+      writeFileSync(
+        propsFile(basePort, id),
+        serverProperties({ basePort, nodes: state.nodes, id, ...(credentials ? { credentials } : {}) }),
+      );
       if (existsSync(join(dir, 'metadata', 'meta.properties'))) return;
       await runJava(classpath, [
         'kafka.tools.StorageTool',
@@ -171,6 +208,7 @@ async function prepare(classpath, basePort, state) {
         '-c',
         propsFile(basePort, id),
         '--ignore-formatted',
+        ...(credentials ? scramFormatArgs(credentials) : []),
       ]);
     }),
   );
@@ -222,6 +260,7 @@ export async function startCluster({
   acceptRunning = false,
   exclusive = false,
   lease = false,
+  secure = false,
   log = () => {},
 } = {}) {
   validate(basePort, nodes);
@@ -246,6 +285,12 @@ export async function startCluster({
     if (exclusive) rmSync(clusterDir(basePort), { recursive: true, force: true });
     // Tests take the development cluster as it is: running or stopped, of any size.
     if (acceptRunning && status.exists && (status.allRunning || !status.running)) nodes = status.nodes.length;
+    if (status.running && status.secure !== secure) {
+      throw new HarnessError(
+        `a ${status.secure ? 'secure' : 'plain'} cluster is already running at base port ${basePort}; ` +
+          `use another --base-port or stop it first (npm run kafka -- stop --base-port ${basePort})`,
+      );
+    }
     if (status.running) {
       if (status.nodes.length !== nodes) {
         throw new HarnessError(
@@ -259,15 +304,26 @@ export async function startCluster({
         if (owner === 'cli' && status.owner !== 'cli')
           writeState(basePort, { ...readState(basePort), owner, ownerPid: undefined });
         if (lease) addLease(basePort);
-        return { brokers: status.brokers, basePort, nodes, reused: true, startupMs: Date.now() - began };
+        return {
+          brokers: status.brokers,
+          basePort,
+          nodes,
+          reused: true,
+          startupMs: Date.now() - began,
+          ...(secure ? { security: secureEndpoints(basePort, nodes) } : {}),
+        };
       }
     }
-    const classpath = await prerequisites(log);
+    const classpath = await prerequisites(log, secure);
     // The start budget counts from here: a first-time jar download has its own bound.
     const startBegan = Date.now();
     let state = readState(basePort);
-    if (state && (state.nodes !== nodes || state.kafkaVersion !== kafkaVersion())) {
-      log(`re-formatting ${clusterDir(basePort)} (was ${state.nodes} node(s), Kafka ${state.kafkaVersion})`);
+    const securityChanged =
+      state !== undefined && ((state.secure === true) !== secure || (secure && !hasSecurity(basePort)));
+    if (state && (state.nodes !== nodes || state.kafkaVersion !== kafkaVersion() || securityChanged)) {
+      log(
+        `re-formatting ${clusterDir(basePort)} (was ${state.nodes} node(s), Kafka ${state.kafkaVersion}${state.secure ? ', secure' : ''})`,
+      );
       await stopNodes(
         basePort,
         status.nodes.map((n) => n.id),
@@ -276,7 +332,12 @@ export async function startCluster({
       rmSync(clusterDir(basePort), { recursive: true, force: true });
       state = undefined;
     }
-    state ??= { clusterId: newClusterId(), nodes, kafkaVersion: kafkaVersion() };
+    state ??= {
+      clusterId: newClusterId(),
+      nodes,
+      kafkaVersion: kafkaVersion(),
+      ...(secure ? { secure: true } : {}),
+    };
     mkdirSync(clusterDir(basePort), { recursive: true });
     // A CLI cluster with some nodes still up stays the CLI's (tests must not stop it at teardown).
     const keepCli = status.running && status.owner === 'cli';
@@ -307,6 +368,7 @@ export async function startCluster({
       nodes,
       reused: false,
       startupMs: Date.now() - began,
+      ...(secure ? { security: secureEndpoints(basePort, nodes) } : {}),
     };
   });
 }
@@ -355,7 +417,7 @@ export async function restartNode({
   if (!Number.isInteger(id) || id < 0 || id >= state.nodes)
     throw new HarnessError(`node id must be 0..${state.nodes - 1}, got ${id}`);
   await stopNodes(basePort, [id], graceMs);
-  const classpath = await prerequisites(() => {});
+  const classpath = await prerequisites(() => {}, state.secure === true);
   await assertPortsFree(basePort, [id]);
   const running = Array.from({ length: state.nodes }, (_, i) => i).filter(
     (i) => i === id || nodePid(basePort, i) !== undefined,

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// npm run kafka -- start [--brokers N] [--base-port P] | stop | status | reset | kill <id> | restart <id>
+// npm run kafka -- start [--brokers N] [--base-port P] [--secure] | stop | status | reset | kill <id> | restart <id>
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_BASE_PORT,
+  DEFAULT_SECURE_BASE_PORT,
   HarnessError,
   clusterStatus,
   killNode,
@@ -30,20 +31,39 @@ options:
   --base-port P         broker port of node 0 (default ${DEFAULT_BASE_PORT}); node i listens
                         on P+i, its controller on P+100+i
   --timeout-ms MS       how long start/restart wait for the cluster (default 60000)
+  --secure              a separate secure cluster (default base port ${DEFAULT_SECURE_BASE_PORT}): besides
+                        PLAINTEXT on P+i, SASL_SSL (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN)
+                        on P+10+i and SSL with required client certificates on P+20+i;
+                        a CA, certificates and users are generated when it is formatted
+                        (needs openssl); start and status print them. Give --secure to
+                        stop/status/reset too (or the same --base-port)
 `;
+
+/** What a client needs for the secure listeners, as printed by start and status. */
+function printSecurity(security) {
+  if (!security) return;
+  console.error(`  SASL_SSL brokers: ${security.saslSslBrokers}`);
+  console.error(`  SSL (mTLS) brokers: ${security.sslBrokers}`);
+  console.error(`  CA: ${security.caFile}`);
+  console.error(`  client certificate: ${security.clientCertFile} key: ${security.clientKeyFile}`);
+  for (const [mechanism, u] of Object.entries(security.users))
+    console.error(`  ${mechanism}: username ${u.username} password ${u.password}`);
+}
 
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       brokers: { type: 'string', default: '1' },
-      'base-port': { type: 'string', default: String(DEFAULT_BASE_PORT) },
+      'base-port': { type: 'string' },
+      secure: { type: 'boolean', default: false },
       'timeout-ms': { type: 'string', default: '60000' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, arg] = positionals;
-  const basePort = Number(values['base-port']);
+  const secure = values.secure === true;
+  const basePort = Number(values['base-port'] ?? (secure ? DEFAULT_SECURE_BASE_PORT : DEFAULT_BASE_PORT));
   const timeoutMs = Number(values['timeout-ms']);
   const log = (msg) => console.error(`kafka: ${msg}`);
   const nodeId = () => {
@@ -63,12 +83,14 @@ async function main() {
         basePort,
         timeoutMs,
         owner: 'cli',
+        secure,
         log,
       });
       log(
         `${res.reused ? 'already running' : `started ${res.nodes} node(s) in ${(res.startupMs / 1000).toFixed(1)} s`}; bootstrap servers:`,
       );
       console.log(res.brokers);
+      printSecurity(res.security);
       return;
     }
     case 'stop': {
@@ -89,8 +111,9 @@ async function main() {
         return;
       }
       console.log(
-        `cluster ${s.clusterId} (Kafka ${s.kafkaVersion}, started by ${s.owner}) bootstrap ${s.brokers}`,
+        `cluster ${s.clusterId} (Kafka ${s.kafkaVersion}, started by ${s.owner}${s.secure ? ', secure' : ''}) bootstrap ${s.brokers}`,
       );
+      printSecurity(s.security);
       for (const n of s.nodes) {
         console.log(
           `  node ${n.id}: ${n.pid ? `running pid ${n.pid}` : 'stopped'}  broker 127.0.0.1:${n.brokerPort}  controller 127.0.0.1:${n.controllerPort}  log ${n.log}`,

@@ -1,6 +1,7 @@
 import { parseOptions } from '@otlp-kafka/core';
 import { z } from 'zod';
 import { connectionShape, type KafkaConnectionOptions } from './connection.js';
+import { explainConnectFailures } from './connect-failure.js';
 import { clientConfig } from './librdkafka-config.js';
 import { loadKafka } from './native.js';
 
@@ -13,7 +14,8 @@ export async function brokerCount(options: KafkaConnectionOptions = {}): Promise
   const o = parseOptions('brokerCount', schema, options);
   const kafka = await loadKafka();
   const timeout = o.connectTimeoutMs;
-  const producer = new kafka.Producer(clientConfig(o, { log_level: 0 }));
+  // Log level 3: librdkafka only logs why a broker refused the credentials or the TLS handshake.
+  const producer = explainConnectFailures(new kafka.Producer(clientConfig(o, { log_level: 3 })));
   await new Promise<void>((resolve, reject) =>
     producer.connect({ timeout }, (err) =>
       err ? reject(new Error(`cannot reach Kafka at ${o.brokers.join(',')}: ${err.message}`)) : resolve(),

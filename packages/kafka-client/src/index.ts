@@ -18,6 +18,14 @@ export { clientConfig, connectionConfig, securityProtocolOf, tlsEnabled } from '
 export { DEFAULT_TOPICS, SEED_TOPICS, KAFKA_ENCODINGS, type KafkaEncoding } from './topics.js';
 export { RD, rdCodeName } from './codes.js';
 export {
+  classifyConnectLog,
+  connectFailureError,
+  explainConnectFailures,
+  isConnectFailure,
+  type ConnectFailureError,
+  type ConnectFailureKind,
+} from './connect-failure.js';
+export {
   loadKafka,
   type KafkaModule,
   type DeliveryReport,

@@ -1,13 +1,16 @@
 // server.properties for one combined broker+controller KRaft node.
 import { join } from 'node:path';
 import { brokerPort, controllerPort, nodeDir } from './paths.mjs';
+import { secureProperties } from './security.mjs';
 
 /**
- * @param {{ basePort: number, nodes: number, id: number }} c
+ * @param {{ basePort: number, nodes: number, id: number, credentials?: object }} c
+ * With `credentials` (secure mode, see security.mjs) the node also gets a SASL_SSL and an
+ * mTLS listener; the PLAINTEXT listener stays for the harness's probe, admin and the brokers.
  * Replication follows the cluster size: 3+ nodes get RF 3 / min ISR 2 (so one node may
  * die without losing acks=all writes), smaller clusters what they can hold.
  */
-export function serverProperties({ basePort, nodes, id }) {
+export function serverProperties({ basePort, nodes, id, credentials }) {
   const rf = Math.min(3, nodes);
   const minIsr = rf >= 3 ? 2 : 1;
   const voters = Array.from(
@@ -15,15 +18,25 @@ export function serverProperties({ basePort, nodes, id }) {
     (_, i) => `${i}@127.0.0.1:${controllerPort(basePort, i)}`,
   ).join(',');
   const dir = nodeDir(basePort, id);
+  const secure = credentials ? secureProperties({ basePort, id, credentials }) : undefined;
+  const plainListener = `PLAINTEXT://127.0.0.1:${brokerPort(basePort, id)}`;
   const props = {
     'process.roles': 'broker,controller',
     'node.id': id,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${brokerPort(basePort, id)},CONTROLLER://127.0.0.1:${controllerPort(basePort, id)}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${brokerPort(basePort, id)}`,
+    listeners: [
+      ...(secure?.listeners ?? [plainListener]),
+      `CONTROLLER://127.0.0.1:${controllerPort(basePort, id)}`,
+    ].join(','),
+    'advertised.listeners': (secure?.advertised ?? [plainListener]).join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': [
+      'PLAINTEXT:PLAINTEXT',
+      'CONTROLLER:PLAINTEXT',
+      ...(secure?.protocolMap ?? []),
+    ].join(','),
+    ...secure?.props,
     'log.dirs': join(dir, 'data'),
     'metadata.log.dir': join(dir, 'metadata'),
     // Replication and durability.

@@ -1,4 +1,5 @@
 import {
+  explainConnectFailures,
   loadKafka,
   type LibrdKafkaError,
   type Message,
@@ -78,6 +79,9 @@ export const createNativeConsumer: ConsumerFactory = async (config, hooks) => {
   (
     consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage?(v: boolean): void }
   ).setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+  // A broker refusing the credentials or the TLS handshake ends connect() at once, naming the cause
+  // (librdkafka only logs it; connect() would report "broker transport failure" at its timeout).
+  explainConnectFailures(consumer);
   // The typings lack the incremental (cooperative) rebalance methods and commitCb the binding has.
   return consumer as unknown as ConsumerClient;
 };

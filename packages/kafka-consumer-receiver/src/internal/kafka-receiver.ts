@@ -18,6 +18,7 @@ import {
   type StopContext,
   type TelemetryOptions,
 } from '@otlp-kafka/core';
+import { isConnectFailure } from '@otlp-kafka/kafka-client';
 import type { ParsedOptions } from '../options.js';
 import {
   commitOffsets,
@@ -205,7 +206,9 @@ export class KafkaReceiverImpl implements KafkaReceiver {
     } catch (e) {
       const dlq = this.deadLetter?.shutdown().catch(() => undefined);
       if (dlq) await withTimeout(dlq, CLEANUP_TIMEOUT_MS, 'dead-letter shutdown').catch(() => undefined);
-      if (client.isConnected()) await disconnectQuietly(client, this.logger);
+      // A broker that refused the credentials or the TLS handshake (explainConnectFailures):
+      // the native connect ends on its own and a disconnect would wait for it.
+      if (client.isConnected() && !isConnectFailure(e)) await disconnectQuietly(client, this.logger);
       throw new PipelineError(
         'ERR_UNAVAILABLE',
         `${COMPONENT}: cannot connect to ${this.o.brokers.join(',')}: ${describe(e)}`,

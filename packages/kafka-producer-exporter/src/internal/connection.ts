@@ -7,6 +7,7 @@ import {
   type BackoffPolicy,
   type Logger,
 } from '@otlp-kafka/core';
+import { isConnectFailure } from '@otlp-kafka/kafka-client';
 import { codeName } from './codes.js';
 import type { RdConfig, RdDeliveryReport, RdError, RdProducer, RdProducerFactory } from './rdkafka.js';
 
@@ -47,7 +48,10 @@ export class ProducerConnection {
   private readonly retired = new Set<Promise<void>>();
   lastError: PipelineError | undefined;
 
-  /** Set when librdkafka refused the configuration: no attempt can succeed, so none is retried. */
+  /**
+   * Set when librdkafka refused the configuration, or a broker refused the credentials
+   * or the TLS handshake: no attempt can succeed, so none is retried.
+   */
   configError: PipelineError | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
@@ -96,6 +100,21 @@ export class ProducerConnection {
       p.connect({ timeout: this.o.connectTimeoutMs }, (err) => {
         if (this.closed) {
           if (!err) this.retire(p, 0);
+          resolve(false);
+          return;
+        }
+        if (err && isConnectFailure(err)) {
+          // Wrong credentials or certificates: retrying in the background would only hide it.
+          this.configError = new PipelineError(
+            'ERR_KAFKA_AUTH',
+            `kafka-producer-exporter: cannot connect to Kafka (${this.o.config['bootstrap.servers']}): ${err.message}`,
+            { cause: err },
+          );
+          this.lastError = this.configError;
+          this.o.logger.error({ err: this.configError }, 'kafka producer connection refused; not retrying');
+          // Its native connect still waits on a metadata request (up to connectTimeoutMs) and a
+          // disconnect waits for it: let it end in the background, shutdown need not wait.
+          p.disconnect(0, () => undefined);
           resolve(false);
           return;
         }

@@ -1,4 +1,5 @@
 import {
+  explainConnectFailures,
   loadKafka,
   type DeliveryReport,
   type LibrdKafkaError,
@@ -44,7 +45,8 @@ export type RdProducerFactory = (config: RdConfig) => RdProducer | Promise<RdPro
 /** The native Producer, loaded lazily. Construction validates the configuration (throws on unknown or bad properties). */
 export const nativeProducerFactory: RdProducerFactory = async (config) => {
   const kafka = await loadKafka();
-  const p = new kafka.Producer({ ...config, dr_cb: true });
+  // A broker refusing the credentials or the TLS handshake ends connect() at once, naming the cause.
+  const p = explainConnectFailures(new kafka.Producer({ ...config, dr_cb: true }));
   return {
     connect(options, cb) {
       p.connect(options, (err) => cb(err));

@@ -11,6 +11,7 @@ import {
   startCluster,
   stopNode,
 } from './harness.js';
+import type { SecureEndpoints } from './harness.js';
 
 export interface StartKafkaClusterOptions {
   /** Combined broker+controller nodes; default 1. 3+ nodes get replication 3, min.insync.replicas 2. */
@@ -19,6 +20,13 @@ export interface StartKafkaClusterOptions {
   readonly basePort?: number;
   /** How long start and restart wait for all nodes to register; default 60000. */
   readonly timeoutMs?: number;
+  /**
+   * Secure mode: besides PLAINTEXT, a SASL_SSL listener (SCRAM-SHA-256, SCRAM-SHA-512,
+   * PLAIN) and an SSL listener requiring client certificates, with a CA, certificates
+   * and users generated for this cluster (needs openssl); see `security`. Default false.
+   * Secure clusters take their own slots (31292, 31322, 31352).
+   */
+  readonly secure?: boolean;
 }
 
 export interface KafkaCluster {
@@ -26,6 +34,8 @@ export interface KafkaCluster {
   readonly brokers: string;
   readonly nodes: number;
   readonly basePort: number;
+  /** With `secure: true`: the secure listeners, CA and client certificate files, and users. */
+  readonly security?: SecureEndpoints;
   /** "127.0.0.1:port" of one node. */
   brokerAddress(id: number): string;
   /** Process id of a node's JVM, undefined when it is not running. */
@@ -46,6 +56,11 @@ export interface KafkaCluster {
 const SLOT_BASE = 31092;
 const SLOT_STEP = 10;
 const SLOTS = 10;
+// Secure clusters use base+i, base+10+i, base+20+i and controllers base+100+i: three
+// slots 30 apart fit between the plain slots' controllers (up to 31290) and 31461.
+const SECURE_SLOT_BASE = 31292;
+const SECURE_SLOT_STEP = 30;
+const SECURE_SLOTS = 3;
 
 /**
  * Starts a fresh cluster owned by this process. Its nodes are SIGKILLed if the process
@@ -53,10 +68,13 @@ const SLOTS = 10;
  */
 export async function startKafkaCluster(options: StartKafkaClusterOptions = {}): Promise<KafkaCluster> {
   const nodes = options.nodes ?? 1;
+  const secure = options.secure === true;
   const candidates =
     options.basePort !== undefined
       ? [options.basePort]
-      : Array.from({ length: SLOTS }, (_, i) => SLOT_BASE + i * SLOT_STEP);
+      : secure
+        ? Array.from({ length: SECURE_SLOTS }, (_, i) => SECURE_SLOT_BASE + i * SECURE_SLOT_STEP)
+        : Array.from({ length: SLOTS }, (_, i) => SLOT_BASE + i * SLOT_STEP);
   await reapOrphans();
   let lastError: unknown;
   for (const basePort of candidates) {
@@ -66,16 +84,20 @@ export async function startKafkaCluster(options: StartKafkaClusterOptions = {}):
         basePort,
         owner: 'testkit',
         exclusive: true,
+        ...(secure ? { secure } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
-      return track(started.brokers, nodes, basePort, options.timeoutMs);
+      return track(started.brokers, nodes, basePort, options.timeoutMs, started.security);
     } catch (err) {
       lastError = err;
       const busy = err instanceof HarnessError && (err.code === 'BUSY' || err.code === 'PORT_IN_USE');
       if (!busy || options.basePort !== undefined) throw err;
     }
   }
-  throw new Error(`no free port slot for a Kafka cluster in ${SLOT_BASE}..${SLOT_BASE + SLOTS * SLOT_STEP}`, {
+  const [first, step, slots] = secure
+    ? [SECURE_SLOT_BASE, SECURE_SLOT_STEP, SECURE_SLOTS]
+    : [SLOT_BASE, SLOT_STEP, SLOTS];
+  throw new Error(`no free port slot for a Kafka cluster in ${first}..${first + slots * step}`, {
     cause: lastError,
   });
 }
@@ -85,6 +107,7 @@ function track(
   nodes: number,
   basePort: number,
   timeoutMs: number | undefined,
+  security: SecureEndpoints | undefined,
 ): KafkaCluster {
   // Last resort if the test process exits without stop(): no JVM outlives it.
   const onExit = (): void => killClusterSync(basePort);
@@ -98,6 +121,7 @@ function track(
     brokers,
     nodes,
     basePort,
+    ...(security ? { security } : {}),
     brokerAddress: (id) => {
       checkId(id);
       return `127.0.0.1:${basePort + id}`;

@@ -13,3 +13,4 @@ export {
   startCluster,
   stopNode,
 } from '../../../../tools/kafka/harness.mjs';
+export type { SecureEndpoints, SecureUser } from '../../../../tools/kafka/harness.mjs';

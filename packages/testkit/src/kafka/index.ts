@@ -7,3 +7,4 @@ export { consumeRaw, produceRaw } from './raw.js';
 export type { ConsumeRawOptions, ConsumedRecord, ProducedRecord, RawMessage } from './raw.js';
 export { startKafkaCluster } from './cluster.js';
 export type { KafkaCluster, StartKafkaClusterOptions } from './cluster.js';
+export type { SecureEndpoints, SecureUser } from './harness.js';
