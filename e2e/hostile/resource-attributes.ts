@@ -7,7 +7,7 @@
  * stays under limit_mib and the valid client is served throughout.
  *
  *   node --conditions=@otlp-kafka/source --import tsx e2e/hostile/resource-attributes.ts \
- *     [--signal traces|metrics|logs] [--counts 1000000,2300000] [--bombs 3] [--cli path/to/dist/bin.js]
+ *     [--signal traces|metrics|logs] [--transport http|grpc] [--counts 1000000,2300000] [--bombs 3] [--cli path/to/dist/bin.js]
  *
  * Prints one JSON line with the measurements; exit code 1 when a check fails.
  */
@@ -17,6 +17,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { outcomeKind, refusalOf } from '@otlp-kafka/core';
+import { createOtlpExporter } from '@otlp-kafka/otlp-exporter';
+import { trustedBatch } from '@otlp-kafka/pdata';
 import { resourceAttributeBomb, validRequest, type HostileSignal } from './requests.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,6 +34,8 @@ const PATHS: Record<HostileSignal, string> = {
 
 export interface BombOptions {
   signal: HostileSignal;
+  /** How the hostile requests arrive (the valid client always uses OTLP/HTTP). */
+  transport: 'http' | 'grpc';
   /** Resource attributes per hostile request: each size in turn, `bombs` requests of each. */
   counts: readonly number[];
   /** Hostile requests of each size, one after the other. */
@@ -44,6 +49,7 @@ export interface BombOptions {
 
 export interface BombReport {
   signal: HostileSignal;
+  transport: 'http' | 'grpc';
   bombs: { attributes: number; requestMB: number; status: number; ms: number; answer: string }[];
   rssBaselineMib: number;
   rssMaxMib: number;
@@ -75,6 +81,10 @@ export async function runResourceAttributeBomb(o: BombOptions): Promise<BombRepo
   await run(o.cli, ['topics', '--config', AGENT_YAML], env);
   const agent = await startAgent(o.cli, env);
   const url = `http://127.0.0.1:${httpPort}${PATHS[o.signal]}`;
+  const send =
+    o.transport === 'grpc'
+      ? grpcSender(o.signal, `127.0.0.1:${grpcPort}`)
+      : { send: (body: Uint8Array) => postText(url, body, 120_000), close: async () => {} };
   try {
     const rss = sampleRss(agent.pid!);
     await sleep(2000);
@@ -88,7 +98,7 @@ export async function runResourceAttributeBomb(o: BombOptions): Promise<BombRepo
       largest = Math.max(largest, bomb.length);
       for (let i = 0; i < o.bombs; i++) {
         const t0 = performance.now();
-        const { status, text } = await postText(url, bomb, 120_000);
+        const { status, text } = await send.send(bomb);
         bombs.push({
           attributes: count,
           requestMB: round(bomb.length / 1e6),
@@ -104,6 +114,7 @@ export async function runResourceAttributeBomb(o: BombOptions): Promise<BombRepo
     rss.stop();
     const report: BombReport = {
       signal: o.signal,
+      transport: o.transport,
       bombs,
       rssBaselineMib: round(rssBaselineMib),
       rssMaxMib: round(rss.max()),
@@ -124,8 +135,35 @@ export async function runResourceAttributeBomb(o: BombOptions): Promise<BombRepo
     };
     return report;
   } finally {
+    await send.close();
     await agent.stop();
   }
+}
+
+/**
+ * OTLP/gRPC through the project's exporter, retries and queue off, so each
+ * call is one Export; its outcome as the HTTP status the same refusal has.
+ */
+function grpcSender(signal: HostileSignal, endpoint: string) {
+  const exporter = createOtlpExporter({
+    protocol: 'grpc',
+    endpoint,
+    tls: { insecure: true },
+    compression: 'none',
+    timeoutMs: 120_000,
+    retryOnFailure: { enabled: false },
+    sendingQueue: { enabled: false },
+  });
+  const started = exporter.start();
+  const STATUS = { ok: 200, partial: 200, backpressure: 429, retryable: 503, permanent: 400 } as const;
+  return {
+    async send(body: Uint8Array): Promise<{ status: number; text: string }> {
+      await started;
+      const outcome = await exporter.consume(trustedBatch(signal, body, 1));
+      return { status: STATUS[outcomeKind(outcome)], text: refusalOf(outcome)?.message ?? '' };
+    },
+    close: () => exporter.shutdown(),
+  };
 }
 
 /** Sends one valid request at a time, each retried every 100 ms until 200, as an SDK would with 429. */
@@ -284,6 +322,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({
     options: {
       signal: { type: 'string', default: 'traces' },
+      transport: { type: 'string', default: 'http' },
       counts: { type: 'string', default: '1000000,2300000' },
       bombs: { type: 'string', default: '3' },
       settle: { type: 'string', default: '5' },
@@ -292,6 +331,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   });
   const report = await runResourceAttributeBomb({
     signal: values.signal as HostileSignal,
+    transport: values.transport === 'grpc' ? 'grpc' : 'http',
     counts: values.counts.split(',').map(Number),
     bombs: Number(values.bombs),
     settleS: Number(values.settle),

@@ -210,6 +210,9 @@ class ResourceEdit {
   private attrsSize = 0;
   private othersSize = 0;
   private restSize = 0;
+  private plannedStart = -1;
+  private plannedEnd = -1;
+  private plannedChanged = false;
 
   constructor(
     private readonly src: Uint8Array,
@@ -233,6 +236,10 @@ class ResourceEdit {
 
   /** Reads the resource-level payload [start, end) and applies the actions; returns whether anything changed. */
   plan(start: number, end: number): boolean {
+    // The write pass plans each message again; a request of one resource-level
+    // message (the hostile case: one resource, millions of attributes) is then
+    // read once less.
+    if (start === this.plannedStart && end === this.plannedEnd) return this.plannedChanged;
     for (const s of this.slots) {
       s.present = s.deleted = s.seen = false;
       s.firstStart = s.firstEnd = s.firstSize = s.allSize = 0;
@@ -258,7 +265,10 @@ class ResourceEdit {
       s.firstSize = n;
     }
     this.restSize = end - start - c.resourceBytes;
-    return this.apply();
+    this.plannedStart = start;
+    this.plannedEnd = end;
+    this.plannedChanged = this.apply();
+    return this.plannedChanged;
   }
 
   /** The re-encoded message's size, tag and length included. */
@@ -276,6 +286,7 @@ class ResourceEdit {
     out[pos++] = (F_RESOURCE << 3) | WIRE_LEN;
     pos = putVarint(out, pos, resLen);
     const c = this.cursor;
+    for (const s of this.slots) s.seen = false;
     // Attributes: runs of kept, already minimally framed fields are copied as one range.
     let runStart = 0;
     let runEnd = 0;
@@ -309,16 +320,17 @@ class ResourceEdit {
     }
     pos = copyRange(src, runStart, runEnd, out, pos);
     for (const a of this.added) pos = writeKeyValue(out, pos, this.slots[a.slot]!.key, a.value);
-    // The resource's other fields, as they are.
+    // The resource's other fields, as they are (a walk only when there are any).
     runStart = runEnd = 0;
-    for (c.reset(start, end); c.next();) {
-      if (c.isAttr) continue;
-      if (c.fieldStart !== runEnd) {
-        pos = copyRange(src, runStart, runEnd, out, pos);
-        runStart = c.fieldStart;
+    if (this.othersSize > 0)
+      for (c.reset(start, end); c.next();) {
+        if (c.isAttr) continue;
+        if (c.fieldStart !== runEnd) {
+          pos = copyRange(src, runStart, runEnd, out, pos);
+          runStart = c.fieldStart;
+        }
+        runEnd = c.fieldEnd;
       }
-      runEnd = c.fieldEnd;
-    }
     pos = copyRange(src, runStart, runEnd, out, pos);
     // The message's other fields (scopes, schema_url, unknown), in order.
     const r = new WireReader(src, start, end);
