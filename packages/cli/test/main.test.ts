@@ -25,7 +25,7 @@ describe('otlp-kafka CLI', () => {
 
   it('validates the example configs', async () => {
     process.env.NODE_NAME = 'test-node';
-    for (const f of ['examples/agent.yaml', 'examples/gateway.yaml']) {
+    for (const f of ['examples/agent.yaml', 'examples/gateway.yaml', 'examples/agent-spool.yaml']) {
       const io = capture();
       expect(await main(['validate', '--config', join(root, f)], io)).toBe(0);
       expect(io.stdout).toEqual(['configuration is valid: pipelines traces, metrics, logs']);

@@ -54,6 +54,8 @@ export function buildService(
       return undefined;
     }
   };
+  // A component may refer to an extension's config (sending_queue.storage -> file_storage).
+  const extensions = new Map([...config.extensions].map(([id, e]) => [id, { type: e.type, config: e.config }]));
   const build = <K extends Exclude<ComponentKind, 'extension'>>(
     section: Section,
     _kind: K,
@@ -68,6 +70,7 @@ export function buildService(
         logger: telemetry.logger ?? noopLogger,
         meterProvider: telemetry.meterProvider,
         env: config.env,
+        extensions,
       };
       const made = attempt(`${section}.${id}`, () => c.factory.create(c.config, context) as ComponentOf[K]);
       if (made) built.set(id, made);

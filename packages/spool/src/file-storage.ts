@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineFactory, invalidOptions, type FactoryContext } from '@otlp-kafka/core';
+import { defineFactory, invalidOptions, PipelineError, type FactoryContext } from '@otlp-kafka/core';
 import { z } from 'zod';
 import type { SpoolOptions } from './options.js';
 
@@ -47,9 +47,10 @@ export function spoolOptionsFromStorage(
   context: FactoryContext,
 ): Pick<SpoolOptions, 'directory' | 'name'> {
   const ext = context.extensions?.get(storage);
+  // The config layer prefixes the component id; the message says the rest.
+  const fail = (message: string) => new PipelineError('ERR_INVALID_OPTIONS', message);
   if (!ext)
-    throw invalidOptions(
-      context.id,
+    throw fail(
       `sending_queue.storage: "${storage}" is not defined in extensions (defined: ${[...(context.extensions?.keys() ?? [])].join(', ') || 'none'})`,
     );
   if (ext.type !== 'file_storage')
