@@ -55,7 +55,9 @@ export function buildService(
     }
   };
   // A component may refer to an extension's config (sending_queue.storage -> file_storage).
-  const extensions = new Map([...config.extensions].map(([id, e]) => [id, { type: e.type, config: e.config }]));
+  const extensions = new Map(
+    [...config.extensions].map(([id, e]) => [id, { type: e.type, config: e.config }]),
+  );
   const build = <K extends Exclude<ComponentKind, 'extension'>>(
     section: Section,
     _kind: K,
