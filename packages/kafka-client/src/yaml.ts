@@ -10,16 +10,73 @@ import { KAFKA_ENCODINGS } from './topics.js';
 /** The Collector's client TLS block without a server-name override (librdkafka verifies against the broker's advertised host). */
 export const kafkaTlsConfig = tlsClientConfig.omit({ server_name_override: true });
 
+const passwordSaslConfig = z.strictObject({
+  mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+  username: z.string(),
+  password: z.string(),
+});
+
+/**
+ * OAUTHBEARER (not in the Collector's kafka auth, which has only AWS MSK IAM): librdkafka's
+ * OIDC client-credentials token client (`oidc`), or its unsecured JWT builder for test
+ * clusters (`unsecured_jwt: true`, claims in `config`). One of the two is required:
+ * without a token source librdkafka never authenticates.
+ */
+const oauthbearerSaslConfig = z
+  .strictObject({
+    mechanism: z.literal('OAUTHBEARER'),
+    config: z.string().min(1).optional(),
+    unsecured_jwt: z.boolean().optional(),
+    oidc: z
+      .strictObject({
+        token_endpoint_url: z.url(),
+        client_id: z.string().min(1),
+        client_secret: z.string().min(1),
+        scope: z.string().min(1).optional(),
+        extensions: z.record(z.string().min(1), z.string()).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.oidc && s.unsecured_jwt)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unsecured_jwt'],
+        message: 'oidc and unsecured_jwt are exclusive',
+      });
+    if (!s.oidc && s.unsecured_jwt !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidc'],
+        message:
+          'OAUTHBEARER needs a token source: oidc (token_endpoint_url, client_id, client_secret) or unsecured_jwt: true',
+      });
+  });
+
 export const kafkaAuthConfig = z.strictObject({
-  sasl: z
-    .strictObject({
-      mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
-      username: z.string(),
-      password: z.string(),
-    })
-    .optional(),
+  sasl: z.discriminatedUnion('mechanism', [passwordSaslConfig, oauthbearerSaslConfig]).optional(),
   tls: kafkaTlsConfig.optional(),
 });
+
+type SaslConfig = z.output<typeof kafkaAuthConfig>['sasl'];
+
+function saslOfConfig(s: SaslConfig): KafkaConnectionOptions['sasl'] {
+  if (s === undefined || s.mechanism !== 'OAUTHBEARER') return s;
+  return defined({
+    mechanism: s.mechanism,
+    config: s.config,
+    unsecuredJwt: s.unsecured_jwt,
+    oidc: s.oidc
+      ? defined({
+          tokenEndpointUrl: s.oidc.token_endpoint_url,
+          clientId: s.oidc.client_id,
+          clientSecret: s.oidc.client_secret,
+          scope: s.oidc.scope,
+          extensions: s.oidc.extensions,
+        })
+      : undefined,
+  });
+}
 
 export const kafkaBrokersConfig = z
   .union([z.array(z.string().min(1)).min(1), z.string().min(1)])
@@ -64,7 +121,7 @@ export function connectionOfConfig(c: KafkaConnectionConfig): KafkaConnectionOpt
     brokers: c.brokers,
     clientId: c.client_id,
     tls,
-    sasl: c.auth?.sasl,
+    sasl: saslOfConfig(c.auth?.sasl),
     librdkafka: c.librdkafka,
   });
 }

@@ -22,9 +22,13 @@ describe('topics and encodings', () => {
 
   it('every SASL mechanism the YAML auth block takes is one this layer maps', () => {
     const schema = z.strictObject(connectionShape({ clientId: 'c', connectTimeoutMs: 1 }));
-    const mechanisms = kafkaAuthConfig.shape.sasl.unwrap().shape.mechanism.options;
+    const [password, oauthbearer] = kafkaAuthConfig.shape.sasl.unwrap().options;
+    const mechanisms = password.shape.mechanism.options;
     expect(mechanisms.length).toBeGreaterThan(0);
     for (const mechanism of mechanisms)
       expect(schema.safeParse({ sasl: { mechanism, username: 'u', password: 'p' } }).success).toBe(true);
+    // OAUTHBEARER's own keys are mapped in yaml.ts (test/oauthbearer.test.ts).
+    expect(oauthbearer.shape.mechanism.value).toBe('OAUTHBEARER');
+    expect(schema.safeParse({ sasl: { mechanism: 'OAUTHBEARER', unsecuredJwt: true } }).success).toBe(true);
   });
 });
