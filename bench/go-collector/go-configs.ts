@@ -96,3 +96,47 @@ export function gatewayConfig(
     },
   };
 }
+
+/**
+ * sdk-read-check.ts: Kafka (the three signals' topics written by @otlp-kafka/sdk-exporters,
+ * `otlp_proto`, fresh group, earliest) -> OTLP/HTTP protobuf, uncompressed, to a local backend.
+ * No processor: what the receiver decoded is what the backend gets. `blockOnOverflow` (default
+ * true) makes the exporter's sending queue push back instead of refusing: at the Collector's
+ * defaults (1000 requests, refuse when full) a burst of small records (ours are one trace each)
+ * fills it, and the receiver (message_marking defaults) logs and skips those records.
+ */
+export function sdkReadCheckConfig(o: {
+  brokers: string;
+  topics: Readonly<Record<'traces' | 'logs' | 'metrics', string>>;
+  groupId: string;
+  backendUrl: string;
+  metricsPort: number;
+  blockOnOverflow?: boolean;
+}): Yaml {
+  const pipeline = { receivers: ['kafka'], exporters: ['otlp_http'] };
+  return {
+    receivers: {
+      kafka: {
+        brokers: o.brokers.split(','),
+        client_id: 'otelcol-sdk-read-check',
+        group_id: o.groupId,
+        initial_offset: 'earliest',
+        traces: { topics: [o.topics.traces], encoding: 'otlp_proto' },
+        logs: { topics: [o.topics.logs], encoding: 'otlp_proto' },
+        metrics: { topics: [o.topics.metrics], encoding: 'otlp_proto' },
+      },
+    },
+    exporters: {
+      otlp_http: {
+        endpoint: o.backendUrl,
+        compression: 'none',
+        encoding: 'proto',
+        ...(o.blockOnOverflow === false ? {} : { sending_queue: { block_on_overflow: true } }),
+      },
+    },
+    service: {
+      telemetry: telemetry(o.metricsPort),
+      pipelines: { traces: pipeline, logs: pipeline, metrics: pipeline },
+    },
+  };
+}
