@@ -40,7 +40,7 @@ else
   status=1
 fi
 
-# The fault suite's fast subset (npm run e2e runs all nine scenarios): agent and gateway
+# The fault suite's fast subset (npm run e2e runs all ten scenarios): agent and gateway
 # processes, a private three-node Kafka, faults, every item counted by id.
 npx tsc -p e2e
 export E2E_SUBSET=fast

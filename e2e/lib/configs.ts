@@ -40,6 +40,8 @@ export interface AgentConfig {
   batchTimeout?: string;
   /** How long librdkafka tries to deliver a record before the client gets a retryable answer (Collector kafka exporter `timeout`). */
   kafkaTimeout?: string;
+  /** A disk spool (sending_queue.storage: file_storage) in front of each Kafka exporter, in $AGENT_SPOOL_DIR. */
+  spool?: boolean;
 }
 
 export function agentYaml(names: Names, c: AgentConfig): string {
@@ -47,7 +49,7 @@ export function agentYaml(names: Names, c: AgentConfig): string {
     brokers: \${env:KAFKA_BROKERS}
     topic: ${names.topics[s]}
     encoding: otlp_proto
-    timeout: ${c.kafkaTimeout ?? '10s'}
+    timeout: ${c.kafkaTimeout ?? '10s'}${c.spool ? '\n    sending_queue:\n      storage: file_storage/spool' : ''}
     producer:
       compression: snappy
       max_message_bytes: 10000000
@@ -83,7 +85,16 @@ processors:
 exporters:
 ${SIGNALS.map(exporter).join('\n')}
 
-service:
+${
+  c.spool
+    ? `extensions:
+  file_storage/spool:
+    directory: \${env:AGENT_SPOOL_DIR}
+    create_directory: true
+
+`
+    : ''
+}service:${c.spool ? '\n  extensions: [file_storage/spool]' : ''}
   pipelines:
 ${SIGNALS.map(
   (s) => `    ${s}:

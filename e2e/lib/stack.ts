@@ -47,7 +47,7 @@ export interface StackOptions {
   partitions?: number;
   gateway?: Omit<GatewayConfig, 'metricsPort'>;
   /** Agent batch timeout and Kafka delivery timeout. */
-  agent?: { batchTimeout?: string; kafkaTimeout?: string };
+  agent?: { batchTimeout?: string; kafkaTimeout?: string; spool?: boolean };
   /** Backend answer delay. */
   backendLatencyMs?: number;
 }
@@ -104,7 +104,13 @@ export async function createStack(o: StackOptions): Promise<Stack> {
     grpcPort: 0,
     latencyMs: o.backendLatencyMs ?? 0,
   });
-  const env = { KAFKA_BROKERS: k.brokers, BACKEND_ENDPOINT: backend.grpcAddress, NODE_NAME: `e2e-${o.id}` };
+  const env = {
+    KAFKA_BROKERS: k.brokers,
+    BACKEND_ENDPOINT: backend.grpcAddress,
+    NODE_NAME: `e2e-${o.id}`,
+    // Used only by agents configured with a spool; it survives the agent's restarts.
+    AGENT_SPOOL_DIR: join(dir, 'spool'),
+  };
   const procs = new Map<string, CollectorProcess>();
   const ports = new Map<string, { http: number; grpc: number; metrics: number }>();
   const portsOf = async (name: string) => {

@@ -167,3 +167,24 @@ describe('spool limits', () => {
     await items.shutdown();
   });
 });
+
+describe('inspectSpool', () => {
+  it('lists what a start would forward, changing nothing', async () => {
+    const { inspectSpool } = await import('../src/index.js');
+    const dir = await tempDir();
+    const sink = createMemorySink({ behaviour: 'retryable' });
+    await sink.start();
+    const spool = createSpool(sink, { directory: dir, retry: fastRetry });
+    await spool.start();
+    const load = createLoadGenerator({ itemsPerRequest: 2 });
+    const batches = [load.next('traces'), load.next('logs')];
+    for (const b of batches) await spool.consume(b);
+    await spool.shutdown();
+    const before = await readdir(join(dir, 'segments'));
+    const seen = await inspectSpool(dir);
+    expect(idsOf(seen.batches)).toEqual(idsOf(batches));
+    expect(seen.batches.map((b) => b.signal)).toEqual(['traces', 'logs']);
+    expect(await readdir(join(dir, 'segments'))).toEqual(before);
+    expect((await inspectSpool(join(dir, 'absent'))).batches).toEqual([]);
+  });
+});

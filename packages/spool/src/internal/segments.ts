@@ -1,4 +1,14 @@
-import { mkdir, open, readdir, readFile, rm, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  truncate,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordAt } from './record-format.js';
 
@@ -58,9 +68,15 @@ export async function readCheckpoint(file: string): Promise<Checkpoint | undefin
   }
 }
 
-/** Written in place (no fsync): it survives a killed process; after a machine crash it may be older, which only repeats records. */
+/**
+ * Written to a temporary file and renamed over the checkpoint, so a process
+ * killed mid-write leaves the old checkpoint or the new one, never a torn one
+ * (which would replay the whole spool). No fsync: it survives a killed
+ * process; after a machine crash it may be older, which only repeats records.
+ */
 export async function writeCheckpoint(file: string, c: Checkpoint): Promise<void> {
-  await writeFile(file, JSON.stringify(c));
+  await writeFile(`${file}.tmp`, JSON.stringify(c));
+  await rename(`${file}.tmp`, file);
 }
 
 /**
@@ -69,10 +85,15 @@ export async function writeCheckpoint(file: string, c: Checkpoint): Promise<void
  * tail, copies corrupt ranges aside (never blocking what follows them), and
  * returns the records still to forward in order.
  */
-export async function recover(directory: string, now: number): Promise<Recovered> {
+export async function recover(directory: string, now: number, readOnly = false): Promise<Recovered> {
   const p = paths(directory);
-  await mkdir(p.segments, { recursive: true });
-  const seqs = (await readdir(p.segments))
+  if (!readOnly) await mkdir(p.segments, { recursive: true });
+  const seqs = (
+    await readdir(p.segments).catch((e: NodeJS.ErrnoException) => {
+      if (readOnly && e.code === 'ENOENT') return [] as string[];
+      throw e;
+    })
+  )
     .map((f) => SEGMENT.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .map(Number)
@@ -83,7 +104,7 @@ export async function recover(directory: string, now: number): Promise<Recovered
   const kept: number[] = [];
   for (const [i, seq] of seqs.entries()) {
     if (checkpoint && seq < checkpoint.seq) {
-      await rm(p.segment(seq), { force: true });
+      if (!readOnly) await rm(p.segment(seq), { force: true });
       continue;
     }
     kept.push(seq);
@@ -107,12 +128,12 @@ export async function recover(directory: string, now: number): Promise<Recovered
       const resume = nextRecord(buf, pos + 1);
       if (resume < 0 && at.kind === 'torn' && last) {
         // A write the process did not finish: nothing after it was acknowledged.
-        await truncate(p.segment(seq), pos);
+        if (!readOnly) await truncate(p.segment(seq), pos);
         damage.push({ kind: 'torn', segment: segmentName(seq), offset: pos, bytes: buf.length - pos });
         break;
       }
       const end = resume < 0 ? buf.length : resume;
-      const asidePath = await setAside(p.aside, seq, pos, buf.subarray(pos, end));
+      const asidePath = readOnly ? undefined : await setAside(p.aside, seq, pos, buf.subarray(pos, end));
       damage.push({ kind: 'corrupt', segment: segmentName(seq), offset: pos, bytes: end - pos, asidePath });
       pos = end;
     }
