@@ -28,10 +28,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-function config(dir: string, example: string, topics: Record<Signal, string>): string {
-  const text = readFileSync(join(root, 'examples', example), 'utf8').replaceAll(
-    /topic: otlp-(traces|metrics|logs)$/gm,
-    (_, s: Signal) => `topic: ${topics[s]}`,
+function config(
+  dir: string,
+  example: string,
+  topics: Record<Signal, string>,
+  edit: (text: string) => string = (t) => t,
+): string {
+  const text = edit(
+    readFileSync(join(root, 'examples', example), 'utf8').replaceAll(
+      /topic: otlp-(traces|metrics|logs)$/gm,
+      (_, s: Signal) => `topic: ${topics[s]}`,
+    ),
   );
   const path = join(dir, example);
   writeFileSync(path, text);
@@ -57,7 +64,8 @@ describe('agent with a disk spool while Kafka is unreachable', () => {
     for (const c of cleanup.splice(0)) await c();
   });
 
-  it('the SDK at its defaults loses nothing with the spool; without it, it drops', async () => {
+  /** Fresh topics, a temp dir, and helpers to start agents and SDK load against them. */
+  async function setup() {
     const dir = mkdtempSync(join(tmpdir(), 'otlp-kafka-spool-agent-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const topics = {} as Record<Signal, string>;
@@ -66,11 +74,11 @@ describe('agent with a disk spool while Kafka is unreachable', () => {
       cleanup.push(() => deleteTopic(topics[s]).catch(() => {}));
     }
     const unreachable = `127.0.0.1:${await freePort()}`;
-    const start = async (example: string, brokers: string, name: string) => {
+    const start = async (example: string, brokers: string, name: string, edit?: (t: string) => string) => {
       const [http, grpc, metrics] = await Promise.all([freePort(), freePort(), freePort()]);
       const agent = startCollectorProcess({
         name,
-        configs: [config(dir, example, topics)],
+        configs: [config(dir, example, topics, edit)],
         env: {
           KAFKA_BROKERS: brokers,
           NODE_NAME: 'spool-node',
@@ -97,6 +105,11 @@ describe('agent with a disk spool while Kafka is unreachable', () => {
         },
       ]);
 
+    return { dir, topics, unreachable, start, load };
+  }
+
+  it('the SDK at its defaults loses nothing with the spool; without it, it drops', async () => {
+    const { topics, unreachable, start, load } = await setup();
     // Without the spool: the SDK's exports fail once its retries run out, and it drops.
     const plain = await start('agent.yaml', unreachable, 'agent-plain');
     const [without] = await load(plain.endpoint, 'sdk-plain');
@@ -134,6 +147,33 @@ describe('agent with a disk spool while Kafka is unreachable', () => {
       `[spool-agent] with the spool: created ${withSpool!.created}, acknowledged ${expected.size}, in Kafka after restart ${inKafka.size}, missing ${missing.length}`,
     );
     expect(missing.slice(0, 10)).toEqual([]);
+    expect(await back.agent.stop(20_000)).toBe(0);
+  }, 180_000);
+
+  it('a spool smaller than the outage answers with backpressure, and everything it acknowledged arrives', async () => {
+    const { topics, unreachable, start, load } = await setup();
+    // Room for a few of the SDK's exports, far less than the outage brings.
+    const small = (t: string) => t.replaceAll('queue_size: 268435456', 'queue_size: 200000');
+    const spooled = await start('agent-spool.yaml', unreachable, 'agent-small', small);
+    const [report] = await load(spooled.endpoint, 'sdk-small');
+    const refused = report!.failed.length + report!.dropped;
+    console.error(
+      `[spool-agent] spool of 200 kB: created ${report!.created}, acknowledged ${report!.acked.length}, refused (failed or dropped) ${refused}`,
+    );
+    expect(report!.acked.length).toBeGreaterThan(0);
+    expect(refused, 'exports refused with backpressure once the spool was full').toBeGreaterThan(0);
+    expect(await spooled.agent.stop(20_000)).toBe(0);
+    agents.splice(0);
+    const back = await start('agent-spool.yaml', kafkaBrokers(), 'agent-small-back', small);
+    const expected = new Set(report!.acked);
+    let inKafka = new Set<string>();
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      inKafka = await idsIn(topics.traces);
+      if ([...expected].every((id) => inKafka.has(id))) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect([...expected].filter((id) => !inKafka.has(id)).slice(0, 10)).toEqual([]);
     expect(await back.agent.stop(20_000)).toBe(0);
   }, 180_000);
 });
