@@ -45,3 +45,21 @@ describe('kafka exporter sending_queue', () => {
     );
   });
 });
+
+describe('the README sending_queue example', () => {
+  it('is accepted and builds a spooled exporter', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /```yaml\n([\s\S]*?sending_queue[\s\S]*?)```/.exec(readme)![1]!.replace(/^ {2}/gm, '');
+    const doc = parse(block) as {
+      extensions: Record<string, unknown>;
+      exporters: { kafka: unknown };
+    };
+    const extensions = new Map(
+      Object.entries(doc.extensions).map(([id, config]) => [id, { type: id.split('/')[0]!, config }]),
+    );
+    const config = kafkaExporterFactory.configSchema.parse(doc.exporters.kafka);
+    expect('stats' in kafkaExporterFactory.create(config, context(extensions))).toBe(true);
+  });
+});
