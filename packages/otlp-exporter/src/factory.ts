@@ -1,6 +1,6 @@
 import { defineFactory } from '@otlp-kafka/core';
 import { createOtlpExporter } from './exporter.js';
-import { grpcConfigSchema, httpConfigSchema, toOptions } from './internal/config-schema.js';
+import { authOptions, grpcConfigSchema, httpConfigSchema, toOptions } from './internal/config-schema.js';
 
 /** The `otlp_grpc` exporter (the Collector's deprecated name `otlp` too). */
 export const otlpGrpcExporterFactory = defineFactory({
@@ -11,6 +11,7 @@ export const otlpGrpcExporterFactory = defineFactory({
   create: (config, context) =>
     createOtlpExporter({
       ...toOptions(config, 'grpc'),
+      ...authOptions(config.auth, context.extensions),
       name: context.id,
       logger: context.logger,
       meterProvider: context.meterProvider,
@@ -26,6 +27,7 @@ export const otlpHttpExporterFactory = defineFactory({
   create: (config, context) =>
     createOtlpExporter({
       ...toOptions(config, 'http'),
+      ...authOptions(config.auth, context.extensions),
       name: context.id,
       logger: context.logger,
       meterProvider: context.meterProvider,

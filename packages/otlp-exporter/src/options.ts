@@ -31,6 +31,17 @@ export interface OtlpTlsOptions {
   serverName?: string;
 }
 
+/** A token inline or in a file (read again when it changes), sent as `<header>: <scheme> <token>`. */
+export interface BearerTokenOptions {
+  token?: string;
+  /** File holding the token (surrounding whitespace trimmed); checked for changes at most once a second. */
+  file?: string;
+  /** Default 'Bearer'; '' sends the token alone. */
+  scheme?: string;
+  /** Default 'Authorization'. */
+  header?: string;
+}
+
 /** The Collector's `retry_on_failure`: exponential backoff per batch. */
 export interface RetryOnFailureOptions {
   /** Default true. Off: one attempt, failures are returned as they are. */
@@ -77,6 +88,15 @@ export interface OtlpExporterOptions extends TelemetryOptions {
   encoding?: OtlpEncoding;
   /** Extra request headers (gRPC: metadata). */
   headers?: Record<string, string>;
+  /**
+   * Request headers taken from each batch's metadata (the Collector headers_setter's
+   * `from_context`): header name -> metadata header key (case-insensitive), e.g.
+   * `{ 'X-Scope-OrgID': 'x-tenant' }`. The first value is sent, over a static header of
+   * the same name; a batch without the key sends the static header (if any). Default {}.
+   */
+  headersFromMetadata?: Record<string, string>;
+  /** Sends a bearer token with every request (the Collector's bearertokenauth as a client authenticator). Default: none. */
+  bearerToken?: BearerTokenOptions;
   /** Default 'gzip', as the Collector. */
   compression?: OtlpCompression;
   /** Per attempt. Default 5000, as the Collector. */
@@ -94,6 +114,8 @@ export const DEFAULTS = {
   protocol: 'http',
   encoding: 'proto',
   headers: {},
+  headersFromMetadata: {},
+  bearerToken: { scheme: 'Bearer', header: 'Authorization' },
   compression: 'gzip',
   timeoutMs: 5_000,
   tls: {
@@ -137,6 +159,18 @@ const schema = z.strictObject({
   logsEndpoint: url.optional(),
   encoding: z.enum(['proto', 'json']).default(DEFAULTS.encoding),
   headers: z.record(z.string().min(1), z.string()).default(DEFAULTS.headers),
+  headersFromMetadata: z.record(z.string().min(1), z.string().min(1)).default(DEFAULTS.headersFromMetadata),
+  bearerToken: z
+    .strictObject({
+      token: z.string().min(1).optional(),
+      file: z.string().min(1).optional(),
+      scheme: z.string().default(DEFAULTS.bearerToken.scheme),
+      header: z.string().min(1).default(DEFAULTS.bearerToken.header),
+    })
+    .refine((b) => (b.token === undefined) !== (b.file === undefined), {
+      message: 'needs exactly one of token and file',
+    })
+    .optional(),
   compression: z.enum(['gzip', 'none']).default(DEFAULTS.compression),
   timeoutMs: z.number().int().positive().default(DEFAULTS.timeoutMs),
   tls: z

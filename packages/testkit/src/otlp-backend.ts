@@ -2,7 +2,7 @@ import { parseOptions } from '@otlp-kafka/core';
 import type { Signal } from '@otlp-kafka/pdata';
 import { z } from 'zod';
 import type { CountReport, CountingSink, ExpectedIds } from './counting-sink.js';
-import { BackendCore } from './internal/backend-core.js';
+import { BackendCore, type RecordedRequest } from './internal/backend-core.js';
 import { BackendGrpc } from './internal/backend-grpc.js';
 import { BackendHttp } from './internal/backend-http.js';
 import { CountingSinkImpl } from './internal/counting-sink.js';
@@ -45,11 +45,28 @@ export interface OtlpBackendOptions {
   retryAfterSeconds?: number;
   /** Largest request body, after decompression. Default 64 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Keep each accepted request's headers (gRPC: text metadata) with the ids of
+   * its items, in `recorded`. Default false (a long load test would hold them all).
+   */
+  recordHeaders?: boolean;
+  /** Serve HTTPS and gRPC over TLS with this certificate (PEM). Default: plaintext. */
+  tls?: BackendTlsOptions;
+}
+
+/** The backend's server certificate and, for mutual TLS, the CA its clients' certificates must chain to. */
+interface BackendTlsOptions {
+  certPem: string | Buffer;
+  keyPem: string | Buffer;
+  /** CA(s) for client certificates. */
+  caPem?: string | Buffer;
+  /** Refuse a client without a certificate signed by caPem (mutual TLS). Default false. */
+  requireClientCert?: boolean;
 }
 
 /** A local OTLP backend for tests: counts every item it accepts by id and answers as scripted. */
 export interface OtlpBackend {
-  /** Base URL of OTLP/HTTP, e.g. http://127.0.0.1:43181 (POST {url}/v1/traces). */
+  /** Base URL of OTLP/HTTP, e.g. http://127.0.0.1:43181 (POST {url}/v1/traces); https:// with tls. */
   readonly url: string;
   /** host:port of OTLP/gRPC ('' when grpc is off). */
   readonly grpcAddress: string;
@@ -65,6 +82,11 @@ export interface OtlpBackend {
    * out during `latencyMs`): each such retry may deliver its items once more.
    */
   readonly resent: ReadonlyMap<string, number>;
+  /**
+   * With recordHeaders: every accepted request in arrival order, with its
+   * signal, transport, headers (lower-case names) and item ids. Empty otherwise.
+   */
+  readonly recorded: readonly RecordedRequest[];
   /** The counting sink behind it (report, waitForIds, count). */
   readonly sink: CountingSink;
   readonly mode: BackendMode;
@@ -79,6 +101,7 @@ export interface OtlpBackend {
 }
 
 const port = z.number().int().min(0).max(65535);
+const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 
 const schema = z
   .object({
@@ -93,6 +116,19 @@ const schema = z
       .int()
       .positive()
       .default(64 * 1024 * 1024),
+    recordHeaders: z.boolean().default(false),
+    tls: z
+      .object({
+        certPem: pem,
+        keyPem: pem,
+        caPem: pem.optional(),
+        requireClientCert: z.boolean().default(false),
+      })
+      .strict()
+      .refine((t) => !t.requireClientCert || t.caPem !== undefined, {
+        message: 'requireClientCert needs caPem',
+      })
+      .optional(),
   })
   .strict();
 
@@ -107,8 +143,17 @@ export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<Ot
   });
   await sink.start();
   const core = new BackendCore(sink, o.latencyMs, o.retryAfterSeconds);
-  const http = new BackendHttp(core, o.maxBodyBytes);
-  const grpc = o.grpc ? new BackendGrpc(core, o.maxBodyBytes) : undefined;
+  core.recordHeaders = o.recordHeaders;
+  const tls = o.tls
+    ? {
+        cert: Buffer.from(o.tls.certPem),
+        key: Buffer.from(o.tls.keyPem),
+        ...(o.tls.caPem !== undefined ? { ca: Buffer.from(o.tls.caPem) } : {}),
+        requireClientCert: o.tls.requireClientCert,
+      }
+    : undefined;
+  const http = new BackendHttp(core, o.maxBodyBytes, tls);
+  const grpc = o.grpc ? new BackendGrpc(core, o.maxBodyBytes, tls) : undefined;
   let httpPort = await http.listen(o.host, o.port);
   let grpcPort = grpc
     ? await grpc.listen(o.host, o.grpcPort).catch(async (e: unknown) => {
@@ -121,7 +166,7 @@ export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<Ot
 
   return {
     get url() {
-      return `http://${hostPart}:${httpPort}`;
+      return `${tls ? 'https' : 'http'}://${hostPart}:${httpPort}`;
     },
     get grpcAddress() {
       return grpc ? `${hostPart}:${grpcPort}` : '';
@@ -138,6 +183,7 @@ export async function startOtlpBackend(options?: OtlpBackendOptions): Promise<Ot
       return { ...core.statuses };
     },
     resent: core.resent,
+    recorded: core.recorded,
     sink,
     get mode() {
       return core.mode;

@@ -24,6 +24,10 @@ const common = {
   endpoint: z.string().min(1).optional(),
   tls: tlsClientConfig.optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  // otlp-kafka: request header name -> batch metadata key (the headers_setter extension's from_context, inline).
+  headers_from_metadata: z.record(z.string().min(1), z.string().min(1)).optional(),
+  // The Collector's client authenticator: an extension id (bearertokenauth) from the extensions section.
+  auth: z.strictObject({ authenticator: z.string().min(1) }).optional(),
   compression: z.enum(['gzip', 'none', '']).optional(),
   timeout: duration.optional(),
   retry_on_failure: retryOnFailure.optional(),
@@ -57,6 +61,7 @@ export function toOptions(c: OtlpGrpcConfig | OtlpHttpConfig, protocol: OtlpProt
     logsEndpoint: h.logs_endpoint,
     encoding: h.encoding,
     headers: c.headers,
+    headersFromMetadata: c.headers_from_metadata,
     // The Collector treats an empty compression as none.
     compression: c.compression === '' ? 'none' : c.compression,
     timeoutMs: c.timeout,
@@ -87,4 +92,48 @@ export function toOptions(c: OtlpGrpcConfig | OtlpHttpConfig, protocol: OtlpProt
       ? defined({ enabled: q.enabled, numConsumers: q.num_consumers, queueSize: q.queue_size })
       : undefined,
   });
+}
+
+type Extensions = ReadonlyMap<string, { readonly type: string; readonly config: unknown }> | undefined;
+
+/** The bearertokenauth extension's client settings, as the Collector names them. */
+const bearerTokenAuthConfig = z.looseObject({
+  token: z.string().min(1).optional(),
+  filename: z.string().min(1).optional(),
+  scheme: z.string().optional(),
+  header: z.string().min(1).optional(),
+});
+
+/**
+ * `auth.authenticator` -> the bearerToken option, from the named extension's config.
+ * Throws (ERR_INVALID_OPTIONS via the config layer) when the extension is missing or of another type.
+ */
+export function authOptions(
+  auth: OtlpGrpcConfig['auth'],
+  extensions: Extensions,
+): Pick<OtlpExporterOptions, 'bearerToken'> {
+  if (!auth) return {};
+  const id = auth.authenticator;
+  const ext = extensions?.get(id);
+  if (!ext)
+    throw new Error(
+      `auth.authenticator: "${id}" is not defined in extensions (defined: ${[...(extensions?.keys() ?? [])].join(', ') || 'none'})`,
+    );
+  if (ext.type !== 'bearertokenauth')
+    throw new Error(
+      `auth.authenticator: "${id}" is a ${ext.type} extension; the otlp exporter supports bearertokenauth`,
+    );
+  const c = bearerTokenAuthConfig.safeParse(ext.config);
+  if (!c.success || (c.data.token === undefined) === (c.data.filename === undefined))
+    throw new Error(
+      `auth.authenticator: "${id}" needs exactly one of token and filename to authenticate a client`,
+    );
+  return {
+    bearerToken: defined({
+      token: c.data.token,
+      file: c.data.filename,
+      scheme: c.data.scheme,
+      header: c.data.header,
+    }),
+  };
 }

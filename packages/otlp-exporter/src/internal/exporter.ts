@@ -24,6 +24,7 @@ import { GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
 import { ExporterMetrics } from './metrics.js';
 import { sendWithRetry } from './retry.js';
+import { RequestHeaders } from './request-headers.js';
 import { loadTls } from './tls.js';
 import { isPrepared, type AttemptResult, type Transport } from './transport.js';
 
@@ -55,6 +56,7 @@ export class OtlpExporterImpl implements OtlpExporter {
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private readonly metrics: ExporterMetrics;
+  private readonly requestHeaders: RequestHeaders;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -71,6 +73,7 @@ export class OtlpExporterImpl implements OtlpExporter {
     this.logger = getLogger(telemetry, 'otlp-exporter');
     const meter = getMeter(telemetry, 'otlp-exporter');
     this.metrics = new ExporterMetrics(meter, options.name);
+    this.requestHeaders = new RequestHeaders(options);
     if (options.sendingQueue.enabled) {
       this.queue = new PQueue({ concurrency: options.sendingQueue.numConsumers });
       this.metrics.observeQueue(() => this.waiting, options.sendingQueue.queueSize, meter);
@@ -87,6 +90,7 @@ export class OtlpExporterImpl implements OtlpExporter {
 
   start(): Promise<void> {
     return this.lifecycle.start(async () => {
+      await this.requestHeaders.load();
       this.transport = this.transportFactory
         ? await this.transportFactory(this.options)
         : await buildTransport(this.options);
@@ -149,8 +153,10 @@ export class OtlpExporterImpl implements OtlpExporter {
 
   private async sendBatch(batch: Batch): Promise<AttemptResult> {
     const transport = this.transport!;
-    const prepared = await transport.prepare(batch.signal, batch.bytes);
-    if (!isPrepared(prepared)) return prepared;
+    const body = await transport.prepare(batch.signal, batch.bytes);
+    if (!isPrepared(body)) return body;
+    const headers = await this.requestHeaders.of(batch);
+    const prepared = headers ? { ...body, headers } : body;
     const { result } = await sendWithRetry(
       (abort, previousAttempts) => transport.send(prepared, abort, previousAttempts),
       this.options.retryOnFailure,

@@ -78,6 +78,7 @@ export class GrpcTransport implements Transport {
   send(prepared: Prepared, shutdown: AbortSignal, previousAttempts = 0): Promise<AttemptResult> {
     const attempt = attemptSignal(this.options.timeoutMs, shutdown);
     const metadata = this.metadata.clone();
+    for (const [k, v] of Object.entries(prepared.headers ?? {})) metadata.set(k, v);
     // What gRPC's own retries send: the backend can tell a retry (maybe of data it already accepted) from a first attempt.
     if (previousAttempts > 0) metadata.set(PREVIOUS_ATTEMPTS, String(previousAttempts));
     const what = `${GRPC_METHODS[prepared.signal]} on ${this.options.endpoint}`;

@@ -36,6 +36,8 @@ export class HttpTransport implements Transport {
   private readonly urls: Record<Signal, string>;
   private readonly json: boolean;
   private readonly headers: Record<string, string>;
+  private readonly userHeaders: Record<string, string>;
+  private readonly ownHeaders: Record<string, string>;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -58,7 +60,9 @@ export class HttpTransport implements Transport {
     };
     if (options.compression === 'gzip') own['content-encoding'] = 'gzip';
     // User headers first, so they cannot break the body's framing.
-    this.headers = { ...lowerKeys(options.headers), ...own };
+    this.userHeaders = lowerKeys(options.headers);
+    this.ownHeaders = own;
+    this.headers = { ...this.userHeaders, ...own };
   }
 
   async prepare(signal: Signal, bytes: Uint8Array): Promise<Prepared | AttemptResult> {
@@ -88,7 +92,9 @@ export class HttpTransport implements Transport {
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
-        headers: this.headers,
+        headers: prepared.headers
+          ? { ...this.userHeaders, ...prepared.headers, ...this.ownHeaders }
+          : this.headers,
         body: prepared.body,
         signal: attempt.signal,
       });

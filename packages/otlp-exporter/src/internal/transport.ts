@@ -16,6 +16,8 @@ export type AttemptResult =
 export interface Prepared {
   readonly signal: Signal;
   readonly body: Uint8Array;
+  /** Headers of this batch's requests only (lower-case names: headersFromMetadata, bearerToken), over the configured ones. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** OTLP/HTTP or OTLP/gRPC. send() never rejects. */

@@ -26,6 +26,16 @@ export const GRPC = {
   UNAVAILABLE: 14,
 } as const;
 
+/** One accepted request as recordHeaders keeps it. */
+export interface RecordedRequest {
+  readonly signal: Signal;
+  readonly transport: 'http' | 'grpc';
+  /** Request headers (HTTP) or metadata (gRPC, text values), lower-case names, repeated values joined with ', '. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Ids of the items accepted (the rejected tail of a partial answer left out). */
+  readonly ids: readonly string[];
+}
+
 interface Scripted {
   mode: BackendMode;
   requestsLeft: number;
@@ -41,6 +51,9 @@ export class BackendCore {
   requests = 0;
   /** Items accepted in requests the client marked as retries, and how often. */
   readonly resent = new Map<string, number>();
+  /** Accepted requests with their headers and item ids, when recording is on (recordHeaders). */
+  readonly recorded: RecordedRequest[] = [];
+  recordHeaders = false;
   private script: Scripted = {
     mode: 'ok',
     requestsLeft: Infinity,
@@ -83,12 +96,14 @@ export class BackendCore {
     bytes: Uint8Array,
     transport: 'http' | 'grpc',
     retry = false,
+    headers: Readonly<Record<string, string>> = {},
   ): Promise<Answer> {
     this.requests++;
     const script = this.take();
     if (this.latencyMs > 0) await workDelay(this.latencyMs);
     const answer = await this.answer(signal, bytes, script);
     if (retry && answer.kind === 'ok') this.countResent(signal, bytes, answer.rejectedItems);
+    if (this.recordHeaders && answer.kind === 'ok') this.record(signal, bytes, transport, headers, answer);
     const key = `${transport} ${answer.kind === 'ok' ? (transport === 'http' ? 200 : 'OK') : answer.kind === 'drop' ? 'dropped' : transport === 'http' ? answer.http : answer.grpc}`;
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     return answer;
@@ -150,6 +165,26 @@ export class BackendCore {
     // As the counting sink: a partial answer rejects the request's last items.
     for (const id of ids.value.slice(0, ids.value.length - rejectedItems))
       if (id !== '') this.resent.set(id, (this.resent.get(id) ?? 0) + 1);
+  }
+
+  private record(
+    signal: Signal,
+    bytes: Uint8Array,
+    transport: 'http' | 'grpc',
+    headers: Readonly<Record<string, string>>,
+    answer: Extract<Answer, { kind: 'ok' }>,
+  ): void {
+    const batch = createBatch(signal, bytes);
+    const ids = batch.isOk() ? itemIds(batch.value) : undefined;
+    const all = ids?.isOk() ? ids.value : [];
+    this.recorded.push(
+      Object.freeze({
+        signal,
+        transport,
+        headers: Object.freeze({ ...headers }),
+        ids: Object.freeze(all.slice(0, all.length - answer.rejectedItems)),
+      }),
+    );
   }
 
   /** The script for the request arriving now; counts it against a bounded mode. */

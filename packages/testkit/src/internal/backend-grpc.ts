@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { SIGNALS, encodeExportResponse, encodeGrpcStatusDetails, type Signal } from '@otlp-kafka/pdata';
 import { GRPC, type BackendCore } from './backend-core.js';
+import type { BackendTls } from './backend-http.js';
 
 const SERVICE: Record<Signal, string> = {
   traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
@@ -30,6 +31,13 @@ function isRetry(metadata: grpc.Metadata): boolean {
   return Number(metadata.get('grpc-previous-rpc-attempts')[0] ?? 0) > 0;
 }
 
+/** Text metadata (lower-case names, values joined with ', '); binary (-bin) values left out. */
+function textMetadata(metadata: grpc.Metadata): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata.getMap())) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 /** The OTLP/gRPC side of the test backend: the three Export methods with raw-bytes serializers. */
 export class BackendGrpc {
   private server: grpc.Server | undefined;
@@ -37,6 +45,7 @@ export class BackendGrpc {
   constructor(
     private readonly core: BackendCore,
     private readonly maxBodyBytes: number,
+    private readonly tls?: BackendTls,
   ) {}
 
   async listen(host: string, port: number): Promise<number> {
@@ -46,16 +55,30 @@ export class BackendGrpc {
     for (const signal of SIGNALS) {
       server.addService(definition(signal), {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
-          void this.export(signal, call.request, isRetry(call.metadata), callback),
+          void this.export(
+            signal,
+            call.request,
+            isRetry(call.metadata),
+            textMetadata(call.metadata),
+            callback,
+          ),
       });
     }
     const bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(err) : resolve(p),
-      ),
+      server.bindAsync(`${host}:${port}`, this.credentials(), (err, p) => (err ? reject(err) : resolve(p))),
     );
     this.server = server;
     return bound;
+  }
+
+  private credentials(): grpc.ServerCredentials {
+    const t = this.tls;
+    if (!t) return grpc.ServerCredentials.createInsecure();
+    return grpc.ServerCredentials.createSsl(
+      t.ca ?? null,
+      [{ cert_chain: t.cert, private_key: t.key }],
+      t.requireClientCert,
+    );
   }
 
   /** Drops every connection at once. */
@@ -69,10 +92,11 @@ export class BackendGrpc {
     signal: Signal,
     request: Buffer,
     retry: boolean,
+    headers: Record<string, string>,
     callback: grpc.sendUnaryData<Buffer>,
   ): Promise<void> {
     try {
-      const answer = await this.core.handle(signal, request, 'grpc', retry);
+      const answer = await this.core.handle(signal, request, 'grpc', retry, headers);
       if (answer.kind === 'drop') return callback({ code: GRPC.UNAVAILABLE, details: 'test backend down' });
       if (answer.kind === 'ok')
         return callback(

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
 import {
@@ -30,11 +31,25 @@ export class BackendHttp {
   constructor(
     private readonly core: BackendCore,
     private readonly maxBodyBytes: number,
+    private readonly tls?: BackendTls,
   ) {}
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer((req, res) => void this.serve(req, res));
-    server.on('connection', (socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.serve(req, res);
+    const t = this.tls;
+    const server: Server = t
+      ? createHttpsServer(
+          {
+            cert: t.cert,
+            key: t.key,
+            ...(t.ca ? { ca: t.ca } : {}),
+            requestCert: t.requireClientCert,
+            rejectUnauthorized: t.requireClientCert,
+          },
+          handler,
+        )
+      : createServer(handler);
+    server.on(t ? 'secureConnection' : 'connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -85,11 +100,28 @@ export class BackendHttp {
           });
         bytes = converted.value;
       }
-      answerHttp(res, signal, json, await this.core.handle(signal, bytes, 'http'));
+      answerHttp(res, signal, json, await this.core.handle(signal, bytes, 'http', false, flatHeaders(req)));
     } catch (e) {
       plain(res, 500, String(e));
     }
   }
+}
+
+/** TLS of the backend's listeners (HTTPS, gRPC over TLS). */
+export interface BackendTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** CA(s) trusted for client certificates. */
+  readonly ca?: Buffer;
+  /** Refuse clients without a certificate signed by `ca`. */
+  readonly requireClientCert: boolean;
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 function answerHttp(res: ServerResponse, signal: Signal, json: boolean, answer: Answer): void {
