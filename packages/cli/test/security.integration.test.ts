@@ -93,7 +93,16 @@ service:
 }
 
 /** The gateway: the kafka receiver over mTLS, OTLP/gRPC out to the backend. */
-function gatewayYaml(topic: string, group: string, backendPort: number, metricsPort: number): string {
+function gatewayYaml(
+  topic: string,
+  group: string,
+  backendPort: number,
+  metricsPort: number,
+  clientCert = true,
+): string {
+  const cert = clientCert
+    ? `\n      cert_file: ${sec.clientCertFile}\n      key_file: ${sec.clientKeyFile}`
+    : '';
   return `receivers:
   kafka:
     brokers: ${sec.sslBrokers}
@@ -105,9 +114,7 @@ function gatewayYaml(topic: string, group: string, backendPort: number, metricsP
       enable: true
       interval: 200ms
     tls:
-      ca_file: ${sec.caFile}
-      cert_file: ${sec.clientCertFile}
-      key_file: ${sec.clientKeyFile}
+      ca_file: ${sec.caFile}${cert}
 exporters:
   otlp:
     endpoint: 127.0.0.1:${backendPort}
@@ -209,5 +216,18 @@ describe('otlp-kafka from YAML through SASL_SSL and mTLS', () => {
     await expect(p.ready).rejects.toThrow();
     expect(await p.exited).not.toBe(0);
     expect(readFileSync(join(dir, 'agent-wrong.log'), 'utf8')).toMatch(/SASL authentication failed/);
+  });
+
+  it('lag through a gateway config without its client certificate names the cause, quickly', async () => {
+    const [backendPort, m2] = await Promise.all([freePort(), freePort()]);
+    const gateway = write(
+      'gateway-nocert.yaml',
+      gatewayYaml('otlp-traces-nocert', freshGroup('nocert'), backendPort, m2, false),
+    );
+    const lag = capture();
+    const began = Date.now();
+    expect(await main(['lag', '--config', gateway, '--json'], lag.io)).not.toBe(0);
+    expect(lag.err.join('\n')).toMatch(/refused the client certificate.*tls\.cert_file/);
+    expect(Date.now() - began).toBeLessThan(10_000);
   });
 });

@@ -1,6 +1,7 @@
 import { parseOptions } from '@otlp-kafka/core';
 import { z } from 'zod';
 import { connectionShape, type KafkaConnectionOptions, type LibrdkafkaConfig } from './connection.js';
+import { classifyConnectLog, connectFailureError } from './connect-failure.js';
 import { clientConfig } from './librdkafka-config.js';
 import { loadKafka } from './native.js';
 
@@ -43,14 +44,50 @@ const schema = z.strictObject({
   topics: z.array(z.string().min(1)).readonly().optional(),
 });
 
+/** Longer than the admin's default request timeout (5 s). */
+const REFUSED_DISCONNECT_DELAY_MS = 6000;
+
 const nativeLagAdmin: LagAdminFactory = async (config) => {
   const { KafkaJS } = await loadKafka();
-  // librdkafka properties at the top level; the KafkaJS block only silences its logger.
+  // librdkafka logs why a broker refused the credentials or the TLS handshake, and nothing
+  // else says it (connect() ends with "Timed out"): a logger that only watches for that.
+  let refuse: (e: Error) => void = () => undefined;
+  let wasRefused = false;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => (wasRefused = true));
+  refused.catch(() => undefined);
+  const watch = (message: unknown): void => {
+    const failure = typeof message === 'string' ? classifyConnectLog(message) : undefined;
+    if (failure) refuse(connectFailureError(failure.kind, failure.explanation));
+  };
+  const logger = {
+    error: watch,
+    warn: watch,
+    info: () => undefined,
+    debug: () => undefined,
+    setLogLevel: () => undefined,
+    namespace: () => logger,
+  };
+  // librdkafka properties at the top level; the KafkaJS block only routes its log.
   const common = {
     ...config,
-    kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING },
+    kafkaJS: { logLevel: KafkaJS.logLevel.ERROR, logger },
   } as unknown as ConstructorParameters<typeof KafkaJS.Kafka>[0];
-  return new KafkaJS.Kafka(common).admin() as unknown as LagAdmin;
+  const admin = new KafkaJS.Kafka(common).admin() as unknown as LagAdmin;
+  // The admin's connect() does not wait for a broker: the first request is what fails.
+  const orRefused = <T>(p: Promise<T>): Promise<T> => Promise.race([p, refused]);
+  return {
+    connect: () => orRefused(admin.connect()),
+    fetchOffsets: (o) => orRefused(admin.fetchOffsets(o)),
+    fetchTopicOffsets: (topic) => orRefused(admin.fetchTopicOffsets(topic)),
+    // After a refusal the admin's disconnect blocks the event loop until the request still
+    // pending times out (5 s): it is done once that request has ended, off the caller's path.
+    disconnect: () => {
+      if (!wasRefused) return admin.disconnect();
+      setTimeout(() => void admin.disconnect().catch(() => undefined), REFUSED_DISCONNECT_DELAY_MS).unref();
+      return Promise.resolve();
+    },
+  };
 };
 
 /** Per-partition lag of a consumer group: high watermark minus committed offset. */
