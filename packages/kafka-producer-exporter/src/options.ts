@@ -63,6 +63,19 @@ export interface KafkaExporterOptions extends KafkaConnectionOptions, TelemetryO
    * metadata's `topic`, then `topic` / `topics`). Default none.
    */
   topicFromAttribute?: string;
+  /**
+   * Collector: topic_from_metadata_key. A batch metadata header (case-insensitive, e.g. one a
+   * receiver kept with include_metadata) whose first value is the topic of the whole batch;
+   * before topicFromAttribute. Needs allowedTopics, so a client's header cannot name any topic. Default none.
+   */
+  topicFromMetadataKey?: string;
+  /**
+   * Topics a batch may be routed to by topicFromMetadataKey, topicFromAttribute or the batch
+   * metadata's `topic` (the configured topic of the signal is always allowed). Items routed
+   * elsewhere are refused for good (partial / permanent ERR_KAFKA_TOPIC_NOT_ALLOWED), never produced.
+   * Default none: any topic (only without topicFromMetadataKey).
+   */
+  allowedTopics?: readonly string[];
   /** Message payload. Default 'otlp_proto'. */
   encoding?: KafkaEncoding;
   /** Key trace messages by trace id (hex), so a trace stays on one partition. Default false. */
@@ -168,6 +181,12 @@ export const optionsSchema = z
       })
       .default({}),
     topicFromAttribute: z.string().min(1).optional(),
+    topicFromMetadataKey: z
+      .string()
+      .min(1)
+      .transform((k) => k.toLowerCase())
+      .optional(),
+    allowedTopics: z.array(topicName).readonly().optional(),
     encoding: z
       .enum(KAFKA_ENCODINGS, { error: () => `supported encodings are ${KAFKA_ENCODINGS.join(' and ')}` })
       .default(DEFAULTS.encoding),
@@ -191,6 +210,13 @@ export const optionsSchema = z
     logger: z.any().optional(),
   })
   .superRefine((o, ctx) => {
+    if (o.topicFromMetadataKey !== undefined && o.allowedTopics === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedTopics'],
+        message: 'topicFromMetadataKey needs allowedTopics: a request header must not choose any topic',
+      });
+    }
     if (o.partitionLogsByResourceAttributes && o.partitionLogsByTraceId) {
       ctx.addIssue({
         code: 'custom',

@@ -79,6 +79,8 @@ export class KafkaExporterImpl implements KafkaExporter {
       encoding: o.encoding,
       maxMessageBytes: o.producer.maxMessageBytes,
       topicFromAttribute: o.topicFromAttribute,
+      topicFromMetadataKey: o.topicFromMetadataKey,
+      allowedTopics: o.allowedTopics ? new Set(o.allowedTopics) : undefined,
       defaultTopic: (s) => defaultTopic(o, s),
       partitionBy: (s) => partitionBy(o, s),
       staticHeaders: o.headers,
@@ -173,17 +175,27 @@ export class KafkaExporterImpl implements KafkaExporter {
       this.metrics.items(batch.signal, 0, batch.itemCount);
       return permanent(planned.error);
     }
-    const { messages, rejectedItems, rejectedReason } = planned.value;
-    const tooLarge =
-      rejectedItems > 0
-        ? partial(
-            rejectedItems,
-            `${rejectedItems} ${batch.signal} items too large for Kafka: ${rejectedReason}`,
-          )
-        : ok();
+    const {
+      messages,
+      rejectedItems: tooLargeItems,
+      rejectedReason,
+      unroutedItems,
+      unroutedReason,
+    } = planned.value;
+    const rejectedItems = tooLargeItems + unroutedItems;
+    const why = [
+      ...(tooLargeItems > 0
+        ? [`${tooLargeItems} ${batch.signal} items too large for Kafka: ${rejectedReason}`]
+        : []),
+      ...(unroutedItems > 0
+        ? [`${unroutedItems} ${batch.signal} items not produced: ${unroutedReason}`]
+        : []),
+    ].join('; ');
+    const tooLarge = rejectedItems > 0 ? partial(rejectedItems, why) : ok();
     if (messages.length === 0) {
       this.metrics.items(batch.signal, 0, rejectedItems);
-      return rejectedItems > 0
+      if (unroutedItems > 0) return permanent(new PipelineError('ERR_KAFKA_TOPIC_NOT_ALLOWED', why));
+      return tooLargeItems > 0
         ? permanent(new PipelineError('ERR_KAFKA_TOO_LARGE', `${rejectedReason}`))
         : ok();
     }

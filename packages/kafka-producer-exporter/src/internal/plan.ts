@@ -23,6 +23,10 @@ export interface PlanConfig {
   encoding: 'otlp_proto' | 'otlp_json';
   maxMessageBytes: number;
   topicFromAttribute: string | undefined;
+  /** Lower-case batch metadata header key whose first value is the topic (before the attribute). */
+  topicFromMetadataKey: string | undefined;
+  /** When set, a topic from the metadata key, the attribute or metadata.topic must be one of these or the signal's configured topic. */
+  allowedTopics: ReadonlySet<string> | undefined;
   defaultTopic(signal: Signal): string;
   partitionBy(signal: Signal): PartitionBy;
   staticHeaders: Readonly<Record<string, string>>;
@@ -46,10 +50,15 @@ export interface Plan {
   /** Items that can never fit in a message (each alone exceeds maxMessageBytes). */
   readonly rejectedItems: number;
   readonly rejectedReason: string | undefined;
+  /** Items whose topic (from metadata or an attribute) is not in allowedTopics: refused for good, never produced. */
+  readonly unroutedItems: number;
+  readonly unroutedReason: string | undefined;
 }
 
 /**
- * Turns a batch into Kafka records: a topic per resource (topicFromAttribute),
+ * Turns a batch into Kafka records: a topic from the batch metadata
+ * (topicFromMetadataKey) or per resource (topicFromAttribute), held to
+ * allowedTopics,
  * then a key per trace or resource when partitioning is on (every record
  * carries exactly one key), then split on the wire so each record fits.
  * Errors are data errors (the batch cannot be read), refused for good.
@@ -57,14 +66,27 @@ export interface Plan {
 export function planMessages(batch: Batch, cfg: PlanConfig): Result<Plan, PipelineError> {
   const headers = messageHeaders(batch, cfg);
   const headerBytes = headersWireSize(headers);
-  const fallbackTopic = batch.metadata.topic ?? cfg.defaultTopic(batch.signal);
+  const configured = cfg.defaultTopic(batch.signal);
+  const fromKey = cfg.topicFromMetadataKey
+    ? batch.metadata.headers?.[cfg.topicFromMetadataKey]?.[0]
+    : undefined;
+  const fallbackTopic = fromKey || batch.metadata.topic || configured;
   const messages: OutMessage[] = [];
   let rejectedItems = 0;
   let rejectedReason: string | undefined;
+  let unroutedItems = 0;
+  let unroutedReason: string | undefined;
 
-  const byTopic = topicGroups(batch, cfg.topicFromAttribute, fallbackTopic);
+  const byTopic = fromKey
+    ? Ok(new Map([[fromKey, batch]]))
+    : topicGroups(batch, cfg.topicFromAttribute, fallbackTopic);
   if (byTopic.isErr()) return Err(invalid(byTopic.error));
   for (const [topic, topicBatch] of byTopic.value) {
+    if (cfg.allowedTopics && topic !== configured && !cfg.allowedTopics.has(topic)) {
+      unroutedItems += topicBatch.itemCount;
+      unroutedReason ??= `topic ${JSON.stringify(topic.slice(0, 256))} is not in allowedTopics`;
+      continue;
+    }
     const byKey = keyGroups(topicBatch, cfg.partitionBy(batch.signal));
     if (byKey.isErr()) return Err(invalid(byKey.error));
     for (const [key, keyBatch] of byKey.value) {
@@ -80,7 +102,7 @@ export function planMessages(batch: Batch, cfg: PlanConfig): Result<Plan, Pipeli
       for (const piece of pieces) messages.push(toMessage(topic, keyBuf, headers, headerBytes, piece));
     }
   }
-  return Ok({ messages, rejectedItems, rejectedReason });
+  return Ok({ messages, rejectedItems, rejectedReason, unroutedItems, unroutedReason });
 }
 
 function toMessage(

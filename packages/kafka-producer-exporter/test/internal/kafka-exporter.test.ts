@@ -126,6 +126,31 @@ describe('kafka exporter: acknowledgement', () => {
     expect(producer().produced).toHaveLength(0);
   });
 
+  it('never produces to a topic outside allowedTopics: permanent alone, partial beside allowed data', async () => {
+    const { exporter, producer } = await started({
+      topicFromAttribute: 'kafka.topic',
+      topicFromMetadataKey: 'x-topic',
+      allowedTopics: ['tenant-a'],
+    });
+    const byHeader = tracesBatch([{ attrs: {}, items: [span(1, 1)] }], {
+      headers: { 'x-topic': ['secret'] },
+    });
+    const refused = await exporter.consume(byHeader);
+    expect(outcomeKind(refused)).toBe('permanent');
+    expect(refusalOf(refused)?.code).toBe('ERR_KAFKA_TOPIC_NOT_ALLOWED');
+    expect(refusalOf(refused)?.message).toMatch(/"secret" is not in allowedTopics/);
+    const mixed = tracesBatch([
+      { attrs: { 'kafka.topic': 'tenant-a' }, items: [span(1, 2), span(1, 3)] },
+      { attrs: { 'kafka.topic': 'other' }, items: [span(1, 4)] },
+    ]);
+    const done = exporter.consume(mixed);
+    await vi.waitFor(() => expect(producer().produced).toHaveLength(1));
+    producer().reportAll();
+    const outcome = await done;
+    expect(outcome.isOk() && outcome.value).toMatchObject({ kind: 'partial', rejectedItems: 1 });
+    expect(producer().produced.map((p) => p.topic)).toEqual(['tenant-a']);
+  });
+
   it('refuses unreadable bytes as permanent invalid data', async () => {
     const { exporter } = await started({ partitionTracesById: true });
     const outcome = await exporter.consume(trustedBatch('traces', Uint8Array.from([0x0a, 0x7f, 1]), 1));

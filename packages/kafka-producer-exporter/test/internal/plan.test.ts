@@ -21,6 +21,8 @@ function cfg(over: Partial<PlanConfig> = {}): PlanConfig {
     encoding: 'otlp_proto',
     maxMessageBytes: 1_000_000,
     topicFromAttribute: undefined,
+    topicFromMetadataKey: undefined,
+    allowedTopics: undefined,
     defaultTopic: (s) => TOPICS[s],
     partitionBy: () => 'none',
     staticHeaders: {},
