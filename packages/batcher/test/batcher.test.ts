@@ -223,15 +223,18 @@ describe('batcher: caps and splitting', () => {
 });
 
 describe('batcher: outcomes', () => {
-  it('gives every caller of a partially accepted batch a partial outcome capped at its items', async () => {
-    const next = scriptedConsumer(() => partial(5, 'five refused'));
+  it('a partially accepted merged batch: a caller that may be refused whole is resent alone, the rest share what is left', async () => {
+    // 5 of 6 refused: a (2 items) may be refused whole, so it is sent again
+    // alone; that answer refuses both (permanent); b (4 items) keeps 3.
+    const next = scriptedConsumer((i) => (i === 0 ? partial(5, 'five refused') : partial(2, 'two refused')));
     const p = createBatcher({ sendBatchSize: 6 })(next);
     await p.start();
     const ra = p.consume(callerBatch('a-', 2).batch);
     const rb = p.consume(callerBatch('b-', 4).batch);
     const [a, b] = await Promise.all([ra, rb]);
-    expect(a.isOk() && a.value).toEqual({ kind: 'partial', rejectedItems: 2, message: 'five refused' });
-    expect(b.isOk() && b.value).toEqual({ kind: 'partial', rejectedItems: 4, message: 'five refused' });
+    expect(next.batches.map((x) => x.itemCount)).toEqual([6, 2]);
+    expect(outcomeKind(a)).toBe('permanent');
+    expect(b.isOk() && b.value).toEqual({ kind: 'partial', rejectedItems: 3, message: 'five refused' });
   });
 
   it('passes the retry delay of a refusal to the callers', async () => {

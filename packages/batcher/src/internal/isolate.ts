@@ -1,6 +1,8 @@
 import {
+  PipelineError,
   ok,
   partial,
+  permanent,
   safeConsume,
   worst,
   type BatchMetadata,
@@ -73,6 +75,68 @@ export async function isolate(
     const outcome = await safeConsume(ctx.next, part);
     settle(caller, own, isPermanent(outcome) ? await bisect(ctx, budget, part, outcome) : outcome);
   }
+}
+
+/**
+ * Settles the callers of an outgoing batch the downstream accepted only in
+ * part (`partial_success`, or the Kafka exporter's items too large for a
+ * record). The answer names a count, not the items: a caller with more items
+ * than were refused certainly had some accepted (partial is right for it), but
+ * a caller with no more items than were refused may have had all of them
+ * refused, or none. Such a caller's part is sent again alone (densest first:
+ * an item too large for the downstream is the likeliest) and gets the answer
+ * to that, until the refused count is accounted for; the callers left then
+ * share what is not (ok when nothing is). A request all of whose items are
+ * refused gets that refusal, permanent, whether it went merged or alone.
+ *
+ * Resending a part the downstream had accepted duplicates it there (at least
+ * once); it only happens on this failure path, at most once per caller.
+ */
+export async function attributePartial(
+  ctx: IsolationContext,
+  pieces: readonly Piece[],
+  outcome: Outcome,
+): Promise<void> {
+  const rejected = rejectedOf(outcome);
+  const message = messageOf(outcome).join('; ');
+  const parts = [...byCaller(pieces)].map(([caller, own]) => ({
+    caller,
+    own,
+    items: own.reduce((n, p) => n + p.batch.itemCount, 0),
+    bytes: own.reduce((n, p) => n + p.batch.bytes.length, 0),
+  }));
+  const total = parts.reduce((n, p) => n + p.items, 0);
+  if (parts.length === 1 || rejected >= total) {
+    for (const p of parts) settle(p.caller, p.own, ownShare(Math.min(rejected, p.items), p.items, message));
+    return;
+  }
+  let left = rejected;
+  const open = new Set(parts);
+  const byDensity = [...parts].sort((a, b) => b.bytes / b.items - a.bytes / a.items);
+  const budget = { left: BISECTION_FINDS * 2 * Math.max(1, Math.ceil(Math.log2(total))) };
+  for (const p of byDensity) {
+    if (left === 0) break;
+    if (p.items > left) continue;
+    const part = partOf(ctx, p.own);
+    if (!part) continue;
+    ctx.resent(part.signal, part.itemCount);
+    const alone = await safeConsume(ctx.next, part);
+    const found = isPermanent(alone)
+      ? await findRefused(ctx, budget, part, alone)
+      : { outcome: alone, rejected: rejectedOf(alone) };
+    open.delete(p);
+    settle(p.caller, p.own, found.outcome);
+    // A transient answer tells nothing about what was refused the first time.
+    if (found.outcome.isOk() || isPermanent(found.outcome)) left -= Math.min(left, found.rejected);
+  }
+  for (const p of open) settle(p.caller, p.own, ownShare(Math.min(left, p.items), p.items, message));
+}
+
+/** A caller's share of refused items: ok, partial, or permanent when it is all of its items. */
+function ownShare(rejected: number, items: number, message: string): Outcome {
+  if (rejected === 0) return ok();
+  if (rejected >= items) return permanent(new PipelineError('ERR_INVALID_DATA', message));
+  return partial(rejected, message);
 }
 
 /** What a part came to: its outcome, and how many of its items were refused for good. */
@@ -165,7 +229,15 @@ function partOf(ctx: IsolationContext, own: readonly Piece[]): Batch | undefined
   return merged.isOk() ? merged.value : undefined;
 }
 
-/** The caller counts one outcome per piece: the part's outcome goes to the first, ok to the rest. */
+/**
+ * The caller counts one outcome per piece: the part's outcome goes to the
+ * first, ok to the rest. A partial refusing all of the part's items is the
+ * refusal it is.
+ */
 function settle(caller: Caller, own: readonly Piece[], outcome: Outcome): void {
-  own.forEach((_, i) => caller.pieceDone(i === 0 ? outcome : ok()));
+  const items = own.reduce((n, p) => n + p.batch.itemCount, 0);
+  const rejected = rejectedOf(outcome);
+  const answer =
+    rejected > 0 && rejected >= items ? ownShare(rejected, items, messageOf(outcome).join('; ')) : outcome;
+  own.forEach((_, i) => caller.pieceDone(i === 0 ? answer : ok()));
 }

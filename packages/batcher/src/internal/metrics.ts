@@ -66,7 +66,7 @@ export class BatcherMetrics {
     });
     this.isolationResends = meter.createCounter('otelcol_processor_batch_isolation_resends', {
       description:
-        'Requests sent again, alone or halved, after the downstream refused a merged batch for good: to find the items it refuses.',
+        'Requests sent again, alone or halved, after the downstream refused a merged batch for good or accepted it in part: to find the items it refuses.',
       unit: '{sends}',
     });
     this.isolationResendItems = meter.createCounter('otelcol_processor_batch_isolation_resend_items', {

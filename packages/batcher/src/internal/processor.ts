@@ -21,7 +21,7 @@ import {
 } from '@otlp-kafka/core';
 import { mergeBatches, splitBatch } from '@otlp-kafka/pdata';
 import { Caller } from './caller.js';
-import { isolate } from './isolate.js';
+import { attributePartial, isolate, type IsolationContext } from './isolate.js';
 import type { BatcherMetrics } from './metrics.js';
 import { Pending, keyOf, type Piece } from './pending.js';
 import { Placer, type Limits } from './placer.js';
@@ -297,7 +297,9 @@ export class BatchProcessor implements Processor {
     void this.sends.track(
       safeConsume(this.next, out).then(async (outcome) => {
         if (isolable(pieces, outcome)) await this.isolate(pending, pieces, outcome);
-        else settlePieces(pieces, outcome);
+        else if (outcome.isOk() && outcome.value.kind === 'partial')
+          await this.attributePartial(pending, pieces, outcome);
+        else for (const p of pieces) p.caller.pieceDone(outcome);
         this.sendReturned(pending);
       }),
     );
@@ -313,14 +315,7 @@ export class BatchProcessor implements Processor {
     const signal = pieces[0]!.batch.signal;
     let resends = 0;
     await isolate(
-      {
-        next: this.next,
-        metadata: pending.metadata,
-        resent: (s, items) => {
-          resends++;
-          this.metrics.isolationResend(s, items);
-        },
-      },
+      this.isolationContext(pending, () => resends++),
       pieces,
       refusal,
     );
@@ -329,29 +324,49 @@ export class BatchProcessor implements Processor {
       "downstream refused a merged batch for good; resent each caller's part alone to isolate the refused items",
     );
   }
+
+  /**
+   * The downstream accepted an outgoing batch in part: which callers' items
+   * it refused is found out (isolate.ts), so that a caller all of whose items
+   * were refused gets that refusal, not a 200 with partial_success.
+   */
+  private async attributePartial(
+    pending: Pending,
+    pieces: readonly Piece[],
+    outcome: Outcome,
+  ): Promise<void> {
+    let resends = 0;
+    await attributePartial(
+      this.isolationContext(pending, () => resends++),
+      pieces,
+      outcome,
+    );
+    if (resends > 0)
+      this.config.logger.warn(
+        {
+          signal: pieces[0]!.batch.signal,
+          callers: new Set(pieces.map((p) => p.caller)).size,
+          resends,
+          rejectedItems: rejectedItemsOf(outcome),
+        },
+        "downstream accepted a merged batch in part; resent the callers' parts that may have been refused whole, alone",
+      );
+  }
+
+  private isolationContext(pending: Pending, counted: () => void): IsolationContext {
+    return {
+      next: this.next,
+      metadata: pending.metadata,
+      resent: (s, items) => {
+        counted();
+        this.metrics.isolationResend(s, items);
+      },
+    };
+  }
 }
 
 /** A permanent refusal of more than one item may have been caused by a few of them: worth finding which. */
 function isolable(pieces: readonly Piece[], outcome: Outcome): boolean {
   if (!outcome.isErr() || outcome.error.kind !== 'permanent') return false;
   return pieces.length > 1 || (pieces[0]?.batch.itemCount ?? 0) > 1;
-}
-
-/**
- * Gives each caller in an outgoing batch its outcome. A partial outcome names
- * only a count: every caller in the batch gets it, capped at its own items.
- */
-function settlePieces(pieces: readonly Piece[], outcome: Outcome): void {
-  if (outcome.isOk() && outcome.value.kind === 'partial') {
-    const { rejectedItems, message } = outcome.value;
-    const itemsOf = new Map<Caller, number>();
-    for (const p of pieces) itemsOf.set(p.caller, (itemsOf.get(p.caller) ?? 0) + p.batch.itemCount);
-    for (const p of pieces) {
-      const items = itemsOf.get(p.caller);
-      itemsOf.delete(p.caller);
-      p.caller.pieceDone(items === undefined ? ok() : partial(Math.min(rejectedItems, items), message));
-    }
-    return;
-  }
-  for (const p of pieces) p.caller.pieceDone(outcome);
 }

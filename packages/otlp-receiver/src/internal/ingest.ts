@@ -1,6 +1,9 @@
 import {
+  PipelineError,
   createInFlight,
   ok,
+  permanent,
+  rejectedItemsOf,
   retryable,
   toPipelineError,
   type BatchMetadata,
@@ -76,7 +79,19 @@ export class Ingest {
       this.logger.error({ err: e, signal }, 'pipeline consume() rejected; answering retryable');
       return { kind: 'outcome', outcome: retryable(toPipelineError(e)) };
     }
+    outcome = ownRefusal(outcome, items);
     this.metrics.record(signal, transport, items, outcome);
     return { kind: 'outcome', outcome };
   }
+}
+
+/**
+ * A request whose own items were all refused for good is answered with that
+ * refusal (400 / INVALID_ARGUMENT), never with 200 and partial_success: a
+ * partial answer is right only when some of the request's items were accepted.
+ */
+function ownRefusal(outcome: Outcome, items: number): Outcome {
+  if (!outcome.isOk() || outcome.value.kind !== 'partial' || (rejectedItemsOf(outcome) ?? 0) < items)
+    return outcome;
+  return permanent(new PipelineError('ERR_INVALID_DATA', outcome.value.message));
 }
