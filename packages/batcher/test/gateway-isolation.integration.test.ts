@@ -21,6 +21,7 @@ import {
 } from '@otlp-kafka/testkit/kafka';
 import { createTestMeter } from '@otlp-kafka/testkit/metrics';
 import { createBatcher } from '@otlp-kafka/batcher';
+import { decodeRequest, type AnyValue } from '@otlp-kafka/pdata';
 
 const running: { shutdown(): Promise<void> }[] = [];
 
@@ -28,12 +29,34 @@ afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.shutdown();
 });
 
-/** Accepts what it can decode (counting every item id); refuses the rest for good, as a backend answers INVALID_ARGUMENT. */
+/** Nesting depth of an AnyValue (kvlists and arrays). */
+function depthOf(v: AnyValue | undefined): number {
+  if (!v) return 0;
+  const inner = [...(v.kvlistValue?.values.map((kv) => kv.value) ?? []), ...(v.arrayValue?.values ?? [])];
+  return 1 + Math.max(0, ...inner.map(depthOf));
+}
+
+/**
+ * A backend stricter than the gateway: the gateway validates records (AnyValues nest at most 64
+ * levels), this backend refuses for good, as INVALID_ARGUMENT, any request with a log body nested
+ * deeper than 32. So a record valid for the gateway is poison downstream, and only isolation saves
+ * the valid records merged with it.
+ */
 class NestingRefusingBackend implements Consumer {
   readonly delivered = new Map<string, number>();
   calls = 0;
   consume(batch: Batch): Promise<Outcome> {
     this.calls++;
+    const req = decodeRequest('logs', batch.bytes);
+    const deep = req.isOk()
+      ? Math.max(
+          0,
+          ...req.value.resourceLogs.flatMap((r) =>
+            r.scopeLogs.flatMap((s) => s.logRecords.map((l) => depthOf(l.body))),
+          ),
+        )
+      : Infinity;
+    if (deep > 32) return Promise.resolve(permanent(`INVALID_ARGUMENT: log body nested ${deep} levels`));
     const got = itemIds(batch);
     if (got.isErr()) return Promise.resolve(permanent(`INVALID_ARGUMENT: ${got.error.message}`));
     for (const id of got.value) this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
@@ -99,7 +122,7 @@ async function waitFor(
 async function produce(topic: string, count: number, poisonAt: number, partitions: number) {
   const valid: string[] = [];
   const messages = Array.from({ length: count }, (_, i) => {
-    if (i === poisonAt) return { value: poisonRecord(1000), partition: i % partitions };
+    if (i === poisonAt) return { value: poisonRecord(40), partition: i % partitions };
     const g = createLoadGenerator({ itemsPerRequest: 3, idPrefix: `r${i}-`, attributeBytes: 8 });
     const { batch, ids } = g.generate('logs');
     valid.push(...ids);
