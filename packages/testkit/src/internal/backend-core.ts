@@ -1,5 +1,5 @@
 import { outcomeKind, refusalOf } from '@otlp-kafka/core';
-import { createBatch, type Signal } from '@otlp-kafka/pdata';
+import { createBatch, type Batch, type Signal } from '@otlp-kafka/pdata';
 import type { BackendMode, ModeOptions } from '../otlp-backend.js';
 import { itemIds } from '../item-ids.js';
 import type { CountingSinkImpl } from './counting-sink.js';
@@ -101,15 +101,19 @@ export class BackendCore {
     this.requests++;
     const script = this.take();
     if (this.latencyMs > 0) await workDelay(this.latencyMs);
-    const answer = await this.answer(signal, bytes, script);
+    const answer = await this.answer(signal, bytes, script, { transport, headers });
     if (retry && answer.kind === 'ok') this.countResent(signal, bytes, answer.rejectedItems);
-    if (this.recordHeaders && answer.kind === 'ok') this.record(signal, bytes, transport, headers, answer);
     const key = `${transport} ${answer.kind === 'ok' ? (transport === 'http' ? 200 : 'OK') : answer.kind === 'drop' ? 'dropped' : transport === 'http' ? answer.http : answer.grpc}`;
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     return answer;
   }
 
-  private async answer(signal: Signal, bytes: Uint8Array, s: Scripted): Promise<Answer> {
+  private async answer(
+    signal: Signal,
+    bytes: Uint8Array,
+    s: Scripted,
+    request: Pick<RecordedRequest, 'transport' | 'headers'>,
+  ): Promise<Answer> {
     const retryAfterSeconds = s.retryAfterSeconds;
     switch (s.mode) {
       case 'down':
@@ -148,7 +152,13 @@ export class BackendCore {
         rejectedItems: s.rejectedItems,
         message: 'test backend partial success',
       });
+    // Recorded before the sink counts it, so whoever waits on the sink finds the request here too.
+    const entry = this.recordHeaders
+      ? this.entry(batch.value, request, s.mode === 'partial' ? s.rejectedItems : 0)
+      : undefined;
+    if (entry) this.recorded.push(entry);
     const outcome = await this.sink.consume(batch.value);
+    if (entry && !outcome.isOk()) this.recorded.splice(this.recorded.indexOf(entry), 1);
     if (outcome.isOk())
       return outcome.value.kind === 'partial'
         ? { kind: 'ok', rejectedItems: outcome.value.rejectedItems, message: outcome.value.message }
@@ -167,24 +177,19 @@ export class BackendCore {
       if (id !== '') this.resent.set(id, (this.resent.get(id) ?? 0) + 1);
   }
 
-  private record(
-    signal: Signal,
-    bytes: Uint8Array,
-    transport: 'http' | 'grpc',
-    headers: Readonly<Record<string, string>>,
-    answer: Extract<Answer, { kind: 'ok' }>,
-  ): void {
-    const batch = createBatch(signal, bytes);
-    const ids = batch.isOk() ? itemIds(batch.value) : undefined;
-    const all = ids?.isOk() ? ids.value : [];
-    this.recorded.push(
-      Object.freeze({
-        signal,
-        transport,
-        headers: Object.freeze({ ...headers }),
-        ids: Object.freeze(all.slice(0, all.length - answer.rejectedItems)),
-      }),
-    );
+  private entry(
+    batch: Batch,
+    request: Pick<RecordedRequest, 'transport' | 'headers'>,
+    rejectedItems: number,
+  ): RecordedRequest {
+    const ids = itemIds(batch);
+    const all = ids.isOk() ? ids.value : [];
+    return Object.freeze({
+      signal: batch.signal,
+      transport: request.transport,
+      headers: Object.freeze({ ...request.headers }),
+      ids: Object.freeze(all.slice(0, Math.max(0, all.length - rejectedItems))),
+    });
   }
 
   /** The script for the request arriving now; counts it against a bounded mode. */
