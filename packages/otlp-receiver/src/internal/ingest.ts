@@ -14,6 +14,7 @@ import {
   type Signal,
 } from '@otlp-kafka/core';
 import { createBatch } from '@otlp-kafka/pdata';
+import { JsonConverter } from './json-convert.js';
 import type { ReceiverMetrics, Transport } from './metrics.js';
 
 export type IngestResult =
@@ -35,6 +36,8 @@ const REQUEST_NAME: Record<Signal, string> = {
 export class Ingest {
   readonly inFlight: InFlight = createInFlight();
   private readonly consumers = new Map<Signal, Consumer>();
+  /** OTLP/JSON conversion, off the event loop for large bodies (json-convert.ts). */
+  readonly json = new JsonConverter();
 
   constructor(
     private readonly metrics: ReceiverMetrics,
@@ -52,6 +55,24 @@ export class Ingest {
   /** Transports wrap each whole request (body reading included) so shutdown waits for it. */
   track<T>(work: Promise<T>): Promise<T> {
     return this.inFlight.track(work);
+  }
+
+  /**
+   * An OTLP/JSON body (decompressed): converted without stalling other clients
+   * (a large one in a worker thread), then handled as `handle` does. A body
+   * that is not valid OTLP/JSON is `invalid`, naming the JSON path. Never rejects.
+   */
+  async handleJson(
+    signal: Signal,
+    transport: Transport,
+    body: Buffer,
+    metadata: BatchMetadata,
+  ): Promise<IngestResult> {
+    if (!this.consumers.has(signal))
+      return { kind: 'no-pipeline', message: `no pipeline is configured for ${signal}` };
+    const converted = await this.json.convert(signal, body);
+    if (!converted.ok) return { kind: 'invalid', message: `invalid OTLP/JSON: ${converted.error.message}` };
+    return this.handle(signal, transport, converted.bytes, metadata);
   }
 
   /** `bytes` is an encoded Export*ServiceRequest (JSON already converted). Never rejects. */
