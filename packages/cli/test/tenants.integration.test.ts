@@ -5,7 +5,8 @@
 // and sends each batch with its tenant as X-Scope-OrgID (headers_from_metadata) to the
 // testkit OTLP backend, which records every request's headers. Every item reaches the
 // backend with its own tenant's header and none is mixed, across a gateway SIGKILL and
-// restart. And a header can route data only to an allowed topic.
+// restart (examples/tenants/agent.yaml and gateway.yaml). And a header can route data only
+// to an allowed topic.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { createLoadGenerator, itemIds, startOtlpBackend, type OtlpBackend } from
 import { consumeRaw, deleteTopic, freshGroup, freshTopic, kafkaBrokers } from '@otlp-kafka/testkit/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollectorProcess, type CollectorProcess } from '../src/harness/collector-process.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -87,99 +90,99 @@ describe('tenants through Kafka (agent -> Kafka -> gateway -> OTLP backend)', ()
     return dir;
   }
 
-  async function start(dir: string, name: string, yaml: string): Promise<CollectorProcess> {
-    const path = join(dir, `${name}.yaml`);
-    writeFileSync(path, yaml);
-    const p = startCollectorProcess({ name, configs: [path], logFile: join(dir, `${name}.log`) });
+  async function start(
+    dir: string,
+    name: string,
+    yaml: string | { example: string; env: Record<string, string> },
+  ): Promise<CollectorProcess> {
+    let path: string;
+    if (typeof yaml === 'string') {
+      path = join(dir, `${name}.yaml`);
+      writeFileSync(path, yaml);
+    } else path = join(root, 'examples', yaml.example);
+    const p = startCollectorProcess({
+      name,
+      configs: [path],
+      logFile: join(dir, `${name}.log`),
+      ...(typeof yaml === 'string' ? {} : { env: yaml.env }),
+    });
     processes.push(p);
     await p.ready;
     return p;
   }
 
-  it('every item reaches the backend with its own tenant header, none mixed, across a gateway restart', async () => {
+  it('every item reaches the backend with its own tenant header, none mixed, across a gateway restart (examples/tenants)', async () => {
     const dir = tempDir();
-    const topic = await freshTopic('tenants', { partitions: 3 });
-    cleanup.push(() => deleteTopic(topic).catch(() => {}));
-    const group = freshGroup('tenants-gateway');
+    const topics = await Promise.all([
+      freshTopic('tenants-traces', { partitions: 3 }),
+      freshTopic('tenants-metrics'),
+      freshTopic('tenants-logs'),
+    ]);
+    cleanup.push(() => Promise.all(topics.map((t) => deleteTopic(t))).catch(() => {}));
     const backend: OtlpBackend = await startOtlpBackend({ grpc: false, recordHeaders: true });
     cleanup.push(() => backend.stop());
+    const [http, grpc, agentMetrics] = await Promise.all([freePort(), freePort(), freePort()]);
+    const common = {
+      KAFKA_BROKERS: kafkaBrokers(),
+      TRACES_TOPIC: topics[0]!,
+      METRICS_TOPIC: topics[1]!,
+      LOGS_TOPIC: topics[2]!,
+    };
+    await start(dir, 'agent', {
+      example: 'tenants/agent.yaml',
+      env: {
+        ...common,
+        AGENT_HTTP_ENDPOINT: `127.0.0.1:${http}`,
+        AGENT_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
+        AGENT_METRICS_ADDRESS: `127.0.0.1:${agentMetrics}`,
+      },
+    });
+    const gatewayEnv = {
+      ...common,
+      GATEWAY_GROUP: freshGroup('tenants-gateway'),
+      TEMPO_ENDPOINT: backend.url,
+      MIMIR_ENDPOINT: backend.url,
+      LOKI_ENDPOINT: backend.url,
+    };
+    const gateway = async (name: string) =>
+      start(dir, name, {
+        example: 'tenants/gateway.yaml',
+        env: { ...gatewayEnv, GATEWAY_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` },
+      });
+    let running = await gateway('gateway-1');
 
-    const [http, agentMetrics] = await Promise.all([freePort(), freePort()]);
-    await start(
-      dir,
-      'agent',
-      agentYaml(
-        `127.0.0.1:${http}`,
-        `127.0.0.1:${agentMetrics}`,
-        `    brokers: ${kafkaBrokers()}
-    topic: ${topic}
-    include_metadata_keys: [x-tenant]`,
-      ),
-    );
-    const gatewayYaml = async () => `
-receivers:
-  kafka:
-    brokers: ${kafkaBrokers()}
-    topic: ${topic}
-    group_id: ${group}
-    initial_offset: earliest
-    auto_commit:
-      enable: true
-      interval: 1s
-processors:
-  batch:
-    send_batch_size: 500
-    timeout: 200ms
-    metadata_keys: [x-tenant]
-exporters:
-  otlp_http:
-    endpoint: ${backend.url}
-    compression: none
-    headers: { X-Scope-OrgID: no-tenant }
-    headers_from_metadata: { X-Scope-OrgID: x-tenant }
-    retry_on_failure: { initial_interval: 100ms, max_interval: 1s }
-service:
-  pipelines:
-    traces:
-      receivers: [kafka]
-      processors: [batch]
-      exporters: [otlp_http]
-  telemetry:
-    metrics:
-      address: 127.0.0.1:${await freePort()}
-`;
-    let gateway = await start(dir, 'gateway-1', await gatewayYaml());
-
-    const TENANTS = ['tenant-a', 'tenant-b'] as const;
+    // 'anonymous': requests without X-Tenant, sent with the gateway's static header.
+    const TENANTS = ['anonymous', 'tenant-a', 'tenant-b'] as const;
+    const headersOf = (t: string): Record<string, string> => (t === 'anonymous' ? {} : { 'X-Tenant': t });
     const REQUESTS = 100;
     const generators = Object.fromEntries(
       TENANTS.map((t, i) => [t, createLoadGenerator({ seed: i + 1, itemsPerRequest: 25 })]),
     );
-    const acked: Record<string, string[]> = { 'tenant-a': [], 'tenant-b': [] };
+    const acked: Record<string, string[]> = Object.fromEntries(TENANTS.map((t) => [t, []]));
     const statuses: (number | string)[] = [];
     let sent = 0;
     let restarted: Promise<void> | undefined;
     let killedAt = 0;
-    // Both tenants at once, 4 requests in flight each; while they send, the gateway is SIGKILLed and started again.
+    // All at once, 4 requests in flight each; while they send, the gateway is SIGKILLed and started again.
     await Promise.all(
       TENANTS.flatMap((tenant) =>
         Array.from({ length: 4 }, async () => {
           for (;;) {
             if (generators[tenant]!.ids().length >= REQUESTS * 25) return;
             const batch = generators[tenant]!.next();
-            const status = await send(`http://127.0.0.1:${http}`, batch, { 'X-Tenant': tenant });
+            const status = await send(`http://127.0.0.1:${http}`, batch, headersOf(tenant));
             statuses.push(status);
             if (status === 200) acked[tenant]!.push(...itemIds(batch).unwrap());
             await new Promise((r) => setTimeout(r, 100));
-            if (++sent === Math.round(REQUESTS * 0.8) && !restarted)
+            if (++sent === REQUESTS && !restarted)
               restarted = (async () => {
                 // Once the first gateway delivered some and committed some (auto_commit 1s), while both tenants still send.
                 while (backend.counts.items === 0) await new Promise((r) => setTimeout(r, 50));
                 await new Promise((r) => setTimeout(r, 1100));
                 killedAt = sent;
-                await gateway.kill();
-                processes.splice(processes.indexOf(gateway), 1);
-                gateway = await start(dir, 'gateway-2', await gatewayYaml());
+                await running.kill();
+                processes.splice(processes.indexOf(running), 1);
+                running = await gateway('gateway-2');
               })();
           }
         }),
@@ -187,15 +190,15 @@ service:
     );
     await restarted;
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(killedAt).toBeLessThan(2 * REQUESTS); // the gateway died while the tenants were still sending
-    const expected = [...acked['tenant-a']!, ...acked['tenant-b']!];
-    expect(expected.length).toBe(2 * REQUESTS * 25);
+    expect(killedAt).toBeLessThan(TENANTS.length * REQUESTS); // the gateway died while the tenants were still sending
+    const expected = TENANTS.flatMap((t) => acked[t]!);
+    expect(expected.length).toBe(TENANTS.length * REQUESTS * 25);
     await backend.sink.waitForIds(expected, 90_000);
 
     // Every request the backend accepted carries one tenant, and only that tenant's items.
     const tenantOf = new Map<string, string>();
     for (const t of TENANTS) for (const id of generators[t]!.ids()) tenantOf.set(id, t);
-    expect(tenantOf.size).toBe(2 * REQUESTS * 25); // no id shared between the tenants
+    expect(tenantOf.size).toBe(TENANTS.length * REQUESTS * 25); // no id shared between the tenants
     const seen = new Map<string, Set<string>>();
     const mixed: string[] = [];
     for (const r of backend.recorded) {
@@ -207,10 +210,11 @@ service:
     }
     expect(mixed.slice(0, 5)).toEqual([]);
     expect([...seen.keys()].sort()).toEqual([...TENANTS]);
+    expect(backend.recorded.every((r) => r.transport === 'http' && r.signal === 'traces')).toBe(true);
     for (const t of TENANTS) expect(acked[t]!.filter((id) => !seen.get(t)!.has(id))).toEqual([]);
     const report = backend.report(expected);
     console.error(
-      `[tenants] ${expected.length} items acknowledged by the agent (gateway SIGKILLed after ${killedAt} of ${2 * REQUESTS} requests), ${backend.counts.requests} backend requests, ${report.duplicated} duplicates (replayed after the gateway's SIGKILL), ${mixed.length} mixed`,
+      `[tenants] ${expected.length} items acknowledged by the agent (gateway SIGKILLed after ${killedAt} of ${TENANTS.length * REQUESTS} requests), ${backend.counts.requests} backend requests, ${report.duplicated} duplicates (replayed after the gateway's SIGKILL), ${mixed.length} mixed`,
     );
   }, 240_000);
 
