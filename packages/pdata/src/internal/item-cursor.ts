@@ -1,12 +1,12 @@
-import { decodeAnyValue, decodeResource, decodeScope } from '../codec/decode-common.js';
-import { putKeyValue } from '../codec/encode-common.js';
+import { decodeAnyValue } from '../codec/decode-common.js';
 import type { Item, MetricType } from '../item.js';
-import type { AnyValue, InstrumentationScope, KeyValue } from '../model.js';
+import type { AnyValue, KeyValue } from '../model.js';
 import type { Signal } from '../signal.js';
-import { utf8, type AttributeValue } from './resource-attrs.js';
+import type { AttributeValue } from './resource-attrs.js';
+import { Enclosing } from './item-enclosing.js';
+import { encodedKeyValue, keyBytes, scalarKeyValue, toAnyValue, type Edit } from './item-edits.js';
 import type { Tape } from './tape.js';
 import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
-import { WireWriter } from './wire-writer.js';
 
 /** Numbers per indexed attribute. */
 const ATTR = 5;
@@ -23,15 +23,6 @@ const METRIC_TYPES: Record<number, MetricType> = {
   10: 'exponential_histogram',
   11: 'summary',
 };
-
-interface Edit {
-  readonly key: string;
-  readonly keyBytes: Uint8Array;
-  value: AnyValue | undefined;
-  /** The whole attribute field, when cached (scalar values). */
-  encoded: Uint8Array | undefined;
-  emitted: boolean;
-}
 
 /**
  * The one object behind every ItemView of a walk: moved from item to item.
@@ -56,12 +47,7 @@ export class ItemCursor implements Item {
   private readonly wireType = new Uint8Array(32);
   /** Attributes, ATTR numbers each: field start, field end, key start, key end, value length-prefix offset (-1: none). */
   private readonly attrs: number[] = [];
-  private resourceAt = -1;
-  private resource: KeyValue[] = [];
-  private scopeAt = -1;
-  private scope: InstrumentationScope | undefined;
-  private metricAt = -1;
-  private metric = ['', '', ''];
+  private readonly enclosing: Enclosing;
   private lastSet: { key: string; value: AttributeValue; field: number; any: AnyValue; encoded: Uint8Array } =
     {
       key: '',
@@ -77,6 +63,7 @@ export class ItemCursor implements Item {
   ) {
     this.r = new WireReader(buf);
     this.type = signal === 'traces' ? SPAN : signal === 'logs' ? LOG : POINT;
+    this.enclosing = new Enclosing(buf, this.ctxStart, this.ctxEnd);
   }
 
   /** Moves to the item whose payload is [start, end). */
@@ -94,7 +81,11 @@ export class ItemCursor implements Item {
   }
 
   name(): string {
-    return this.type === SPAN ? this.str(5) : this.type === LOG ? this.str(12) : this.metricField(0);
+    return this.type === SPAN
+      ? this.str(5)
+      : this.type === LOG
+        ? this.str(12)
+        : this.enclosing.metricField(0);
   }
   traceId(): string {
     return this.type === SPAN ? this.hex(1) : this.type === LOG ? this.hex(9) : '';
@@ -138,13 +129,13 @@ export class ItemCursor implements Item {
     return p < 0 ? undefined : this.anyValueAt(p);
   }
   metricName(): string {
-    return this.type === POINT ? this.metricField(0) : '';
+    return this.type === POINT ? this.enclosing.metricField(0) : '';
   }
   metricDescription(): string {
-    return this.type === POINT ? this.metricField(1) : '';
+    return this.type === POINT ? this.enclosing.metricField(1) : '';
   }
   metricUnit(): string {
-    return this.type === POINT ? this.metricField(2) : '';
+    return this.type === POINT ? this.enclosing.metricField(2) : '';
   }
   metricType(): MetricType | undefined {
     return this.type === POINT ? METRIC_TYPES[this.ctxField[4]!] : undefined;
@@ -189,22 +180,14 @@ export class ItemCursor implements Item {
   }
 
   resourceAttributes(): KeyValue[] {
-    const start = this.ctxStart[1]!;
-    if (this.resourceAt !== start) {
-      this.resource = [];
-      this.forFields(start, this.ctxEnd[1]!, 1, 'resource', (r) => {
-        this.resource.push(...decodeResource(r).attributes);
-      });
-      this.resourceAt = start;
-    }
-    return this.resource;
+    return this.enclosing.resourceAttributes();
   }
 
   scopeName(): string {
-    return this.scopeInfo()?.name ?? '';
+    return this.enclosing.scope()?.name ?? '';
   }
   scopeVersion(): string {
-    return this.scopeInfo()?.version ?? '';
+    return this.enclosing.scope()?.version ?? '';
   }
 
   setAttribute(key: string, value: AttributeValue | AnyValue): void {
@@ -409,109 +392,6 @@ export class ItemCursor implements Item {
     r.end = this.r.buf.length;
     return decodeAnyValue(r, 0);
   }
-
-  private scopeInfo(): InstrumentationScope | undefined {
-    const start = this.ctxStart[2]!;
-    if (this.scopeAt !== start) {
-      this.scope = undefined;
-      this.forFields(start, this.ctxEnd[2]!, 1, 'scope', (r) => {
-        this.scope = decodeScope(r);
-      });
-      this.scopeAt = start;
-    }
-    return this.scope;
-  }
-
-  /** 0 name, 1 description, 2 unit of the enclosing Metric. */
-  private metricField(i: number): string {
-    const start = this.ctxStart[3]!;
-    if (this.metricAt !== start) {
-      this.metric = ['', '', ''];
-      for (let fn = 1; fn <= 3; fn++)
-        this.forFields(start, this.ctxEnd[3]!, fn, 'Metric', (r) => {
-          this.metric[fn - 1] = r.string();
-        });
-      this.metricAt = start;
-    }
-    return this.metric[i]!;
-  }
-
-  /** Calls `fn` with the reader at the length prefix of each LEN field `field` in [start, end). */
-  private forFields(
-    start: number,
-    end: number,
-    field: number,
-    name: string,
-    fn: (r: WireReader) => void,
-  ): void {
-    const r = new WireReader(this.r.buf, start, end);
-    while (r.pos < end) {
-      r.field = name;
-      const t = r.tag();
-      if (t === ((field << 3) | WIRE_LEN)) {
-        const at = r.pos;
-        fn(r);
-        r.pos = at;
-        r.end = end;
-      }
-      r.skip(t);
-    }
-  }
-}
-
-function toAnyValue(v: AttributeValue | AnyValue): AnyValue {
-  switch (typeof v) {
-    case 'string':
-      return { stringValue: v };
-    case 'boolean':
-      return { boolValue: v };
-    case 'bigint':
-      return { intValue: BigInt.asIntN(64, v) };
-    case 'number':
-      return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63
-        ? { intValue: BigInt(v) }
-        : { doubleValue: v };
-    default:
-      if (typeof v !== 'object' || v === null) throw new TypeError('setAttribute: unsupported value');
-      return v;
-  }
-}
-
-function encodedKeyValue(field: number, e: Edit): Uint8Array {
-  if (e.encoded) return e.encoded;
-  const w = new WireWriter(64);
-  putKeyValue(w, field, { key: e.key, value: e.value! });
-  return w.finish();
-}
-
-const scalarCache = new Map<string, Uint8Array>();
-/**
- * The encoded attribute field for a scalar value. A processor sets the same
- * few key/value pairs on every item, so the encoding is cached (bounded).
- */
-function scalarKeyValue(field: number, key: string, value: AttributeValue): Uint8Array {
-  const id = `${field}\u0000${typeof value}\u0000${key}\u0000${String(value)}`;
-  let b = scalarCache.get(id);
-  if (b === undefined) {
-    const w = new WireWriter(64);
-    putKeyValue(w, field, { key, value: toAnyValue(value) });
-    b = w.finish();
-    if (scalarCache.size >= 1024) scalarCache.clear();
-    scalarCache.set(id, b);
-  }
-  return b;
-}
-
-const keyCache = new Map<string, Uint8Array>();
-/** UTF-8 of a lookup key; keys repeat (a processor's configuration), so they are cached. */
-function keyBytes(key: string): Uint8Array {
-  let b = keyCache.get(key);
-  if (b === undefined) {
-    b = utf8(key);
-    if (keyCache.size >= 1024) keyCache.clear();
-    keyCache.set(key, b);
-  }
-  return b;
 }
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
