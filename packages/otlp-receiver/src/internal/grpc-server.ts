@@ -93,6 +93,7 @@ export class GrpcTransport {
     // Beyond the limit Node closes the connection right after accept, before any socket exists.
     if (this.options.maxConnections > 0) listener.maxConnections = this.options.maxConnections;
     listener.on('drop', (info?: { remoteAddress?: string }) => this.refusals.refused(info?.remoteAddress));
+    this.metrics.observeOpenConnections('grpc', () => this.sockets.size);
     const { host, port } = parseEndpoint(this.options.endpoint);
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);
@@ -137,6 +138,7 @@ export class GrpcTransport {
 
   /** Waits for calls to end (GOAWAY to clients), forcing connections closed after `timeoutMs`. */
   async close(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -154,9 +156,26 @@ export class GrpcTransport {
         resolve();
       });
     });
-    // What grpc-js does not know of yet: connections still in their TLS handshake or before their first bytes.
-    for (const socket of this.sockets) socket.destroy();
+    // What grpc-js does not know of yet: connections still in their TLS handshake or before their
+    // first bytes. The others close with their HTTP/2 session; destroying them here can cut off an
+    // answer not yet flushed (Node 24 runs tryShutdown's callback before that), so they get the
+    // time that is left and only then are destroyed.
+    for (const socket of this.sockets) if (socket.bytesRead < PREFACE_BYTES) socket.destroy();
+    await this.socketsClosed(Math.max(0, deadline - Date.now()));
     await closed;
+  }
+
+  /** Resolves once every tracked socket closed, destroying those still open after `timeoutMs`. */
+  private async socketsClosed(timeoutMs: number): Promise<void> {
+    const open = [...this.sockets];
+    if (open.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((s) => (s.destroyed ? undefined : new Promise((r) => s.once('close', r))))),
+      new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    for (const socket of open) socket.destroy();
   }
 
   private async export(signal: Signal, call: Call, callback: Callback): Promise<void> {

@@ -18,7 +18,7 @@ export class ReceiverMetrics {
   private readonly closedConnections: Counter;
 
   constructor(
-    meter: Meter,
+    private readonly meter: Meter,
     private readonly receiver: string,
   ) {
     for (const signal of SIGNALS) {
@@ -46,6 +46,16 @@ export class ReceiverMetrics {
   /** A connection closed by the receiver: `preface_timeout` (gRPC: no HTTP/2 preface in time). */
   connectionClosed(transport: Transport, reason: 'preface_timeout'): void {
     this.closedConnections.add(1, { receiver: this.receiver, transport, reason });
+  }
+
+  /** Reports a listener's open connections as otelcol_receiver_open_connections (read at each collection). */
+  observeOpenConnections(transport: Transport, read: () => number): void {
+    this.meter
+      .createObservableGauge('otelcol_receiver_open_connections', {
+        description: 'Connections open on the listener (what maxConnections bounds).',
+        unit: '{connections}',
+      })
+      .addCallback((r) => r.observe(read(), { receiver: this.receiver, transport }));
   }
 
   /** A connection refused at the listener's connection limit. */

@@ -110,8 +110,13 @@ describe('OTLP/gRPC maxConnections', () => {
       await telemetry.sum('otelcol_receiver_refused_connections', { receiver: 'otlp', transport: 'grpc' }),
     ).toBe(1);
 
-    // The client's connection is closed by the server (idle), then a new one is served.
+    // The client's connection is closed by the server (idle), then a new one is served. The slot is
+    // free once the server's socket closed, which can come just after the client saw the GOAWAY.
     await client.closedByServer();
+    const openNow = () => telemetry.sum('otelcol_receiver_open_connections', { transport: 'grpc' });
+    for (const deadline = Date.now() + 10_000; (await openNow()) > 0 && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await openNow()).toBe(0);
     expect((await client.export('traces', protoRequest('traces', 2))).ok).toBe(true);
   });
 });
