@@ -113,7 +113,8 @@ describe('OTLP/gRPC maxConnections', () => {
     // The client's connection is closed by the server (idle), then a new one is served. The slot is
     // free once the server's socket closed, which can come just after the client saw the GOAWAY.
     await client.closedByServer();
-    const openNow = () => telemetry.sum('otelcol_receiver_open_connections', { transport: 'grpc' });
+    const openNow = async () =>
+      (await telemetry.sum('otelcol_receiver_open_connections', { transport: 'grpc' })) ?? 0;
     for (const deadline = Date.now() + 10_000; (await openNow()) > 0 && Date.now() < deadline;)
       await new Promise((r) => setTimeout(r, 10));
     expect(await openNow()).toBe(0);
