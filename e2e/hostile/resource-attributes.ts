@@ -132,6 +132,11 @@ export async function runResourceAttributeBomb(o: BombOptions): Promise<BombRepo
       'a valid request waits at most 5 s': valid.maxMs <= 5000,
       // 400 / 413: a request too large for Kafka's max_message_bytes may be refused for good.
       'hostile requests answered': bombs.every((b) => [200, 400, 413, 429, 503].includes(b.status)),
+      // Its one item cannot be produced: never 200 (with partial_success), whether the
+      // batcher sent it alone or merged with the valid client's requests.
+      'a request larger than max_message_bytes is never answered 200': bombs.every(
+        (b) => b.requestMB * 1e6 <= MAX_MESSAGE_BYTES || b.status !== 200,
+      ),
     };
     return report;
   } finally {
@@ -313,6 +318,9 @@ function freePort(): Promise<number> {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** examples/agent.yaml's Kafka exporters' max_message_bytes. */
+const MAX_MESSAGE_BYTES = 10_000_000;
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
