@@ -1,4 +1,5 @@
 import { attributesProcessorFactory } from '@otlp-kafka/attributes-processor';
+import { basicAuthExtensionFactory, bearerTokenAuthExtensionFactory } from '@otlp-kafka/auth-extensions';
 import { batcherFactory } from '@otlp-kafka/batcher';
 import { createRegistry, type Registry } from '@otlp-kafka/config';
 import type { AnyComponentFactory } from '@otlp-kafka/core';
@@ -24,6 +25,8 @@ export const DEFAULT_FACTORIES: readonly AnyComponentFactory[] = [
   otlpGrpcExporterFactory,
   otlpHttpExporterFactory,
   fileStorageExtensionFactory,
+  bearerTokenAuthExtensionFactory,
+  basicAuthExtensionFactory,
 ];
 
 /** A registry of the built-in components; register your own factories on it and pass it to `main`. */

@@ -8,4 +8,11 @@ export {
   type TlsOptions,
   type CorsOptions,
   type KeepaliveOptions,
+  type Authenticate,
 } from './options.js';
+export type {
+  AuthResult,
+  AuthenticateFn,
+  RequestHeaders,
+  ServerAuthenticator,
+} from '@otlp-kafka/auth-extensions';

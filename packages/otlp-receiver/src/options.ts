@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import type { AuthenticateFn, ServerAuthenticator } from '@otlp-kafka/auth-extensions';
 import type { Assert, DefaultsOf, SchemaMatches, TelemetryOptions } from '@otlp-kafka/core';
+
+/**
+ * Who may send: a function of the request headers answering `{ ok: true }` or
+ * `{ ok: false, reason }`, or an authenticator with a lifecycle (started before
+ * the listeners, shut down after them), such as @otlp-kafka/auth-extensions'
+ * bearer token and basic authenticators. A refused request gets HTTP 401 with
+ * `WWW-Authenticate` or gRPC UNAUTHENTICATED, and nothing reaches the pipeline.
+ */
+export type Authenticate = AuthenticateFn | ServerAuthenticator;
 
 /** PEM files for a TLS server; with `clientCaFile`, clients must present a certificate signed by it. */
 export interface TlsOptions {
@@ -33,6 +43,8 @@ export interface GrpcOptions {
   keepalive?: KeepaliveOptions;
   /** Copy request metadata into each batch's metadata.headers. Default false. */
   includeMetadata?: boolean;
+  /** Authenticates every call from its metadata (overrides the receiver's `authenticate`). Default: none, anyone may send. */
+  authenticate?: Authenticate;
   /**
    * Most TCP connections open at once; a connection beyond it is closed right
    * after accept (counted in otelcol_receiver_refused_connections). 0: unlimited. Default 4096.
@@ -66,6 +78,8 @@ export interface HttpOptions {
   cors?: CorsOptions;
   /** Copy request headers into each batch's metadata.headers. Default false. */
   includeMetadata?: boolean;
+  /** Authenticates every request from its headers (overrides the receiver's `authenticate`); CORS preflights pass. Default: none. */
+  authenticate?: Authenticate;
   /** Default /v1/traces. */
   tracesUrlPath?: string;
   /** Default /v1/metrics. */
@@ -97,6 +111,8 @@ export interface HttpOptions {
 export interface OtlpReceiverOptions extends TelemetryOptions {
   grpc?: GrpcOptions | false;
   http?: HttpOptions | false;
+  /** Authenticates requests on both protocols (each protocol's own `authenticate` wins). Default: none. */
+  authenticate?: Authenticate;
   /** The `receiver` attribute of the metrics. Default "otlp". */
   name?: string;
   /** Bound on waiting for in-flight requests at shutdown. Default 10000. */
@@ -133,6 +149,14 @@ export const DEFAULTS = {
 
 const endpoint = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
 const ms = z.number().int().positive();
+const authenticate = z.custom<Authenticate>(
+  (v) =>
+    typeof v === 'function' ||
+    (typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { authenticate?: unknown }).authenticate === 'function'),
+  { message: 'must be a function of the request headers or an object with authenticate()' },
+);
 const maxConnections = z.number().int().nonnegative('must be 0 (unlimited) or more');
 
 const tls = z
@@ -164,6 +188,7 @@ const grpcSchema = z
       .strict()
       .optional(),
     includeMetadata: z.boolean().default(DEFAULTS.grpc.includeMetadata),
+    authenticate: authenticate.optional(),
     maxConnections: maxConnections.default(DEFAULTS.grpc.maxConnections),
     prefaceTimeoutMs: ms.default(DEFAULTS.grpc.prefaceTimeoutMs),
   })
@@ -185,6 +210,7 @@ const httpSchema = z
       .strict()
       .optional(),
     includeMetadata: z.boolean().default(DEFAULTS.http.includeMetadata),
+    authenticate: authenticate.optional(),
     tracesUrlPath: urlPath.default(DEFAULTS.http.tracesUrlPath),
     metricsUrlPath: urlPath.default(DEFAULTS.http.metricsUrlPath),
     logsUrlPath: urlPath.default(DEFAULTS.http.logsUrlPath),
@@ -220,6 +246,7 @@ const objectSchema = z
     http: httpSchema.optional(),
     grpcDisabled: z.literal(true).optional(),
     httpDisabled: z.literal(true).optional(),
+    authenticate: authenticate.optional(),
     name: z.string().min(1).default(DEFAULTS.name),
     shutdownTimeoutMs: ms.default(DEFAULTS.shutdownTimeoutMs),
     meterProvider: z.any().optional(),
@@ -240,7 +267,7 @@ export type OptionsCheck = Assert<
 
 export const optionsSchema = z.preprocess(
   markDisabled,
-  objectSchema.transform(({ grpcDisabled, httpDisabled, ...o }, ctx) => {
+  objectSchema.transform(({ grpcDisabled, httpDisabled, authenticate, ...o }, ctx) => {
     // A protocol runs when configured, or when left out while the other one is not configured either.
     const grpc = grpcDisabled
       ? undefined
@@ -250,7 +277,10 @@ export const optionsSchema = z.preprocess(
       : (o.http ?? (o.grpc === undefined ? httpSchema.parse({}) : undefined));
     if (!grpc && !http)
       ctx.addIssue({ code: 'custom', message: 'at least one of grpc and http must be enabled' });
-    return { ...o, grpc, http };
+    // The receiver-wide authenticator, for each protocol without its own.
+    const withAuth = <P extends { authenticate?: Authenticate | undefined }>(p: P | undefined) =>
+      p && authenticate !== undefined && p.authenticate === undefined ? { ...p, authenticate } : p;
+    return { ...o, grpc: withAuth(grpc), http: withAuth(http) };
   }),
 );
 

@@ -1,6 +1,9 @@
-import { byteSize, defined, duration, section, tlsServerConfig } from '@otlp-kafka/core';
+import { byteSize, defined, duration, PipelineError, section, tlsServerConfig } from '@otlp-kafka/core';
 import { z } from 'zod';
-import type { OtlpReceiverOptions, TlsOptions } from '../options.js';
+import type { Authenticate, OtlpReceiverOptions, TlsOptions } from '../options.js';
+
+/** The Collector's `auth`: the id of an authenticator extension (bearertokenauth, basicauth). */
+const auth = z.strictObject({ authenticator: z.string().min(1) });
 
 /** The Collector's otlp receiver config. Strict: an unknown option is an error. */
 export const configSchema = z.strictObject({
@@ -11,6 +14,7 @@ export const configSchema = z.strictObject({
         max_recv_msg_size_mib: z.number().positive().optional(),
         include_metadata: z.boolean().optional(),
         tls: tlsServerConfig.optional(),
+        auth: auth.optional(),
         keepalive: z
           .strictObject({
             server_parameters: z
@@ -36,6 +40,7 @@ export const configSchema = z.strictObject({
         max_request_body_size: byteSize.optional(),
         include_metadata: z.boolean().optional(),
         tls: tlsServerConfig.optional(),
+        auth: auth.optional(),
         cors: z
           .strictObject({
             allowed_origins: z.array(z.string()).optional(),
@@ -62,10 +67,25 @@ const tlsOf = (t: z.output<typeof tlsServerConfig> | undefined): TlsOptions | un
     ? defined({ certFile: t.cert_file, keyFile: t.key_file, clientCaFile: t.client_ca_file ?? t.ca_file })
     : undefined;
 
-/** Config -> options. A protocol left out of `protocols:` is off, as in the Collector. */
-export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
+/** Builds the authenticator an `auth.authenticator` id names; `where` is the option's path, for errors. */
+export type ResolveAuthenticator = (id: string, where: string) => Authenticate;
+
+/**
+ * Config -> options. A protocol left out of `protocols:` is off, as in the
+ * Collector. `auth.authenticator` needs `resolveAuth` (the factory's, from the
+ * config's extensions); one id used by both protocols is resolved once.
+ */
+export function toOptions(c: OtlpReceiverConfig, resolveAuth?: ResolveAuthenticator): OtlpReceiverOptions {
   const g = c.protocols.grpc;
   const h = c.protocols.http;
+  const resolved = new Map<string, Authenticate>();
+  const authOf = (id: string | undefined, where: string): Authenticate | undefined => {
+    if (id === undefined) return undefined;
+    if (!resolveAuth)
+      throw new PipelineError('ERR_INVALID_OPTIONS', `${where}: authenticators need the config's extensions`);
+    if (!resolved.has(id)) resolved.set(id, resolveAuth(id, where));
+    return resolved.get(id);
+  };
   const k = g?.keepalive?.server_parameters;
   return defined({
     grpc: g
@@ -74,6 +94,7 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
           maxRecvMsgSizeMib: g.max_recv_msg_size_mib,
           includeMetadata: g.include_metadata,
           tls: tlsOf(g.tls),
+          authenticate: authOf(g.auth?.authenticator, 'protocols.grpc.auth.authenticator'),
           keepalive: k
             ? {
                 serverParameters: defined({
@@ -95,6 +116,7 @@ export function toOptions(c: OtlpReceiverConfig): OtlpReceiverOptions {
           maxRequestBodyBytes: h.max_request_body_size,
           includeMetadata: h.include_metadata,
           tls: tlsOf(h.tls),
+          authenticate: authOf(h.auth?.authenticator, 'protocols.http.auth.authenticator'),
           cors: h.cors
             ? defined({
                 allowedOrigins: h.cors.allowed_origins,

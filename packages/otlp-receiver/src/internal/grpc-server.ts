@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { SIGNALS, type BatchMetadata, type Logger, type Signal } from '@otlp-kafka/core';
 import { encodeGrpcStatusDetails } from '@otlp-kafka/pdata';
 import { DEFAULTS, type ParsedGrpcOptions } from '../options.js';
+import type { RequestAuth } from './auth.js';
 import { ConnectionRefusals } from './connections.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
 import type { Ingest } from './ingest.js';
@@ -65,6 +66,7 @@ export class GrpcTransport {
     private readonly ingest: Ingest,
     private readonly metrics: ReceiverMetrics,
     private readonly logger: Logger,
+    private readonly auth?: RequestAuth,
   ) {
     this.refusals = new ConnectionRefusals('grpc', options.maxConnections, metrics, logger);
   }
@@ -181,6 +183,11 @@ export class GrpcTransport {
   private async export(signal: Signal, call: Call, callback: Callback): Promise<void> {
     try {
       if (this.closing) return callback({ code: GrpcCode.UNAVAILABLE, details: 'receiver is shutting down' });
+      if (this.auth) {
+        const refusal = await this.auth.check(authHeaders(call.metadata), peerAddress(call.getPeer()));
+        if (refusal)
+          return callback({ code: GrpcCode.UNAUTHENTICATED, details: `unauthenticated (${refusal.reason})` });
+      }
       const result = await this.ingest.handle(signal, 'grpc', call.request, this.metadata(call));
       if (result.kind === 'no-pipeline')
         return callback({ code: GrpcCode.UNIMPLEMENTED, details: result.message });
@@ -214,13 +221,7 @@ export class GrpcTransport {
   private metadata(call: Call): BatchMetadata {
     const client = { address: peerAddress(call.getPeer()), transport: 'grpc' };
     if (!this.options.includeMetadata) return { client };
-    const headers: Record<string, string[]> = {};
-    for (const [key, values] of Object.entries(call.metadata.toJSON())) {
-      // Binary (-bin) values are not text; they stay out of the batch metadata.
-      if (key.endsWith('-bin')) continue;
-      headers[key.toLowerCase()] = values.map(String);
-    }
-    return { headers, client };
+    return { headers: textMetadata(call.metadata), client };
   }
 
   private channelOptions(): grpc.ChannelOptions {
@@ -247,6 +248,24 @@ export class GrpcTransport {
       tls.ca !== undefined,
     );
   }
+}
+
+/** A call's metadata as headers: lower-case keys; binary (-bin) values are not text and stay out. */
+function textMetadata(metadata: grpc.Metadata): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(metadata.toJSON())) {
+    if (key.endsWith('-bin')) continue;
+    headers[key.toLowerCase()] = values.map(String);
+  }
+  return headers;
+}
+
+/** As node:http gives headers to an HTTP authenticator: one value as a string, several as an array. */
+function authHeaders(metadata: grpc.Metadata): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(textMetadata(metadata)))
+    headers[key] = values.length === 1 ? values[0]! : values;
+  return headers;
 }
 
 /** grpc-js peers look like "ipv4:1.2.3.4:5", "ipv6:[::1]:5" or "1.2.3.4:5": keep the IP. */

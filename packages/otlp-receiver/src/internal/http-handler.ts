@@ -3,6 +3,7 @@ import type { BatchMetadata, Logger, Signal } from '@otlp-kafka/core';
 import { jsonToProto } from '@otlp-kafka/pdata';
 import type { ParsedHttpOptions } from '../options.js';
 import { parseContentEncoding, readBody, supportedEncodings } from './body.js';
+import type { Refusal, RequestAuth } from './auth.js';
 import { Cors } from './cors.js';
 import type { Ingest } from './ingest.js';
 import { CONTENT_TYPE, exportResponse, statusBody, type BodyFormat } from './responses.js';
@@ -27,6 +28,7 @@ export class HttpHandler {
     private readonly options: ParsedHttpOptions,
     private readonly ingest: Ingest,
     private readonly logger: Logger,
+    private readonly auth?: RequestAuth,
   ) {
     this.routes = new Map<string, Signal>([
       [options.tracesUrlPath, 'traces'],
@@ -57,6 +59,11 @@ export class HttpHandler {
       if (!signal) return this.text(res, 404, '404 not found');
     if (req.method === 'OPTIONS' && this.cors) return this.cors.preflight(req, res);
     this.cors?.decorate(req, res);
+    // Before anything is read or checked: an unauthenticated client learns nothing else.
+    if (this.auth) {
+      const refusal = await this.auth.check(req.headers, req.socket.remoteAddress);
+      if (refusal) return this.unauthenticated(req, res, refusal);
+    }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return this.text(res, 405, '405 method not allowed, supported: [POST]');
@@ -127,6 +134,21 @@ export class HttpHandler {
     return this.options.includeMetadata
       ? { headers: req.headersDistinct as Record<string, string[]>, client }
       : { client };
+  }
+
+  /**
+   * 401 with `WWW-Authenticate`. The body is not read: Node discards a declared
+   * body within maxRequestBodyBytes to keep the connection; any other is closed after the answer.
+   */
+  private unauthenticated(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+    res.setHeader('WWW-Authenticate', refusal.challenge);
+    const declared = req.headers['content-length'];
+    if (declared === undefined || !(Number(declared) <= this.options.maxRequestBodyBytes))
+      res.setHeader('Connection', 'close');
+    const message = `unauthenticated (${refusal.reason})`;
+    const format = parseContentType(req.headers['content-type']);
+    if (!format) return this.text(res, 401, `401 ${message}`);
+    this.status(res, format, 401, GrpcCode.UNAUTHENTICATED, message);
   }
 
   /** The body is not read further: the connection is closed after the answer. */

@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@otlp-kafka/core';
 import type { ParsedHttpOptions } from '../options.js';
+import type { RequestAuth } from './auth.js';
 import { ConnectionRefusals, gateConnections } from './connections.js';
 import { formatAddress, parseEndpoint } from './endpoint.js';
 import { HttpHandler } from './http-handler.js';
@@ -38,8 +39,9 @@ export class HttpTransport {
     ingest: Ingest,
     metrics: ReceiverMetrics,
     logger: Logger,
+    auth?: RequestAuth,
   ) {
-    this.handler = new HttpHandler(options, ingest, logger);
+    this.handler = new HttpHandler(options, ingest, logger, auth);
     this.refusals = new ConnectionRefusals('http', options.maxConnections, metrics, logger);
   }
 

@@ -16,6 +16,7 @@ export class ReceiverMetrics {
   private readonly counters = new Map<string, Counter>();
   private readonly refusedConnections: Counter;
   private readonly closedConnections: Counter;
+  private readonly unauthenticatedRequests: Counter;
 
   constructor(
     private readonly meter: Meter,
@@ -37,6 +38,10 @@ export class ReceiverMetrics {
       description: 'Number of connections refused because the listener had maxConnections open.',
       unit: '{connections}',
     });
+    this.unauthenticatedRequests = meter.createCounter('otelcol_receiver_unauthenticated_requests', {
+      description: 'Number of requests refused because they were not authenticated, by reason.',
+      unit: '{requests}',
+    });
     this.closedConnections = meter.createCounter('otelcol_receiver_closed_connections', {
       description: 'Number of connections the receiver closed on its own, by reason.',
       unit: '{connections}',
@@ -46,6 +51,11 @@ export class ReceiverMetrics {
   /** A connection closed by the receiver: `preface_timeout` (gRPC: no HTTP/2 preface in time). */
   connectionClosed(transport: Transport, reason: 'preface_timeout'): void {
     this.closedConnections.add(1, { receiver: this.receiver, transport, reason });
+  }
+
+  /** A request the authenticator refused (nothing of it reached the pipeline). */
+  unauthenticated(transport: Transport, reason: string): void {
+    this.unauthenticatedRequests.add(1, { receiver: this.receiver, transport, reason });
   }
 
   /** Reports a listener's open connections as otelcol_receiver_open_connections (read at each collection). */
