@@ -215,7 +215,7 @@ describe('health_check in otlp-kafka validate', () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(
-      /extensions\.zpages: unknown extension type "zpages"; supported: file_storage, health_check/,
+      /extensions\.zpages: unknown extension type "zpages"; supported: basicauth, bearertokenauth, file_storage, health_check/,
     );
     const undefinedId = await validate(config().replace('[health_check]', '[health_check/2]'));
     expect(undefinedId.err).toMatch(
