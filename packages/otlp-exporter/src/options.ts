@@ -159,7 +159,15 @@ const schema = z.strictObject({
   logsEndpoint: url.optional(),
   encoding: z.enum(['proto', 'json']).default(DEFAULTS.encoding),
   headers: z.record(z.string().min(1), z.string()).default(DEFAULTS.headers),
-  headersFromMetadata: z.record(z.string().min(1), z.string().min(1)).default(DEFAULTS.headersFromMetadata),
+  headersFromMetadata: z
+    .record(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')
+        .refine((k) => !k.toLowerCase().endsWith('-bin'), 'a text header (not -bin)'),
+      z.string().min(1),
+    )
+    .default(DEFAULTS.headersFromMetadata),
   bearerToken: z
     .strictObject({
       token: z.string().min(1).optional(),

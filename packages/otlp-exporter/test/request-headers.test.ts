@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { outcomeKind, refusalOf } from '@otlp-kafka/core';
 import { withMetadata } from '@otlp-kafka/pdata';
 import { createLoadGenerator, startOtlpBackend, type OtlpBackend } from '@otlp-kafka/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  otlpGrpcExporterFactory,
   createOtlpExporter,
   otlpHttpExporterFactory,
   type OtlpExporter,
@@ -217,6 +219,28 @@ describe('against the testkit backend in TLS mode', () => {
       expect(b.counts.items).toBe(2);
     });
 
+    it(`${protocol}: from YAML, tls.ca_file + cert_file + key_file against a mutual-TLS backend`, async () => {
+      const b = await backend({ tls: { ...tls, caPem: readFileSync(p.ca), requireClientCert: true } });
+      const factory = protocol === 'http' ? otlpHttpExporterFactory : otlpGrpcExporterFactory;
+      const config = factory.configSchema.parse({
+        endpoint: endpointOf(b),
+        tls: { ca_file: p.ca, cert_file: p.clientCert, key_file: p.clientKey },
+        headers: { 'X-Api-Key': 'k' },
+        retry_on_failure: { enabled: false },
+      });
+      const e = factory.create(config, {
+        id: `otlp_${protocol}/tls`,
+        signals: ['traces'],
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        env: {},
+      }) as OtlpExporter;
+      await e.start();
+      cleanup.push(() => e.shutdown());
+      expect((await e.consume(createLoadGenerator({ itemsPerRequest: 3 }).next())).isOk()).toBe(true);
+      expect(b.counts.items).toBe(3);
+      expect(b.recorded[0]!.headers['x-api-key']).toBe('k');
+    });
+
     it(`${protocol}: mutual TLS: a client certificate is required and accepted`, async () => {
       const b = await backend({ tls: { ...tls, caPem: readFileSync(p.ca), requireClientCert: true } });
       const gen = createLoadGenerator({ itemsPerRequest: 2 });
@@ -231,4 +255,35 @@ describe('against the testkit backend in TLS mode', () => {
       expect(b.counts.items).toBe(2);
     });
   }
+});
+
+describe('metadata values that cannot be headers', () => {
+  for (const protocol of ['http', 'grpc'] as const) {
+    it(`${protocol}: a value with a line break is refused for good, not retried or sent under another tenant`, async () => {
+      const b = await backend();
+      const e = await exporter({
+        protocol,
+        endpoint: protocol === 'http' ? b.url : `http://${b.grpcAddress}`,
+        retryOnFailure: { enabled: true, initialIntervalMs: 10, maxIntervalMs: 10 },
+        headers: { 'X-Scope-OrgID': 'anonymous' },
+        headersFromMetadata: { 'X-Scope-OrgID': 'x-tenant' },
+      });
+      const gen = createLoadGenerator({ itemsPerRequest: 2 });
+      const outcome = await e.consume(
+        withMetadata(gen.next(), { headers: { 'x-tenant': ['a\r\nX-Evil: 1'] } }),
+      );
+      expect(outcomeKind(outcome)).toBe('permanent');
+      expect(refusalOf(outcome)?.message).toMatch(/x-tenant cannot be sent as header x-scope-orgid/);
+      expect(b.counts.requests).toBe(0);
+    });
+  }
+
+  it('header names are checked: a token, not -bin', () => {
+    expect(() => createOtlpExporter({ headersFromMetadata: { 'bad name': 'k' } })).toThrow(
+      /headersFromMetadata/,
+    );
+    expect(() => createOtlpExporter({ headersFromMetadata: { 'x-tenant-bin': 'k' } })).toThrow(
+      /headersFromMetadata/,
+    );
+  });
 });

@@ -156,6 +156,7 @@ export class OtlpExporterImpl implements OtlpExporter {
     const body = await transport.prepare(batch.signal, batch.bytes);
     if (!isPrepared(body)) return body;
     const headers = await this.requestHeaders.of(batch);
+    if (headers instanceof PipelineError) return { kind: 'permanent', error: headers };
     const prepared = headers ? { ...body, headers } : body;
     const { result } = await sendWithRetry(
       (abort, previousAttempts) => transport.send(prepared, abort, previousAttempts),

@@ -3,6 +3,9 @@ import { PipelineError } from '@otlp-kafka/core';
 import type { Batch } from '@otlp-kafka/pdata';
 import type { ResolvedOptions } from '../options.js';
 
+/** What HTTP/1.1 and gRPC (non-binary metadata) both carry: printable ASCII and spaces. */
+const SENDABLE_VALUE = /^[\x20-\x7e]*$/;
+
 /** How often at most the token file's modification time is looked at. */
 const TOKEN_FILE_CHECK_MS = 1000;
 
@@ -42,8 +45,12 @@ export class RequestHeaders {
       throw new PipelineError('ERR_INVALID_OPTIONS', `otlp-exporter: bearerToken.file: ${file} is empty`);
   }
 
-  /** The batch's own headers (lower-case names), or undefined when it has none. */
-  async of(batch: Batch): Promise<Record<string, string> | undefined> {
+  /**
+   * The batch's own headers (lower-case names), undefined when it has none, or a
+   * PipelineError (ERR_INVALID_DATA) when a metadata value cannot be sent as a
+   * header: such a batch can never be sent, and it must not go under another tenant.
+   */
+  async of(batch: Batch): Promise<Record<string, string> | PipelineError | undefined> {
     let out: Record<string, string> | undefined;
     const b = this.options.bearerToken;
     if (b) {
@@ -55,7 +62,13 @@ export class RequestHeaders {
     if (meta)
       for (const [header, key] of this.fromMetadata) {
         const value = meta[key]?.[0];
-        if (value !== undefined && value !== '') (out ??= {})[header] = value;
+        if (value === undefined || value === '') continue;
+        if (!SENDABLE_VALUE.test(value))
+          return new PipelineError(
+            'ERR_INVALID_DATA',
+            `otlp-exporter: metadata ${key} cannot be sent as header ${header} (only printable ASCII)`,
+          );
+        (out ??= {})[header] = value;
       }
     return out;
   }
