@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { defineFactory, getLogger, PipelineError, type Logger } from '@otlp-kafka/core';
-import md5 from 'apache-md5';
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
+
+// apache-md5 is CommonJS (module.exports = the function) while its bundled types say
+// `export default`; a default import type-checks only with a local declaration, which other
+// projects compiling this source (e2e/) do not see. Required, it is what it is at runtime.
+const md5 = createRequire(import.meta.url)('apache-md5') as (password: string, salt?: string) => string;
 import {
   headerValue,
   REALM,

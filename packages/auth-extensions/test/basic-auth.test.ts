@@ -1,11 +1,14 @@
+import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import md5 from 'apache-md5';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basicAuthExtensionFactory, createBasicAuthenticator, parseHtpasswd } from '../src/index.js';
+
+// CommonJS; see src/basic-auth.ts.
+const md5 = createRequire(import.meta.url)('apache-md5') as (password: string, salt?: string) => string;
 
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BatchMetadata, Logger, Signal } from '@otlp-kafka/core';
-import { jsonToProto } from '@otlp-kafka/pdata';
 import type { ParsedHttpOptions } from '../options.js';
 import { parseContentEncoding, readBody, supportedEncodings } from './body.js';
 import type { Refusal, RequestAuth } from './auth.js';
@@ -101,21 +100,12 @@ export class HttpHandler {
         return this.status(res, format, 400, GrpcCode.INVALID_ARGUMENT, body.message);
       return; // the client went away; nobody to answer
     }
-    let bytes: Uint8Array = body.bytes;
-    if (format === 'json') {
-      const converted = jsonToProto(signal, body.bytes.toString('utf8'));
-      if (converted.isErr()) {
-        return this.status(
-          res,
-          format,
-          400,
-          GrpcCode.INVALID_ARGUMENT,
-          `invalid OTLP/JSON: ${converted.error.message}`,
-        );
-      }
-      bytes = converted.value;
-    }
-    const result = await this.ingest.handle(signal, 'http', bytes, this.metadata(req));
+    // OTLP/JSON is converted off the event loop when large (ingest.handleJson): one big JSON
+    // request must not stall every other client for the second its conversion takes.
+    const result =
+      format === 'json'
+        ? await this.ingest.handleJson(signal, 'http', body.bytes, this.metadata(req))
+        : await this.ingest.handle(signal, 'http', body.bytes, this.metadata(req));
     if (result.kind === 'no-pipeline')
       return this.status(res, format, 404, GrpcCode.UNIMPLEMENTED, result.message);
     if (result.kind === 'invalid')
